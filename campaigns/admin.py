@@ -1,0 +1,790 @@
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from .models import (
+    Campaign,
+    Coalition,
+    CoalitionMembership,
+    Correction,
+    Demand,
+    Leverage,
+    Moment,
+    Publication,
+    Signature,
+    Statement,
+    StatementQuerySet,
+    Target,
+    Transition,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Inline rows stay one line high: short text areas, and a time as one field rather than
+# the admin's separate date and time fields.
+COMPACT_WIDGETS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+    models.DateTimeField: {
+        "form_class": forms.DateTimeField,
+        "widget": forms.DateTimeInput(
+            attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"
+        ),
+    },
+}
+
+
+class UnixNewlinesField(forms.CharField):
+    """Text as typed, with the browser's CRLF line endings made plain newlines.
+
+    Otherwise every save of an untouched text area would count as a change of the text.
+    """
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
+def constraint_message(model: type[models.Model], name: str) -> str:
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    return str(constraint.get_violation_error_message())
+
+
+# --- inline rows that name another object --------------------------------------------
+
+
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that shows the chosen object the inline's queryset already loaded.
+
+    Django's own widget looks the chosen object up again, one query per inline row:
+    a statement with fifty signatories would cost fifty queries.
+    """
+
+    chosen: models.Model | None = None
+
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        chosen = self.chosen
+        if chosen is None or list(value) != [str(chosen.pk)]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LoadedChoicesForm(forms.ModelForm[Any]):
+    """Hands each LoadedAutocompleteSelect the object its row already holds."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # The admin wraps related widgets to add its "add another" and "change" links.
+            widget = getattr(field.widget, "widget", field.widget)
+            if not isinstance(widget, LoadedAutocompleteSelect):
+                continue
+            if self.instance._meta.get_field(name).is_cached(self.instance):
+                widget.chosen = getattr(self.instance, name)
+
+
+class LoadedAutocompleteInline[ChildT: models.Model, ParentT: models.Model](
+    admin.TabularInline[ChildT, ParentT]
+):
+    """A tabular inline whose autocomplete fields render without a query per row.
+
+    `select_related` names the relations to load with the rows.
+    """
+
+    form = LoadedChoicesForm
+    select_related: Sequence[str] = ()
+    formfield_overrides = COMPACT_WIDGETS
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChildT]:
+        return super().get_queryset(request).select_related(*self.select_related)
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- coalitions and campaigns ----------------------------------------------------------
+
+
+def rows_kept(formset: forms.BaseModelFormSet[Any, Any]) -> list[dict[str, Any]]:
+    """The cleaned data of the inline rows that are filled in and not marked for deletion."""
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class MembershipFormSet(forms.BaseInlineFormSet[CoalitionMembership, Coalition, Any]):
+    # Django checks each new row against the database, but not new rows against each
+    # other for a constraint with a condition: one current membership per organisation.
+    def clean(self) -> None:
+        super().clean()
+        current = [
+            row["organisation"]
+            for row in rows_kept(self)
+            if row.get("organisation") and not row.get("left_on")
+        ]
+        if len(current) != len(set(current)):
+            raise ValidationError(
+                constraint_message(CoalitionMembership, "coalition_membership_current_unique")
+            )
+
+
+class MembershipInline(LoadedAutocompleteInline[CoalitionMembership, Coalition]):
+    model = CoalitionMembership
+    formset = MembershipFormSet
+    fields = ["organisation", "role", "joined_on", "left_on"]
+    autocomplete_fields = ["organisation"]
+    select_related = ["organisation"]
+
+
+@admin.register(Coalition)
+class CoalitionAdmin(admin.ModelAdmin[Coalition]):
+    list_display = ["name", "current_members", "website"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "website", "description"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Coalition]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                current_member_count=Count(
+                    "memberships", filter=Q(memberships__left_on__isnull=True)
+                )
+            )
+        )
+
+    @admin.display(description=_("current members"), ordering="current_member_count")
+    def current_members(self, coalition: Coalition) -> int:
+        return getattr(coalition, "current_member_count", 0)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin[Campaign]):
+    list_display = ["title", "status", "coalition", "country", "started_on", "ended_on"]
+    list_filter = ["status", "coalition", ("country", CountryFilter)]
+    list_select_related = ["coalition"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "started_on"
+    autocomplete_fields = ["coalition", "laws"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "coalition",
+                    "country",
+                    "status",
+                    ("started_on", "ended_on"),
+                ]
+            },
+        ),
+        (_("Text"), {"fields": ["summary", "body"]}),
+        (_("Laws"), {"fields": ["laws"]}),
+    ]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin[Target]):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind", ("country", CountryFilter)]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Moment)
+class MomentAdmin(admin.ModelAdmin[Moment]):
+    list_display = ["name", "starts_on", "ends_on", "place", "country"]
+    list_filter = [("country", CountryFilter)]
+    search_fields = ["name", "place", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "starts_on"
+
+
+@admin.register(Leverage)
+class LeverageAdmin(admin.ModelAdmin[Leverage]):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+# --- statements ----------------------------------------------------------------------
+
+
+class SignatureFormSet(forms.BaseInlineFormSet[Signature, Statement, Any]):
+    # As for memberships: one lead signatory per statement.
+    def clean(self) -> None:
+        super().clean()
+        leads = [row for row in rows_kept(self) if row.get("role") == Signature.Role.LEAD]
+        if len(leads) > 1:
+            raise ValidationError(constraint_message(Signature, "signature_one_lead_per_statement"))
+
+
+class SignatureInline(LoadedAutocompleteInline[Signature, Statement]):
+    model = Signature
+    formset = SignatureFormSet
+    fields = [
+        "organisation",
+        "role",
+        "status",
+        "signed_at",
+        "signatory_name",
+        "signatory_title",
+        "order",
+    ]
+    autocomplete_fields = ["organisation"]
+    # A signature's name, shown on its row, names the statement too.
+    select_related = ["organisation", "statement"]
+
+
+class DemandInline(LoadedAutocompleteInline[Demand, Statement]):
+    model = Demand
+    fields = ["order", "action", "text", "addressee", "law", "provision"]
+    autocomplete_fields = ["addressee", "law", "provision"]
+    select_related = ["addressee", "law", "provision__law"]
+
+
+class PublicationInline(LoadedAutocompleteInline[Publication, Statement]):
+    model = Publication
+    fields = ["publisher", "publisher_name", "url", "published_on", "title"]
+    autocomplete_fields = ["publisher"]
+    select_related = ["publisher"]
+
+
+class CorrectionInline(admin.TabularInline[Correction, Statement]):
+    model = Correction
+    fields = ["corrected_at", "note"]
+    formfield_overrides = COMPACT_WIDGETS
+    extra = 0
+
+
+class TransitionInline(admin.TabularInline[Transition, Statement]):
+    model = Transition
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = ["at", "from_status", "to_status", "by", "note"]
+    verbose_name_plural = _("workflow history")
+    can_delete = False
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Transition]:
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Statement | None) -> bool:  # type: ignore[override]
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        return False
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The workflow status, with published statements split into public and scheduled."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            (Statement.Status.DRAFT, Statement.Status.DRAFT.label),
+            (Statement.Status.IN_REVIEW, Statement.Status.IN_REVIEW.label),
+            (Statement.Status.APPROVED, Statement.Status.APPROVED.label),
+            ("scheduled", _("Scheduled")),
+            (Statement.Status.PUBLISHED, Statement.Status.PUBLISHED.label),
+            (Statement.Status.WITHDRAWN, Statement.Status.WITHDRAWN.label),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        statements = cast(StatementQuerySet, queryset)
+        match self.value():
+            case None:
+                return statements
+            case "scheduled":
+                return statements.scheduled()
+            case Statement.Status.PUBLISHED:
+                return statements.published()
+            case status:
+                return statements.filter(status=status)
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["publish_at"].help_text = gettext("In %(zone)s.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
+
+    def clean_publish_at(self) -> datetime:
+        publish_at = self.cleaned_data["publish_at"]
+        if publish_at <= timezone.now():
+            raise ValidationError(
+                _("Choose a time in the future. To publish now, use “Publish now”.")
+            )
+        return publish_at
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Shown to the public in place of the statement."),
+    )
+
+
+EVERYWHERE = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+FIXED_ONCE_PUBLISHED = {Statement.Status.PUBLISHED, Statement.Status.WITHDRAWN}
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin[Statement]):
+    list_display = [
+        "title",
+        "status_label",
+        "publish_at",
+        "campaign",
+        "lead_organisation",
+        "confirmed_signatures",
+    ]
+    list_filter = [StatusFilter, "kind", "language", "campaign"]
+    list_select_related = ["campaign", "lead_organisation"]
+    search_fields = ["title", "slug", "standfirst"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ["campaign", "lead_organisation", "addressees", "moment"]
+    filter_horizontal = ["leverage"]
+    readonly_fields = [
+        "status_label",
+        "publish_at",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "version",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "language", "campaign"]}),
+        (_("Text"), {"fields": ["standfirst", "body"]}),
+        (
+            _("Issuer, addressees and timing"),
+            {"fields": ["lead_organisation", "addressees", "moment", "leverage", "leverage_note"]},
+        ),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status_label",
+                    "publish_at",
+                    ("withdrawn_at", "withdrawal_reason"),
+                    "version",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {
+                "fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    inlines = [SignatureInline, DemandInline, PublicationInline, CorrectionInline, TransitionInline]
+    actions = [
+        "submit",
+        "approve",
+        "return_to_draft",
+        "publish_now",
+        "schedule",
+        "unschedule",
+        "withdraw",
+    ]
+    formfield_overrides = {models.TextField: {"form_class": UnixNewlinesField}}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Statement]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                confirmed_signature_count=Count(
+                    "signatures", filter=Q(signatures__status=Signature.Status.CONFIRMED)
+                )
+            )
+        )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Statement | None = None) -> Any:
+        # A statement being written has no status, publication or record to show yet.
+        return self.fieldsets if obj else self.fieldsets[:3]
+
+    def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
+        if request.user.is_authenticated:
+            if not change:
+                obj.created_by = request.user
+            obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, statement: Statement) -> str:
+        if statement.is_scheduled:
+            return gettext("Scheduled")
+        return statement.get_status_display()
+
+    @admin.display(description=_("confirmed signatures"), ordering="confirmed_signature_count")
+    def confirmed_signatures(self, statement: Statement) -> int:
+        return getattr(statement, "confirmed_signature_count", 0)
+
+    # --- permissions -----------------------------------------------------------------
+
+    def has_change_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        # What the public has read changes only at an editor's hand.
+        if (
+            obj is not None
+            and obj.status in FIXED_ONCE_PUBLISHED
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        # Partners mirror what was published; it is withdrawn, with a reason, never deleted.
+        if obj is not None and obj.status in FIXED_ONCE_PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_submit_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("campaigns.submit_statement")
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("campaigns.approve_statement")
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("campaigns.publish_statement")
+
+    def has_withdraw_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("campaigns.withdraw_statement")
+
+    # --- workflow actions --------------------------------------------------------------
+
+    def run_step(
+        self,
+        request: HttpRequest,
+        statements: QuerySet[Statement],
+        step: Callable[[Statement], None],
+        done: "StrOrPromise",
+        refused: "StrOrPromise",
+        **details: str,
+    ) -> None:
+        """Take each statement one step, say why any was refused, and how many moved."""
+        moved = 0
+        for statement in statements:
+            try:
+                step(statement)
+            except PermissionDenied as error:
+                reason, level = str(error), messages.ERROR
+            except ValidationError as error:
+                reason, level = " ".join(error.messages), messages.WARNING
+            else:
+                moved += 1
+                continue
+            self.message_user(
+                request, refused % {"title": statement, "reason": reason, **details}, level
+            )
+        if moved:
+            self.message_user(request, done % {"count": moved, **details}, messages.SUCCESS)
+
+    def ask(
+        self,
+        request: HttpRequest,
+        statements: QuerySet[Statement],
+        action: str,
+        form: forms.Form,
+        title: "StrOrPromise",
+    ) -> TemplateResponse:
+        """The page between choosing an action and running it, for what the action needs to know."""
+        change_form_field = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "statements": statements,
+            "form": form,
+            "action": action,
+            "action_field": change_form_field if change_form_field in request.POST else "action",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/campaigns/statement/workflow_step.html", context)
+
+    @admin.action(
+        permissions=["submit"],
+        location=EVERYWHERE,
+        description=_("Submit for review"),
+        description_plural=_("Submit selected statements for review"),
+    )
+    def submit(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
+        self.run_step(
+            request,
+            statements,
+            lambda statement: statement.submit(by=request.user),
+            done=ngettext_lazy(
+                "Submitted %(count)d statement for review.",
+                "Submitted %(count)d statements for review.",
+                "count",
+            ),
+            refused=_("“%(title)s” was not submitted: %(reason)s"),
+        )
+
+    @admin.action(
+        permissions=["approve"],
+        location=EVERYWHERE,
+        description=_("Approve"),
+        description_plural=_("Approve selected statements"),
+    )
+    def approve(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
+        self.run_step(
+            request,
+            statements,
+            lambda statement: statement.approve(by=request.user),
+            done=ngettext_lazy(
+                "Approved %(count)d statement.", "Approved %(count)d statements.", "count"
+            ),
+            refused=_("“%(title)s” was not approved: %(reason)s"),
+        )
+
+    @admin.action(
+        permissions=["approve"],
+        location=EVERYWHERE,
+        description=_("Return to draft"),
+        description_plural=_("Return selected statements to draft"),
+    )
+    def return_to_draft(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
+        self.run_step(
+            request,
+            statements,
+            lambda statement: statement.return_to_draft(by=request.user),
+            done=ngettext_lazy(
+                "Returned %(count)d statement to draft.",
+                "Returned %(count)d statements to draft.",
+                "count",
+            ),
+            refused=_("“%(title)s” was not returned to draft: %(reason)s"),
+        )
+
+    @admin.action(
+        permissions=["publish"],
+        location=EVERYWHERE,
+        description=_("Publish now"),
+        description_plural=_("Publish selected statements now"),
+    )
+    def publish_now(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
+        self.run_step(
+            request,
+            statements,
+            lambda statement: statement.publish(by=request.user),
+            done=ngettext_lazy(
+                "Published %(count)d statement.", "Published %(count)d statements.", "count"
+            ),
+            refused=_("“%(title)s” was not published: %(reason)s"),
+        )
+
+    @admin.action(
+        permissions=["publish"],
+        location=EVERYWHERE,
+        description=_("Schedule…"),
+        description_plural=_("Schedule selected statements…"),
+    )
+    def schedule(
+        self, request: HttpRequest, statements: QuerySet[Statement]
+    ) -> TemplateResponse | None:
+        form = ScheduleForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self.ask(request, statements, "schedule", form, _("Schedule statements"))
+        publish_at = form.cleaned_data["publish_at"]
+        self.run_step(
+            request,
+            statements,
+            lambda statement: statement.publish(by=request.user, at=publish_at),
+            done=ngettext_lazy(
+                "Scheduled %(count)d statement for %(time)s.",
+                "Scheduled %(count)d statements for %(time)s.",
+                "count",
+            ),
+            refused=_("“%(title)s” was not scheduled: %(reason)s"),
+            time=formats.date_format(timezone.localtime(publish_at), "DATETIME_FORMAT"),
+        )
+        return None
+
+    @admin.action(
+        permissions=["publish"],
+        location=EVERYWHERE,
+        description=_("Unschedule"),
+        description_plural=_("Unschedule selected statements"),
+    )
+    def unschedule(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
+        self.run_step(
+            request,
+            statements,
+            lambda statement: statement.unschedule(by=request.user),
+            done=ngettext_lazy(
+                "Unscheduled %(count)d statement; it is approved again.",
+                "Unscheduled %(count)d statements; they are approved again.",
+                "count",
+            ),
+            refused=_("“%(title)s” was not unscheduled: %(reason)s"),
+        )
+
+    @admin.action(
+        permissions=["withdraw"],
+        location=EVERYWHERE,
+        description=_("Withdraw…"),
+        description_plural=_("Withdraw selected statements…"),
+    )
+    def withdraw(
+        self, request: HttpRequest, statements: QuerySet[Statement]
+    ) -> TemplateResponse | None:
+        form = WithdrawForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self.ask(request, statements, "withdraw", form, _("Withdraw statements"))
+        self.run_step(
+            request,
+            statements,
+            lambda statement: statement.withdraw(
+                by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            done=ngettext_lazy(
+                "Withdrew %(count)d statement.", "Withdrew %(count)d statements.", "count"
+            ),
+            refused=_("“%(title)s” was not withdrawn: %(reason)s"),
+        )
+        return None
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin[Signature]):
+    list_display = ["organisation", "statement", "role", "status", "signed_at", "signatory_name"]
+    list_filter = ["status", "role"]
+    list_select_related = ["organisation", "statement"]
+    search_fields = [
+        "organisation__name",
+        "organisation__short_name",
+        "statement__title",
+        "signatory_name",
+    ]
+    date_hierarchy = "signed_at"
+    autocomplete_fields = ["statement", "organisation"]
+    fields = [
+        "statement",
+        "organisation",
+        "role",
+        "status",
+        "signed_at",
+        "signatory_name",
+        "signatory_title",
+        "order",
+    ]
+    actions = ["confirm"]
+
+    @admin.action(permissions=["change"], description=_("Confirm selected signatures"))
+    def confirm(self, request: HttpRequest, signatures: QuerySet[Signature]) -> None:
+        awaiting = [Signature.Status.INVITED, Signature.Status.PENDING]
+        left_alone = signatures.filter(
+            status__in=[Signature.Status.DECLINED, Signature.Status.WITHDRAWN]
+        ).count()
+        now = timezone.now()
+        confirmed = signatures.filter(status__in=awaiting).update(
+            status=Signature.Status.CONFIRMED,
+            signed_at=Coalesce("signed_at", Value(now)),
+            updated_at=now,
+        )
+        if confirmed:
+            self.message_user(
+                request,
+                ngettext(
+                    "Confirmed %(count)d signature.", "Confirmed %(count)d signatures.", confirmed
+                )
+                % {"count": confirmed},
+                messages.SUCCESS,
+            )
+        if left_alone:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d signature was declined or withdrawn and was left as it is.",
+                    "%(count)d signatures were declined or withdrawn and were left as they are.",
+                    left_alone,
+                )
+                % {"count": left_alone},
+                messages.WARNING,
+            )
+
+
+@admin.register(Demand)
+class DemandAdmin(admin.ModelAdmin[Demand]):
+    list_display = ["__str__", "statement", "addressee", "law", "outcome", "outcome_on"]
+    list_filter = ["outcome", "action"]
+    list_select_related = ["statement", "addressee", "law"]
+    search_fields = ["text", "statement__title", "law__common_title", "law__official_title"]
+    date_hierarchy = "outcome_on"
+    autocomplete_fields = ["statement", "addressee", "law", "provision"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["statement", "order", "action", "addressee", "law", "provision", "text"]},
+        ),
+        (_("Outcome"), {"fields": ["outcome", "outcome_on", "evidence_url", "evidence_reference"]}),
+    ]
+
+
+@admin.register(Transition)
+class TransitionAdmin(admin.ModelAdmin[Transition]):
+    """The workflow log. It is written by the workflow and by nothing else."""
+
+    list_display = ["at", "statement", "from_status", "to_status", "by", "note"]
+    list_filter = ["to_status", "from_status"]
+    list_select_related = ["statement", "by"]
+    search_fields = ["statement__title", "note", "by__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Transition | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Transition | None = None) -> bool:
+        return False

@@ -1,0 +1,816 @@
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from legislation.models import Law, Provision
+from organisations.models import Organisation
+
+type Staff = User | AnonymousUser
+
+
+class Coalition(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    members = models.ManyToManyField(
+        Organisation,
+        through="CoalitionMembership",
+        related_name="coalitions",
+        blank=True,
+        verbose_name=_("members"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("coalition")
+        verbose_name_plural = _("coalitions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:coalition", kwargs={"slug": self.slug})
+
+
+class CoalitionMembership(models.Model):
+    class Role(models.TextChoices):
+        CONVENOR = "convenor", _("Convenor")
+        MEMBER = "member", _("Member")
+        OBSERVER = "observer", _("Observer")
+
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("coalition")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["coalition", "role", "organisation__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # An organisation can leave and rejoin, but is a current member only once.
+            models.UniqueConstraint(
+                fields=["coalition", "organisation"],
+                condition=Q(left_on__isnull=True),
+                name="coalition_membership_current_unique",
+                violation_error_message=_(
+                    "This organisation is already a current member of the coalition."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(joined_on__isnull=True)
+                | Q(left_on__isnull=True)
+                | Q(left_on__gte=F("joined_on")),
+                name="coalition_membership_dates_in_order",
+                violation_error_message=_("An organisation cannot leave before it joined."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.coalition}"
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        CONCLUDED = "concluded", _("Concluded")
+        WON = "won", _("Won")
+
+    coalition = models.ForeignKey(
+        Coalition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("coalition"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences, shown in lists.")
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    country = CountryField(_("target country"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    laws = models.ManyToManyField(
+        Law, related_name="campaigns", blank=True, verbose_name=_("laws tracked")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_on", "title"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="campaign_dates_in_order",
+                violation_error_message=_("A campaign cannot end before it started."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:campaign", kwargs={"slug": self.slug})
+
+
+class Target(models.Model):
+    """Who a statement addresses, or whose conduct is at stake."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        HEAD_OF_STATE = "head_of_state", _("Head of state")
+        PARLIAMENT = "parliament", _("Parliament")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
+        FINANCIAL_INSTITUTION = "financial_institution", _("International financial institution")
+        COURT = "court", _("Court")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. European Union leaders"))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    country = CountryField(_("country"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Moment(models.Model):
+    """An advocacy moment a statement is timed for: a summit, a vote, an election."""
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. EU–Russia summit"))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("moment")
+        verbose_name_plural = _("moments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="moment_dates_in_order",
+                violation_error_message=_("A moment cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on:%Y-%m-%d})"
+
+
+class Leverage(models.Model):
+    """What a government stands to lose: OECD membership, EU accession, ..."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("leverage")
+        verbose_name_plural = _("leverage")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatementQuerySet(models.QuerySet["Statement"]):
+    def published(self) -> "StatementQuerySet":
+        """What the public may see. Every public surface starts here, and only here.
+
+        Visibility is computed from the clock at query time, so a scheduled statement
+        appears the moment its publish time is reached without any job running.
+        """
+        return self.filter(
+            status=Statement.Status.PUBLISHED,
+            publish_at__lte=timezone.now(),
+            withdrawn_at__isnull=True,
+        )
+
+    def scheduled(self) -> "StatementQuerySet":
+        """Published by an editor, with a publish time still in the future (embargoed)."""
+        return self.filter(
+            status=Statement.Status.PUBLISHED,
+            publish_at__gt=timezone.now(),
+            withdrawn_at__isnull=True,
+        )
+
+    def withdrawn(self) -> "StatementQuerySet":
+        return self.filter(status=Statement.Status.WITHDRAWN)
+
+
+class Statement(models.Model):
+    class Kind(models.TextChoices):
+        JOINT_STATEMENT = "joint_statement", _("Joint statement")
+        PRESS_RELEASE = "press_release", _("Press release")
+        OPEN_LETTER = "open_letter", _("Open letter")
+        BRIEFING = "briefing", _("Briefing")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("campaign"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind, default=Kind.JOINT_STATEMENT)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    standfirst = models.TextField(
+        _("standfirst"), blank=True, help_text=_("The one-paragraph summary under the title.")
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown. HTML is not allowed."))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements_led",
+        verbose_name=_("issued by"),
+        help_text=_("The organisation that issues the statement on behalf of the signatories."),
+    )
+    addressees = models.ManyToManyField(
+        Target, related_name="statements", blank=True, verbose_name=_("addressees")
+    )
+    moment = models.ForeignKey(
+        Moment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("timed for"),
+    )
+    leverage = models.ManyToManyField(
+        Leverage, related_name="statements", blank=True, verbose_name=_("leverage named")
+    )
+    leverage_note = models.TextField(
+        _("leverage, in words"),
+        blank=True,
+        help_text=_("What the statement says is at stake, if the list does not say it all."),
+    )
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT, editable=False
+    )
+    publish_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the statement becomes public. Set by the publish action."),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-created_at"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        permissions = [
+            ("submit_statement", _("Can submit a statement for review")),
+            ("approve_statement", _("Can approve a statement")),
+            ("publish_statement", _("Can publish or schedule a statement")),
+            ("withdraw_statement", _("Can withdraw a published statement")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "approved"])
+                | Q(publish_at__isnull=False),
+                name="statement_published_has_publish_time",
+                violation_error_message=_(
+                    "A published or withdrawn statement needs a publish time."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="withdrawn") & Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")
+                )
+                | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True)),
+                name="statement_withdrawal_complete",
+                violation_error_message=_("A withdrawn statement needs the time and the reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=F("publish_at")),
+                name="statement_withdrawn_after_publish",
+                violation_error_message=_(
+                    "A statement cannot be withdrawn before it was published."
+                ),
+            ),
+        ]
+        indexes = [
+            # Statement.objects.published() ordered by publish time: home page, lists, feeds.
+            models.Index(fields=["status", "-publish_at"], name="statement_status_publish_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        # A statement that was never published has no public address yet; its year
+        # is the year it was (or will be) published.
+        year = (self.publish_at or self.created_at or timezone.now()).year
+        return reverse("campaigns:statement", kwargs={"year": year, "slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    # --- workflow -------------------------------------------------------------
+    #
+    # Each transition re-reads the row under select_for_update() inside a
+    # transaction: two editors clicking "publish" at once must not both succeed,
+    # and a check made on a stale copy (say, of the signatures) must not let a
+    # statement through that no longer qualifies.
+
+    def submit(self, by: Staff) -> None:
+        """An author sends a draft to the editors."""
+        self._transition(by, "submit_statement", {self.Status.DRAFT}, self.Status.IN_REVIEW)
+
+    def return_to_draft(self, by: Staff, note: str = "") -> None:
+        """An editor sends a statement in review, or an approved one, back to its authors."""
+        self._transition(
+            by,
+            "approve_statement",
+            {self.Status.IN_REVIEW, self.Status.APPROVED},
+            self.Status.DRAFT,
+            note=note,
+        )
+
+    def approve(self, by: Staff) -> None:
+        self._transition(by, "approve_statement", {self.Status.IN_REVIEW}, self.Status.APPROVED)
+
+    def publish(self, by: Staff, at: datetime | None = None) -> None:
+        """Publish now, or schedule for `at`. Nothing runs at that time: the gate reads the clock.
+
+        A scheduled statement can be published again to move its time, until it is public.
+        """
+        when = at or timezone.now()
+        if timezone.is_naive(when):
+            raise ValidationError(_("The publish time needs a time zone."))
+
+        def not_yet_public(current: Statement) -> str | None:
+            if current.status == self.Status.PUBLISHED and not current.is_scheduled:
+                return str(_("This statement is already public."))
+            return None
+
+        self._transition(
+            by,
+            "publish_statement",
+            {self.Status.APPROVED, self.Status.PUBLISHED},
+            self.Status.PUBLISHED,
+            changes={"publish_at": when},
+            guard=not_yet_public,
+            note=_("Scheduled for %(time)s") % {"time": when.isoformat()}
+            if when > timezone.now()
+            else "",
+        )
+
+    def unschedule(self, by: Staff) -> None:
+        """Take a scheduled statement back to approved, before the public has seen it."""
+
+        def still_scheduled(current: Statement) -> str | None:
+            if not current.is_scheduled:
+                return str(_("This statement is already public: withdraw it instead."))
+            return None
+
+        self._transition(
+            by,
+            "publish_statement",
+            {self.Status.PUBLISHED},
+            self.Status.APPROVED,
+            changes={"publish_at": None},
+            guard=still_scheduled,
+        )
+
+    def withdraw(self, by: Staff, reason: str) -> None:
+        """Take a public statement down. It then answers 410 Gone with the reason."""
+        if not reason.strip():
+            raise ValidationError(
+                _("Say why the statement is withdrawn: the reason is shown to the public.")
+            )
+
+        def already_public(current: Statement) -> str | None:
+            if current.is_scheduled:
+                return str(_("This statement is not public yet: unschedule it instead."))
+            return None
+
+        self._transition(
+            by,
+            "withdraw_statement",
+            {self.Status.PUBLISHED},
+            self.Status.WITHDRAWN,
+            changes={"withdrawn_at": timezone.now(), "withdrawal_reason": reason.strip()},
+            note=reason.strip(),
+            guard=already_public,
+        )
+
+    def publication_problems(self) -> list[str]:
+        """What stops this statement from being approved or published, in words for editors."""
+        problems = []
+        if not self.title.strip():
+            problems.append(str(_("It has no title.")))
+        if not self.body.strip():
+            problems.append(str(_("It has no text.")))
+        if not self.signatures.filter(status=Signature.Status.CONFIRMED).exists():
+            problems.append(str(_("No organisation has confirmed its signature.")))
+        return problems
+
+    def _transition(
+        self,
+        by: Staff,
+        permission: str,
+        sources: set[str],
+        target: str,
+        changes: dict[str, object] | None = None,
+        note: str = "",
+        guard: Callable[["Statement"], str | None] | None = None,
+    ) -> None:
+        if not by.has_perm(f"campaigns.{permission}"):
+            raise PermissionDenied(
+                _("You may not %(action)s statements.")
+                % {"action": Transition.ACTION_WORDS.get(permission, permission)}
+            )
+        with transaction.atomic():
+            current = Statement.objects.select_for_update().get(pk=self.pk)
+            if current.status not in sources:
+                raise ValidationError(
+                    _("This statement is %(status)s; it must be %(allowed)s first.")
+                    % {
+                        "status": current.get_status_display().lower(),
+                        "allowed": _(" or ").join(
+                            str(self.Status(status).label).lower() for status in sorted(sources)
+                        ),
+                    }
+                )
+            refusal = guard(current) if guard else None
+            if refusal:
+                raise ValidationError(refusal)
+            if target in {self.Status.APPROVED, self.Status.PUBLISHED}:
+                problems = current.publication_problems()
+                if problems:
+                    raise ValidationError(problems)
+            now = timezone.now()
+            changes = {
+                **(changes or {}),
+                "status": target,
+                "updated_by": by if by.is_authenticated else None,
+            }
+            for field, value in changes.items():
+                setattr(self, field, value)
+            self.updated_at = now
+            Statement.objects.filter(pk=self.pk).update(**changes, updated_at=now)
+            Transition.objects.create(
+                statement=self,
+                from_status=current.status,
+                to_status=target,
+                by=by if by.is_authenticated else None,
+                at=now,
+                note=str(note),
+            )
+
+
+class Transition(models.Model):
+    """The record of a workflow step: who moved a statement from one status to another, and when."""
+
+    ACTION_WORDS = {
+        "submit_statement": _("submit"),
+        "approve_statement": _("approve or return"),
+        "publish_statement": _("publish or unschedule"),
+        "withdraw_statement": _("withdraw"),
+    }
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("statement")
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=Statement.Status)
+    to_status = models.CharField(_("to"), max_length=16, choices=Statement.Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["statement", "at", "pk"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Signature(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        CO_SIGNATORY = "co_signatory", _("Co-signatory")
+        SUPPORTER = "supporter", _("Supporter")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("statement")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.CO_SIGNATORY)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status,
+        default=Status.INVITED,
+        help_text=_("Only confirmed signatures are shown to the public."),
+    )
+    signed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    signatory_name = models.CharField(
+        _("signing person"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who signs on the organisation's behalf."),
+    )
+    signatory_title = models.CharField(_("their title"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["statement", "order", "pk"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "organisation"],
+                name="signature_unique_per_statement_organisation",
+                violation_error_message=_("This organisation has already signed this statement."),
+            ),
+            models.UniqueConstraint(
+                fields=["statement"],
+                condition=Q(role="lead"),
+                name="signature_one_lead_per_statement",
+                violation_error_message=_("A statement has only one lead signatory."),
+            ),
+        ]
+        indexes = [
+            # Public lists count and show confirmed signatures per statement and per organisation.
+            models.Index(fields=["organisation", "status"], name="signature_organisation_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} on {self.statement}"
+
+    def clean(self) -> None:
+        # The time of confirmation is what the public is told; staff often leave it blank.
+        if self.status == self.Status.CONFIRMED and self.signed_at is None:
+            self.signed_at = timezone.now()
+
+
+class Demand(models.Model):
+    class Action(models.TextChoices):
+        REPEAL = "repeal", _("Repeal")
+        AMEND = "amend", _("Amend")
+        DO_NOT_ADOPT = "do_not_adopt", _("Do not adopt")
+        HALT = "halt", _("Halt")
+        RELEASE = "release", _("Release")
+        ENSURE = "ensure", _("Ensure")
+        PROTECT = "protect", _("Protect")
+        STOP = "stop", _("Stop")
+        COMMIT = "commit", _("Commit")
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("Open")
+        MET = "met", _("Met")
+        PARTIALLY_MET = "partially_met", _("Partially met")
+        UNMET = "unmet", _("Unmet")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="demands", verbose_name=_("statement")
+    )
+    addressee = models.ForeignKey(
+        Target,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("addressed to"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action)
+    law = models.ForeignKey(
+        Law,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("law"),
+    )
+    provision = models.ForeignKey(
+        Provision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demands",
+        verbose_name=_("provision"),
+    )
+    text = models.TextField(_("text"), help_text=_("The demand in the statement's words."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, default=Outcome.OPEN)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
+    evidence_url = models.URLField(_("evidence"), max_length=500, blank=True)
+    evidence_reference = models.CharField(
+        _("evidence reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. a court reference such as an ECLI"),
+    )
+
+    class Meta:
+        ordering = ["statement", "order", "pk"]
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="open") | Q(outcome_on__isnull=False),
+                name="demand_outcome_has_date",
+                violation_error_message=_("Give the date on which the outcome was reached."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.text[:60]}"
+
+    def clean(self) -> None:
+        # A database constraint cannot look across to the provision's law.
+        if self.provision_id is not None:
+            provision_law_id = (
+                Provision.objects.filter(pk=self.provision_id)
+                .values_list("law_id", flat=True)
+                .first()
+            )
+            if self.law_id is None:
+                self.law_id = provision_law_id
+            elif provision_law_id != self.law_id:
+                raise ValidationError({"provision": _("This provision belongs to another law.")})
+
+
+class Correction(models.Model):
+    """A public note that a published statement was changed, what was wrong and what is right."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("statement")
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    note = models.TextField(_("public note"), help_text=_("What was wrong, and what is right."))
+
+    class Meta:
+        ordering = ["statement", "corrected_at"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return f"{self.corrected_at:%Y-%m-%d}: {self.note[:60]}"
+
+
+class Publication(models.Model):
+    """The same statement published elsewhere: on a signatory's site, in a newspaper."""
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="publications",
+        verbose_name=_("statement"),
+    )
+    publisher = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="publications",
+        verbose_name=_("publisher"),
+    )
+    publisher_name = models.CharField(
+        _("publisher name"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the publisher is not in the registry."),
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    title = models.CharField(_("title as published there"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["statement", "published_on", "pk"]
+        verbose_name = _("publication elsewhere")
+        verbose_name_plural = _("publications elsewhere")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "url"],
+                name="publication_url_unique_per_statement",
+                violation_error_message=_("This publication is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(publisher__isnull=False) | ~Q(publisher_name=""),
+                name="publication_has_publisher",
+                violation_error_message=_(
+                    "Name the publisher: choose an organisation or type its name."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url

@@ -1,0 +1,134 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
+
+SHORT_TEXT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+}
+
+
+@admin.register(Right)
+class RightAdmin(admin.ModelAdmin[Right]):
+    list_display = ["name", "slug", "order"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin[Standard]):
+    list_display = ["name", "kind", "country", "url"]
+    list_filter = ["kind", "rights", ("country", CountryFilter)]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["rights"]
+
+
+class LawEventInline(admin.TabularInline[LawEvent, Law]):
+    model = LawEvent
+    fields = ["date", "kind", "note", "source_url"]
+    formfield_overrides = SHORT_TEXT
+    extra = 0
+
+
+class ProvisionInline(admin.TabularInline[Provision, Law]):
+    model = Provision
+    fields = ["reference", "summary", "order"]
+    formfield_overrides = SHORT_TEXT
+    show_change_link = True
+    extra = 0
+
+
+class LawSourceInline(admin.TabularInline[LawSource, Law]):
+    model = LawSource
+    fields = ["title", "url", "accessed_on"]
+    extra = 0
+
+
+@admin.register(Law)
+class LawAdmin(admin.ModelAdmin[Law]):
+    list_display = ["title", "country", "status", "identifier", "last_event"]
+    list_filter = [("country", CountryFilter), "status", "kind", "rights"]
+    search_fields = ["official_title", "common_title", "identifier", "eli", "slug"]
+    prepopulated_fields = {"slug": ["common_title"]}
+    date_hierarchy = "status_since"
+    autocomplete_fields = ["conflicts_with", "replaced_by", "modelled_on"]
+    filter_horizontal = ["rights"]
+    readonly_fields = ["status", "status_since"]
+    fieldsets = [
+        (None, {"fields": ["country", "common_title", "official_title", "slug", "kind"]}),
+        (_("Identifiers"), {"fields": ["identifier", "eli"]}),
+        (_("Legal force"), {"fields": ["status", "status_since"]}),
+        (_("What it does"), {"fields": ["summary", "rights", "conflicts_with"]}),
+        (_("Related laws"), {"fields": ["replaced_by", "modelled_on"]}),
+    ]
+    inlines = [LawEventInline, ProvisionInline, LawSourceInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Law]:
+        latest = LawEvent.objects.filter(law=OuterRef("pk")).order_by("-date", "-pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_event_kind=Subquery(latest.values("kind")[:1]),
+                last_event_date=Subquery(latest.values("date")[:1]),
+            )
+        )
+
+    @admin.display(
+        description=_("title"),
+        ordering=Coalesce(NullIf("common_title", Value("")), "official_title"),
+    )
+    def title(self, law: Law) -> str:
+        return str(law)
+
+    @admin.display(description=_("last event"), ordering="last_event_date")
+    def last_event(self, law: Law) -> str:
+        kind, date = getattr(law, "last_event_kind", None), getattr(law, "last_event_date", None)
+        if kind is None or date is None:
+            return self.get_empty_value_display()
+        return f"{LawEvent.Kind(kind).label} ({date:%Y-%m-%d})"
+
+
+class PenaltyInline(admin.StackedInline[Penalty, Provision]):
+    model = Penalty
+    fields = [
+        "kind",
+        "as_reported",
+        ("amount_min", "amount_max", "unit"),
+        "prison_max_months",
+        "source_url",
+        "note",
+    ]
+    formfield_overrides = SHORT_TEXT
+    extra = 0
+
+
+@admin.register(Provision)
+class ProvisionAdmin(admin.ModelAdmin[Provision]):
+    list_display = ["reference", "law", "order"]
+    list_filter = [("law__country", CountryFilter), "rights"]
+    search_fields = [
+        "reference",
+        "summary",
+        "law__official_title",
+        "law__common_title",
+        "law__identifier",
+    ]
+    autocomplete_fields = ["law"]
+    filter_horizontal = ["rights"]
+    fields = ["law", "reference", "summary", "rights", "order"]
+    inlines = [PenaltyInline]
+
+    # A provision is named after its law too: the changelist and the autocomplete on
+    # demands list provisions, so the law comes in the same query.
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Provision]:
+        return super().get_queryset(request).select_related("law")

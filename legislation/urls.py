@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "legislation"
+
+urlpatterns = [
+    path("<str:country>/<slug:slug>/", views.LawDetailView.as_view(), name="detail"),
+]

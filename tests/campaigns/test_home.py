@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
+from tests.factories import SignatureFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+NOT_PUBLIC = {"draft": {}, "in_review": {"in_review": True}, "approved": {"approved": True}}
+NOT_PUBLIC |= {"scheduled": {"scheduled": True}, "withdrawn": {"withdrawn": True}}
+
+
+def test_the_home_page_lists_only_published_statements(client: Client) -> None:
+    StatementFactory(published=True, title="The public statement")
+    for state, traits in NOT_PUBLIC.items():
+        StatementFactory(title=f"Secret{state}marker", **traits)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "The public statement" in response.text
+    assert "marker" not in response.text
+
+
+def test_an_empty_site_says_so_and_invites_staff_to_write(
+    client: Client, admin_client: Client
+) -> None:
+    assert "No statements have been published yet." in client.get("/").text
+    assert "Write the first one in the admin" not in client.get("/").text
+    assert 'href="/admin/campaigns/statement/add/"' in admin_client.get("/").text
+
+
+def test_staff_get_a_link_to_the_admin(client: Client, author: User) -> None:
+    statement = StatementFactory(published=True)
+    edit = f'href="/admin/campaigns/statement/{statement.pk}/change/"'
+    assert edit not in client.get("/").text
+    client.force_login(author)
+    assert edit in client.get("/").text
+
+
+def test_the_home_page_is_paginated(client: Client) -> None:
+    StatementFactory.create_batch(21, published=True)
+    first = client.get("/")
+    assert first.text.count("<li>\n      <article>") == 20
+    assert 'rel="next" href="?page=2"' in first.text
+    assert client.get("/?page=2").text.count("<li>\n      <article>") == 1
+    assert client.get("/?page=99").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_home_page_costs_the_same_whatever_it_lists(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, count: int
+) -> None:
+    for statement in StatementFactory.create_batch(count, published=True):
+        SignatureFactory.create_batch(3, statement=statement)
+    # 1: count for the paginator; 2: the page of statements with campaign and issuer.
+    with django_assert_num_queries(2):
+        assert client.get("/").status_code == 200

@@ -1,0 +1,286 @@
+"""One factory per model. Statements are drafts unless a trait says otherwise."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from campaigns.models import (
+    Campaign,
+    Coalition,
+    CoalitionMembership,
+    Correction,
+    Demand,
+    Leverage,
+    Moment,
+    Publication,
+    Signature,
+    Statement,
+    Target,
+    Transition,
+)
+from legislation.models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
+from organisations.models import Organisation, OrganisationParent, PressContact
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+
+def member_of(group_name: str) -> factory.PostGeneration:
+    """Put the user in one of the staff groups the migrations create."""
+
+    def join(user: User, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            user.groups.add(Group.objects.get(name=group_name))
+
+    return factory.PostGeneration(join)
+
+
+class AuthorFactory(UserFactory):
+    groups = member_of("Authors")
+
+
+class EditorFactory(UserFactory):
+    groups = member_of("Editors")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Human Rights Group {n}")
+    short_name = factory.Sequence(lambda n: f"HRG{n}")
+    slug = factory.Sequence(lambda n: f"human-rights-group-{n}")
+    country = "GB"
+
+
+class OrganisationParentFactory(factory.django.DjangoModelFactory[OrganisationParent]):
+    class Meta:
+        model = OrganisationParent
+
+    programme = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.JOINT_PROGRAMME)
+    parent = factory.SubFactory(OrganisationFactory)
+
+
+class PressContactFactory(factory.django.DjangoModelFactory[PressContact]):
+    class Meta:
+        model = PressContact
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Press Officer {n}")
+    email = factory.Sequence(lambda n: f"press{n}@example.org")
+
+
+class RightFactory(factory.django.DjangoModelFactory[Right]):
+    class Meta:
+        model = Right
+
+    name = factory.Sequence(lambda n: f"Freedom number {n}")
+    slug = factory.Sequence(lambda n: f"freedom-{n}")
+
+
+class StandardFactory(factory.django.DjangoModelFactory[Standard]):
+    class Meta:
+        model = Standard
+
+    name = factory.Sequence(lambda n: f"ICCPR, article {n}")
+    slug = factory.Sequence(lambda n: f"iccpr-{n}")
+
+
+class LawFactory(factory.django.DjangoModelFactory[Law]):
+    class Meta:
+        model = Law
+
+    country = "RU"
+    official_title = factory.Sequence(lambda n: f"Federal Law No. {n}-FZ")
+    slug = factory.Sequence(lambda n: f"law-{n}")
+    identifier = factory.Sequence(lambda n: f"{n}-FZ")
+
+
+class LawSourceFactory(factory.django.DjangoModelFactory[LawSource]):
+    class Meta:
+        model = LawSource
+
+    law = factory.SubFactory(LawFactory)
+    title = "Official gazette"
+    url = "https://example.org/gazette"
+
+
+class LawEventFactory(factory.django.DjangoModelFactory[LawEvent]):
+    class Meta:
+        model = LawEvent
+
+    law = factory.SubFactory(LawFactory)
+    kind = LawEvent.Kind.ADOPTED
+    date = date(2012, 7, 13)
+
+
+class ProvisionFactory(factory.django.DjangoModelFactory[Provision]):
+    class Meta:
+        model = Provision
+
+    law = factory.SubFactory(LawFactory)
+    reference = factory.Sequence(lambda n: f"Article {n}")
+    summary = "What the article does."
+
+
+class PenaltyFactory(factory.django.DjangoModelFactory[Penalty]):
+    class Meta:
+        model = Penalty
+
+    provision = factory.SubFactory(ProvisionFactory)
+    kind = Penalty.Kind.FINE
+    as_reported = "up to £20,000"
+    amount_max = Decimal("20000")
+    unit = "GBP"
+
+
+class CoalitionFactory(factory.django.DjangoModelFactory[Coalition]):
+    class Meta:
+        model = Coalition
+
+    name = factory.Sequence(lambda n: f"Coalition {n}")
+    slug = factory.Sequence(lambda n: f"coalition-{n}")
+
+
+class CoalitionMembershipFactory(factory.django.DjangoModelFactory[CoalitionMembership]):
+    class Meta:
+        model = CoalitionMembership
+
+    coalition = factory.SubFactory(CoalitionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory[Campaign]):
+    class Meta:
+        model = Campaign
+
+    title = factory.Sequence(lambda n: f"Campaign {n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    summary = "What the campaign is for."
+    country = "RU"
+
+
+class TargetFactory(factory.django.DjangoModelFactory[Target]):
+    class Meta:
+        model = Target
+
+    name = factory.Sequence(lambda n: f"Addressee {n}")
+    slug = factory.Sequence(lambda n: f"addressee-{n}")
+    kind = Target.Kind.GOVERNMENT
+
+
+class MomentFactory(factory.django.DjangoModelFactory[Moment]):
+    class Meta:
+        model = Moment
+
+    name = factory.Sequence(lambda n: f"Summit {n}")
+    slug = factory.Sequence(lambda n: f"summit-{n}")
+    starts_on = date(2012, 12, 21)
+
+
+class LeverageFactory(factory.django.DjangoModelFactory[Leverage]):
+    class Meta:
+        model = Leverage
+
+    name = factory.Sequence(lambda n: f"Membership of body {n}")
+    slug = factory.Sequence(lambda n: f"membership-{n}")
+
+
+class StatementFactory(factory.django.DjangoModelFactory[Statement]):
+    """A draft. Traits: in_review, approved, published, scheduled, withdrawn.
+
+    The traits set the state directly, as a fixture; tests of the workflow itself go
+    through the model methods.
+    """
+
+    class Meta:
+        model = Statement
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = factory.Sequence(lambda n: f"Statement number {n}")
+    slug = factory.Sequence(lambda n: f"statement-{n}")
+    standfirst = "Organisations call on leaders to act."
+    body = "The organisations **urge** leaders to act."
+    lead_organisation = factory.SubFactory(OrganisationFactory)
+
+    class Params:
+        in_review = factory.Trait(status=Statement.Status.IN_REVIEW)
+        approved = factory.Trait(status=Statement.Status.APPROVED)
+        published = factory.Trait(
+            status=Statement.Status.PUBLISHED,
+            publish_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+        )
+        scheduled = factory.Trait(
+            status=Statement.Status.PUBLISHED,
+            publish_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1)),
+        )
+        withdrawn = factory.Trait(
+            status=Statement.Status.WITHDRAWN,
+            publish_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=2)),
+            withdrawn_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+            withdrawal_reason="Published in error.",
+        )
+
+
+class SignatureFactory(factory.django.DjangoModelFactory[Signature]):
+    """A confirmed co-signature unless told otherwise."""
+
+    class Meta:
+        model = Signature
+
+    statement = factory.SubFactory(StatementFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = Signature.Status.CONFIRMED
+    signed_at = factory.LazyFunction(timezone.now)
+
+
+class DemandFactory(factory.django.DjangoModelFactory[Demand]):
+    class Meta:
+        model = Demand
+
+    statement = factory.SubFactory(StatementFactory)
+    action = Demand.Action.REPEAL
+    text = "Repeal the law."
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory[Correction]):
+    class Meta:
+        model = Correction
+
+    statement = factory.SubFactory(StatementFactory, published=True)
+    note = "An earlier version gave the wrong date of the summit."
+
+
+class PublicationFactory(factory.django.DjangoModelFactory[Publication]):
+    class Meta:
+        model = Publication
+
+    statement = factory.SubFactory(StatementFactory, published=True)
+    publisher = factory.SubFactory(OrganisationFactory)
+    url = factory.Sequence(lambda n: f"https://example.org/news/{n}")
+    title = "The same statement, elsewhere"
+
+
+class TransitionFactory(factory.django.DjangoModelFactory[Transition]):
+    """A workflow step as the workflow records it; tests of the workflow go through the model."""
+
+    class Meta:
+        model = Transition
+
+    statement = factory.SubFactory(StatementFactory, in_review=True)
+    from_status = Statement.Status.DRAFT
+    to_status = Statement.Status.IN_REVIEW
+    by = factory.SubFactory(UserFactory)
+    at = factory.LazyFunction(timezone.now)

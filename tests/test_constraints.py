@@ -1,0 +1,282 @@
+"""Every rule the database holds, broken once.
+
+The editor sees the message; the database refuses the row even when validation is skipped.
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from campaigns.models import CoalitionMembership, Demand, Publication, Signature, Statement
+from organisations.models import Organisation, OrganisationParent, PressContact
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def duplicate_parent() -> OrganisationParent:
+    link = factories.OrganisationParentFactory()
+    return OrganisationParent(programme=link.programme, parent=link.parent)
+
+
+def self_parent() -> OrganisationParent:
+    organisation = factories.OrganisationFactory()
+    return OrganisationParent(programme=organisation, parent=organisation)
+
+
+def unreachable_contact() -> PressContact:
+    return factories.PressContactFactory.build(
+        organisation=factories.OrganisationFactory(), email="", phone=""
+    )
+
+
+def duplicate_law_slug() -> models.Model:
+    law = factories.LawFactory(country="RU", slug="foreign-agents")
+    return factories.LawFactory.build(country="RU", slug=law.slug)
+
+
+def law_replacing_itself() -> models.Model:
+    law = factories.LawFactory()
+    law.replaced_by = law
+    return law
+
+
+def duplicate_provision() -> models.Model:
+    provision = factories.ProvisionFactory()
+    return factories.ProvisionFactory.build(law=provision.law, reference=provision.reference)
+
+
+def penalty(**fields: object) -> Callable[[], models.Model]:
+    return lambda: factories.PenaltyFactory.build(provision=factories.ProvisionFactory(), **fields)
+
+
+def second_current_membership() -> CoalitionMembership:
+    membership = factories.CoalitionMembershipFactory()
+    return CoalitionMembership(coalition=membership.coalition, organisation=membership.organisation)
+
+
+def membership_left_before_joining() -> CoalitionMembership:
+    return factories.CoalitionMembershipFactory.build(
+        coalition=factories.CoalitionFactory(),
+        organisation=factories.OrganisationFactory(),
+        joined_on=date(2013, 1, 1),
+        left_on=date(2012, 1, 1),
+    )
+
+
+def statement(**fields: object) -> Callable[[], Statement]:
+    return lambda: factories.StatementFactory.build(
+        campaign=factories.CampaignFactory(),
+        lead_organisation=factories.OrganisationFactory(),
+        **fields,
+    )
+
+
+def duplicate_signature() -> Signature:
+    signature = factories.SignatureFactory()
+    return Signature(statement=signature.statement, organisation=signature.organisation)
+
+
+def second_lead() -> Signature:
+    signature = factories.SignatureFactory(role=Signature.Role.LEAD)
+    return Signature(
+        statement=signature.statement,
+        organisation=factories.OrganisationFactory(),
+        role=Signature.Role.LEAD,
+    )
+
+
+def decided_demand_without_date() -> Demand:
+    return factories.DemandFactory.build(
+        statement=factories.StatementFactory(), outcome=Demand.Outcome.MET
+    )
+
+
+def duplicate_publication() -> Publication:
+    publication = factories.PublicationFactory()
+    return Publication(
+        statement=publication.statement, publisher_name="Somebody", url=publication.url
+    )
+
+
+def publication_without_publisher() -> Publication:
+    return Publication(
+        statement=factories.StatementFactory(published=True), url="https://example.org/a"
+    )
+
+
+now = timezone.now()
+
+BROKEN_RULES = [
+    ("organisation_parent_unique", duplicate_parent, "already listed as running the programme"),
+    ("organisation_parent_not_self", self_parent, "An organisation cannot run itself."),
+    ("press_contact_reachable", unreachable_contact, "needs an email address or a phone number"),
+    (
+        "law_slug_unique_per_country",
+        duplicate_law_slug,
+        "Another law of this country already has this slug.",
+    ),
+    ("law_not_replaced_by_itself", law_replacing_itself, "A law cannot replace itself."),
+    (
+        "provision_reference_unique_per_law",
+        duplicate_provision,
+        "already has a provision with this reference",
+    ),
+    (
+        "penalty_min_not_above_max",
+        penalty(amount_min=Decimal(500), amount_max=Decimal(100)),
+        "The minimum amount cannot be higher than the maximum.",
+    ),
+    (
+        "penalty_amounts_not_negative",
+        penalty(amount_min=Decimal(-1)),
+        "Amounts cannot be negative.",
+    ),
+    ("penalty_amount_has_unit", penalty(unit=""), "An amount needs its unit"),
+    ("coalition_membership_current_unique", second_current_membership, "already a current member"),
+    (
+        "coalition_membership_dates_in_order",
+        membership_left_before_joining,
+        "cannot leave before it joined",
+    ),
+    (
+        "campaign_dates_in_order",
+        lambda: factories.CampaignFactory.build(
+            started_on=date(2013, 1, 2), ended_on=date(2013, 1, 1)
+        ),
+        "A campaign cannot end before it started.",
+    ),
+    (
+        "moment_dates_in_order",
+        lambda: factories.MomentFactory.build(
+            starts_on=date(2012, 12, 21), ends_on=date(2012, 12, 20)
+        ),
+        "A moment cannot end before it starts.",
+    ),
+    (
+        "statement_published_has_publish_time",
+        statement(status=Statement.Status.PUBLISHED, publish_at=None),
+        "A published or withdrawn statement needs a publish time.",
+    ),
+    (
+        "statement_withdrawal_complete",
+        statement(
+            status=Statement.Status.WITHDRAWN,
+            publish_at=now,
+            withdrawn_at=now,
+            withdrawal_reason="",
+        ),
+        "A withdrawn statement needs the time and the reason.",
+    ),
+    (
+        "statement_withdrawn_after_publish",
+        statement(
+            status=Statement.Status.WITHDRAWN,
+            publish_at=now,
+            withdrawn_at=now - timedelta(days=1),
+            withdrawal_reason="Wrong.",
+        ),
+        "A statement cannot be withdrawn before it was published.",
+    ),
+    (
+        "signature_unique_per_statement_organisation",
+        duplicate_signature,
+        "has already signed this statement",
+    ),
+    ("signature_one_lead_per_statement", second_lead, "A statement has only one lead signatory."),
+    (
+        "demand_outcome_has_date",
+        decided_demand_without_date,
+        "Give the date on which the outcome was reached.",
+    ),
+    (
+        "publication_url_unique_per_statement",
+        duplicate_publication,
+        "This publication is already recorded.",
+    ),
+    ("publication_has_publisher", publication_without_publisher, "Name the publisher"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "message"), BROKEN_RULES, ids=[rule[0] for rule in BROKEN_RULES]
+)
+def test_a_broken_rule_is_explained_and_refused(
+    name: str, build: Callable[[], models.Model], message: str
+) -> None:
+    instance = build()
+
+    with pytest.raises(ValidationError) as explained:
+        instance.full_clean()
+    assert any(message in text for text in explained.value.messages), explained.value.messages
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        instance.save()
+
+
+def test_every_named_constraint_is_broken_above() -> None:
+    from django.apps import apps
+
+    named = {
+        constraint.name
+        for label in ("organisations", "legislation", "campaigns")
+        for model in apps.get_app_config(label).get_models()
+        for constraint in model._meta.constraints
+    }
+    assert named - {"penalty_as_reported_required"} == {rule[0] for rule in BROKEN_RULES}
+
+
+def test_a_penalty_must_say_what_the_source_reports() -> None:
+    blank = factories.PenaltyFactory.build(provision=factories.ProvisionFactory(), as_reported="")
+    with pytest.raises(ValidationError) as explained:
+        blank.full_clean()
+    assert "as_reported" in explained.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        blank.save()
+
+
+def test_slugs_are_unique() -> None:
+    factories.OrganisationFactory(slug="amnesty-international")
+    twin = factories.OrganisationFactory.build(slug="amnesty-international")
+    with pytest.raises(ValidationError) as explained:
+        twin.full_clean()
+    assert explained.value.message_dict["slug"] == ["Organisation with this Slug already exists."]
+
+
+def test_a_demand_cannot_name_a_provision_of_another_law() -> None:
+    demand = factories.DemandFactory.build(
+        statement=factories.StatementFactory(),
+        law=factories.LawFactory(),
+        provision=factories.ProvisionFactory(),
+    )
+    with pytest.raises(ValidationError) as explained:
+        demand.full_clean()
+    assert explained.value.message_dict["provision"] == ["This provision belongs to another law."]
+
+
+def test_a_demand_naming_only_a_provision_gets_its_law() -> None:
+    provision = factories.ProvisionFactory()
+    demand = factories.DemandFactory.build(
+        statement=factories.StatementFactory(), provision=provision
+    )
+    demand.full_clean()
+    assert demand.law_id == provision.law_id
+
+
+def test_an_organisation_can_be_left_and_rejoined() -> None:
+    membership = factories.CoalitionMembershipFactory(
+        joined_on=date(2010, 1, 1), left_on=date(2011, 1, 1)
+    )
+    again = CoalitionMembership(
+        coalition=membership.coalition,
+        organisation=membership.organisation,
+        joined_on=date(2012, 1, 1),
+    )
+    again.full_clean()
+    again.save()
+    assert Organisation.objects.get(pk=membership.organisation_id).memberships.count() == 2

@@ -1,0 +1,99 @@
+"""Start-up reads the environment, and stops with a message naming any variable that is wrong."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PRINT_SETTINGS = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
+    "'cache': settings.CACHES['default']['BACKEND'], "
+    "'tasks': settings.TASKS['default']['BACKEND'], "
+    "'debug': settings.DEBUG}))"
+)
+CONFIGURATION = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TASKS_BACKEND",
+    "CONN_MAX_AGE",
+}
+
+
+def start(**variables: str) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if key not in CONFIGURATION}
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings", **variables)
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", PRINT_SETTINGS],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({}, "SECRET_KEY is not set"),
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'."),
+        (
+            {"DEBUG": "true", "DATABASE_URL": "mysql://db/chorus"},
+            "DATABASE_URL must be a URL starting with",
+        ),
+        (
+            {"DEBUG": "true", "DATABASE_URL": "not a url"},
+            "DATABASE_URL must be a URL starting with",
+        ),
+        (
+            {"DEBUG": "true", "REDIS_URL": "http://cache:6379"},
+            "REDIS_URL must be a URL starting with",
+        ),
+        (
+            {"DEBUG": "true", "TASKS_BACKEND": "celery"},
+            "TASKS_BACKEND must be one of immediate, database",
+        ),
+        ({"DEBUG": "true", "CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be a whole number"),
+    ],
+)
+def test_a_missing_or_malformed_variable_stops_start_up(
+    variables: dict[str, str], message: str
+) -> None:
+    result = start(**variables)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_the_embedded_default_needs_nothing_but_debug() -> None:
+    result = start(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "engine": "django.db.backends.sqlite3",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "tasks": "django.tasks.backends.immediate.ImmediateBackend",
+        "debug": True,
+    }
+
+
+def test_real_services_are_chosen_by_the_environment() -> None:
+    result = start(
+        SECRET_KEY="a-long-random-string-for-this-test",
+        DATABASE_URL="postgres://chorus@db:5432/chorus",
+        REDIS_URL="redis://cache:6379/0",
+        TASKS_BACKEND="database",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "engine": "django.db.backends.postgresql",
+        "cache": "django.core.cache.backends.redis.RedisCache",
+        "tasks": "django_tasks_db.DatabaseBackend",
+        "debug": False,
+    }
