@@ -551,6 +551,11 @@ class Statement(models.Model):
                 at=now,
                 note=str(note),
             )
+            # Every step changes what the public may see (or may soon): cached pages go.
+            # Imported here because the page cache reads this module's Statement.
+            from .page_cache import refresh_public_pages
+
+            transaction.on_commit(refresh_public_pages)
 
 
 class Transition(models.Model):

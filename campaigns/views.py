@@ -1,36 +1,99 @@
 from typing import Any
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.generic import DetailView, ListView
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Campaign, Coalition, CoalitionMembership, Signature, Statement
+from legislation.models import Law
+from organisations.models import Organisation, PressContact
+
+from . import structured_data
+from .forms import SearchForm, StatementFilterForm
+from .models import (
+    Campaign,
+    Coalition,
+    CoalitionMembership,
+    Demand,
+    Publication,
+    Signature,
+    Statement,
+)
+from .page_cache import never_cached
+from .public import public_organisations
+from .search import Search
 
 
-def confirmed_signatures() -> Prefetch[Any]:
+def confirmed_signatures(*, with_press_contacts: bool = False) -> Prefetch[Any]:
     """Signatures the public may see, in their display order, with what displaying them reads."""
+    related = ["organisation__parent_links__parent"]
+    if with_press_contacts:
+        related.append(
+            Prefetch(  # type: ignore[arg-type]
+                "organisation__press_contacts",
+                queryset=PressContact.objects.filter(is_active=True),
+                to_attr="public_press_contacts",
+            )
+        )
     return Prefetch(
         "signatures",
         queryset=Signature.objects.filter(status=Signature.Status.CONFIRMED)
         .select_related("organisation")
-        .prefetch_related("organisation__parent_links__parent")
+        .prefetch_related(*related)
         .order_by("order", "pk"),
         to_attr="confirmed_signatures",
     )
 
 
-class HomeView(ListView[Statement]):
+def statement_list_queryset() -> QuerySet[Statement]:
+    """Published statements as lists show them: newest first, with campaign and issuer."""
+    return (
+        Statement.objects.published()
+        .select_related("campaign", "lead_organisation")
+        .order_by("-publish_at", "-pk")
+    )
+
+
+class HomeView(TemplateView):
     template_name = "campaigns/home.html"
+    latest_count = 10
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            campaigns=Campaign.objects.filter(status=Campaign.Status.ACTIVE)
+            .select_related("coalition")
+            .order_by("-started_on", "title"),
+            statements=statement_list_queryset()[: self.latest_count],
+            structured_data=structured_data.website(self.request),
+            **kwargs,
+        )
+
+
+class StatementListView(ListView[Statement]):
+    template_name = "campaigns/statement_list.html"
     context_object_name = "statements"
     paginate_by = 20
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return (
-            Statement.objects.published()
-            .select_related("campaign", "lead_organisation")
-            .order_by("-publish_at", "-pk")
+        years = Statement.objects.published().dates("publish_at", "year", order="DESC")
+        self.form = StatementFilterForm(
+            self.request.GET or None,
+            organisations=public_organisations().order_by("name"),
+            years=[day.year for day in years],
+        )
+        return self.form.filter(statement_list_queryset())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            form=self.form,
+            query_without_page=query.urlencode(),
+            structured_data=structured_data.collection(self.request, "Statements"),
+            **kwargs,
         )
 
 
@@ -46,15 +109,19 @@ class StatementDetailView(DetailView[Statement]):
         )
         return (
             statements.filter(slug=self.kwargs["slug"])
-            .select_related("campaign", "lead_organisation", "moment")
+            .select_related("campaign__coalition", "lead_organisation", "moment")
             .prefetch_related(
-                confirmed_signatures(),
+                confirmed_signatures(with_press_contacts=True),
                 "addressees",
                 "leverage",
                 "corrections",
-                "demands__law",
-                "demands__provision",
-                "demands__addressee",
+                Prefetch("publications", Publication.objects.select_related("publisher")),
+                Prefetch(
+                    "demands",
+                    Demand.objects.select_related("law", "provision", "addressee").order_by(
+                        "order", "pk"
+                    ),
+                ),
             )
         )
 
@@ -68,38 +135,55 @@ class StatementDetailView(DetailView[Statement]):
             raise Http404("No statement at this address.")
         return statement
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.statement(self.request, self.object)
+        context["press_contacts"] = [
+            (signature.organisation, contact)
+            for signature in self.object.confirmed_signatures  # type: ignore[attr-defined]
+            for contact in signature.organisation.public_press_contacts
+        ]
+        return context
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        withdrawn = (
-            Statement.objects.withdrawn()
-            .filter(slug=kwargs["slug"], publish_at__year=kwargs["year"])
-            .first()
-        )
-        if withdrawn is not None and not self.can_preview():
-            return render(
+        try:
+            response = super().get(request, *args, **kwargs)
+        except Http404:
+            withdrawn = (
+                Statement.objects.withdrawn()
+                .filter(slug=kwargs["slug"], publish_at__year=kwargs["year"])
+                .first()
+            )
+            if withdrawn is None:
+                raise
+            gone = render(
                 request, "campaigns/statement_withdrawn.html", {"statement": withdrawn}, status=410
             )
-        response = super().get(request, *args, **kwargs)
-        if self.object.is_public:
-            patch_cache_control(response, public=True, max_age=60)
-        else:
+            patch_cache_control(gone, max_age=0)
+            return gone
+        if not self.object.is_public:
             # A staff preview of a statement the public cannot see: never kept anywhere.
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True, no_store=True)
+            never_cached(response)
         return response
 
 
 class CampaignDetailView(DetailView[Campaign]):
     template_name = "campaigns/campaign_detail.html"
-    queryset = Campaign.objects.select_related("coalition").prefetch_related("laws")
+    queryset = Campaign.objects.select_related("coalition").prefetch_related(
+        Prefetch("laws", Law.objects.order_by("country", "official_title"))
+    )
+    paginate_by = 20
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["statements"] = (
-            Statement.objects.published()
-            .filter(campaign=self.object)
-            .order_by("-publish_at", "-pk")
+        statements = statement_list_queryset().filter(campaign=self.object)
+        page = Paginator(statements, self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            statements=page.object_list,
+            structured_data=structured_data.campaign(self.request, self.object),
+            **kwargs,
         )
-        return context
 
 
 class CoalitionDetailView(DetailView[Coalition]):
@@ -107,9 +191,63 @@ class CoalitionDetailView(DetailView[Coalition]):
     queryset = Coalition.objects.prefetch_related(
         Prefetch(
             "memberships",
-            queryset=CoalitionMembership.objects.select_related("organisation").filter(
-                left_on__isnull=True
-            ),
+            queryset=CoalitionMembership.objects.filter(left_on__isnull=True)
+            .select_related("organisation")
+            .order_by("role", "organisation__name"),
+            to_attr="current_memberships",
         ),
-        "campaigns",
+        Prefetch("campaigns", Campaign.objects.order_by("-started_on", "title")),
     )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["structured_data"] = structured_data.coalition(self.request, self.object)
+        return context
+
+
+class SearchView(TemplateView):
+    template_name = "campaigns/search.html"
+    paginate_by = 20
+    sections = ("statements", "laws", "organisations")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        form = SearchForm(self.request.GET or None)
+        context = super().get_context_data(
+            form=form,
+            structured_data=structured_data.collection(self.request, "Search"),
+            **kwargs,
+        )
+        text = form.cleaned_data["q"] if form.is_valid() else ""
+        if not text:
+            return context
+        search = Search(text)
+        results: dict[str, QuerySet[Any]] = {
+            "statements": search.statements(statement_list_queryset()),
+            "laws": search.laws(),
+            "organisations": search.organisations(),
+        }
+        counts = {name: rows.count() for name, rows in results.items()}
+        section = self.request.GET.get("in")
+        if section not in self.sections:
+            # The first section with something in it, so a search for an NGO shows NGOs.
+            section = next((name for name in self.sections if counts[name]), "statements")
+        page = Paginator(results[section], self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = [(row, search.headline_of(row, self.excerpt_text(row))) for row in page.object_list]
+        context.update(
+            text=text,
+            counts=counts,
+            section=section,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            rows=rows,
+            query_without_page=urlencode({"q": text, "in": section}),
+        )
+        return context
+
+    @staticmethod
+    def excerpt_text(row: Statement | Law | Organisation) -> str:
+        if isinstance(row, Statement):
+            return f"{row.standfirst}\n{row.body}"
+        if isinstance(row, Law):
+            return row.summary
+        return row.description

@@ -211,3 +211,7 @@ LOGGING = {
 # from STATIC_ROOT, filled by collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
+INSTALLED_APPS += ["django.contrib.sitemaps"]
+MIDDLEWARE += ["campaigns.page_cache.AdminChangesRefreshPublicPages"]

@@ -1,9 +1,16 @@
 from django.urls import path
 
+from campaigns.page_cache import cached_public_page
+
 from . import views
 
 app_name = "legislation"
 
 urlpatterns = [
-    path("<str:country>/<slug:slug>/", views.LawDetailView.as_view(), name="detail"),
+    path("", cached_public_page(views.LawListView.as_view()), name="list"),
+    path(
+        "<str:country>/<slug:slug>/",
+        cached_public_page(views.LawDetailView.as_view()),
+        name="detail",
+    ),
 ]

@@ -1,9 +1,15 @@
 from django.urls import path
 
+from campaigns.page_cache import cached_public_page
+
 from . import views
 
 app_name = "organisations"
 
 urlpatterns = [
-    path("<slug:slug>/", views.OrganisationDetailView.as_view(), name="detail"),
+    path(
+        "<slug:slug>/",
+        cached_public_page(views.OrganisationDetailView.as_view()),
+        name="detail",
+    ),
 ]

@@ -1,5 +1,8 @@
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from tests.factories import AuthorFactory, EditorFactory
 
@@ -12,3 +15,11 @@ def author(db: None) -> User:
 @pytest.fixture
 def editor(db: None) -> User:
     return EditorFactory(username="editor")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each test starts with no cached pages: the local-memory cache outlives a test."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -3,7 +3,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
-from tests.factories import SignatureFactory, StatementFactory
+from campaigns.models import Campaign
+from tests.factories import CampaignFactory, SignatureFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +40,17 @@ def test_staff_get_a_link_to_the_admin(client: Client, author: User) -> None:
     assert edit in client.get("/").text
 
 
-def test_the_home_page_is_paginated(client: Client) -> None:
-    StatementFactory.create_batch(21, published=True)
-    first = client.get("/")
-    assert first.text.count("<li>\n      <article>") == 20
-    assert 'rel="next" href="?page=2"' in first.text
-    assert client.get("/?page=2").text.count("<li>\n      <article>") == 1
-    assert client.get("/?page=99").status_code == 404
+def test_the_home_page_shows_active_campaigns_and_the_latest_statements(client: Client) -> None:
+    CampaignFactory(title="Active campaign")
+    CampaignFactory(title="Concluded campaign", status=Campaign.Status.CONCLUDED)
+    StatementFactory.create_batch(11, published=True)
+
+    response = client.get("/")
+
+    assert "Active campaign" in response.text
+    assert "Concluded campaign" not in response.text
+    assert response.text.count('<article class="statement-item">') == 10
+    assert 'href="/statements/"' in response.text
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -54,6 +59,10 @@ def test_the_home_page_costs_the_same_whatever_it_lists(
 ) -> None:
     for statement in StatementFactory.create_batch(count, published=True):
         SignatureFactory.create_batch(3, statement=statement)
-    # 1: count for the paginator; 2: the page of statements with campaign and issuer.
-    with django_assert_num_queries(2):
+    # 1: active campaigns with coalitions; 2: the latest statements with campaign and
+    # issuer; 3: the next scheduled publish time, which bounds how long the page is cached.
+    with django_assert_num_queries(3):
+        assert client.get("/").status_code == 200
+    # Then it comes from the cache, without a query.
+    with django_assert_num_queries(0):
         assert client.get("/").status_code == 200

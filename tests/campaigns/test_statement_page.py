@@ -31,9 +31,12 @@ def test_a_statement_the_public_may_not_see_is_the_same_404_as_none(
 ) -> None:
     statement = StatementFactory(**traits)
     hidden = client.get(statement.get_absolute_url())
-    missing = client.get("/statements/2012/never-existed/")
+    year = statement.get_absolute_url().split("/")[2]
+    missing = client.get(f"/statements/{year}/never-existed/")
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.content == missing.content
+    # The pages differ only by the address they name (in their links to other languages).
+    assert hidden.text.replace(statement.slug, "x") == missing.text.replace("never-existed", "x")
+    assert statement.title not in hidden.text
 
 
 def test_a_withdrawn_statement_is_gone_with_a_notice(client: Client) -> None:

@@ -1,0 +1,140 @@
+"""Atom feeds of published statements: the whole site, and per campaign, organisation,
+law and country. Each lists the newest statements first, through the publication gate."""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from legislation.models import Law
+from organisations.models import Organisation
+
+from .models import Campaign, Demand, Signature, Statement
+from .public import public_organisations
+
+FEED_LENGTH = 30
+
+
+class StatementFeed(Feed[Statement, Any]):
+    feed_type = Atom1Feed
+    author_name = settings.SITE_NAME
+
+    def statements(self, obj: Any) -> QuerySet[Statement]:
+        return Statement.objects.published()
+
+    def items(self, obj: Any) -> QuerySet[Statement]:
+        return (
+            self.statements(obj)
+            .select_related("lead_organisation")
+            .order_by("-publish_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def title(self, obj: Any) -> str:
+        return _("%(site)s: latest statements") % {"site": settings.SITE_NAME}
+
+    def link(self, obj: Any) -> str:
+        return reverse("campaigns:statements")
+
+    def subtitle(self, obj: Any) -> str:
+        return _("Joint statements of civil society coalitions.")
+
+    def item_title(self, item: Statement) -> str:
+        return item.title
+
+    def item_description(self, item: Statement) -> str:
+        return item.standfirst
+
+    def item_pubdate(self, item: Statement) -> datetime | None:
+        return item.publish_at
+
+    def item_updateddate(self, item: Statement) -> datetime | None:
+        return max(item.publish_at, item.updated_at) if item.publish_at else item.updated_at
+
+    def item_author_name(self, item: Statement) -> str | None:
+        return item.lead_organisation.name if item.lead_organisation else None
+
+    def item_categories(self, item: Statement) -> list[str]:
+        return [item.get_kind_display()]
+
+
+class CampaignFeed(StatementFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Campaign:
+        return get_object_or_404(Campaign, slug=slug)
+
+    def statements(self, obj: Campaign) -> QuerySet[Statement]:
+        return Statement.objects.published().filter(campaign=obj)
+
+    def title(self, obj: Campaign) -> str:
+        return _("%(site)s: statements of the campaign %(campaign)s") % {
+            "site": settings.SITE_NAME,
+            "campaign": obj.title,
+        }
+
+    def link(self, obj: Campaign) -> str:
+        return obj.get_absolute_url()
+
+
+class OrganisationFeed(StatementFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Organisation:
+        return get_object_or_404(public_organisations(), slug=slug)
+
+    def statements(self, obj: Organisation) -> QuerySet[Statement]:
+        return Statement.objects.published().filter(
+            signatures__organisation=obj, signatures__status=Signature.Status.CONFIRMED
+        )
+
+    def title(self, obj: Organisation) -> str:
+        return _("%(site)s: statements signed by %(organisation)s") % {
+            "site": settings.SITE_NAME,
+            "organisation": obj.name,
+        }
+
+    def link(self, obj: Organisation) -> str:
+        return obj.get_absolute_url()
+
+
+class LawFeed(StatementFeed):
+    def get_object(self, request: HttpRequest, country: str, slug: str) -> Law:
+        return get_object_or_404(Law, country=country.upper(), slug=slug)
+
+    def statements(self, obj: Law) -> QuerySet[Statement]:
+        return Statement.objects.published().filter(
+            pk__in=Demand.objects.filter(law=obj).values("statement")
+        )
+
+    def title(self, obj: Law) -> str:
+        return _("%(site)s: statements about %(law)s") % {"site": settings.SITE_NAME, "law": obj}
+
+    def link(self, obj: Law) -> str:
+        return obj.get_absolute_url()
+
+
+class CountryFeed(StatementFeed):
+    def get_object(self, request: HttpRequest, country: str) -> str:
+        code = country.upper()
+        if code not in countries:
+            raise Http404("No such country.")
+        return code
+
+    def statements(self, obj: str) -> QuerySet[Statement]:
+        return Statement.objects.published().filter(
+            Q(campaign__country=obj)
+            | Q(pk__in=Demand.objects.filter(law__country=obj).values("statement"))
+        )
+
+    def title(self, obj: str) -> str:
+        return _("%(site)s: statements about %(country)s") % {
+            "site": settings.SITE_NAME,
+            "country": countries.name(obj),
+        }
+
+    def link(self, obj: str) -> str:
+        return reverse("campaigns:statements") + f"?country={obj}"

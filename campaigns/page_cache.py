@@ -1,0 +1,148 @@
+"""Caching of public pages, and the one switch that makes every cached copy obsolete.
+
+Every cached page is keyed by a site-wide content version. Saving anything in the admin
+and every workflow step change the version, so a change shows at once; a cached copy
+also never lives past the next scheduled publish time, so a statement appears the moment
+its time comes, and nothing is ever served from before a withdrawal. Only anonymous GETs
+are cached: staff see edit links and previews, which must never be shared.
+
+Browsers and proxies are told to revalidate every time (`max-age=0`); the ETag and
+Last-Modified make that cheap, answered with 304 from the cache without a query.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, TypedDict
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from .models import Statement
+
+CONTENT_VERSION_KEY = "public-pages:content-version"
+# The longest a page is kept even when nothing changes: a bound on any mistake.
+PAGE_LIFETIME = timedelta(minutes=10)
+
+type View = Callable[..., HttpResponseBase]
+
+
+class CachedPage(TypedDict):
+    content: bytes
+    content_type: str
+    etag: str
+    rendered_at: datetime
+    expires_at: datetime
+
+
+def content_version() -> str:
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY, "")
+    return str(version)
+
+
+def refresh_public_pages() -> None:
+    """Make every cached public page obsolete. Called where content changes."""
+    cache.set(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
+
+
+def page_expiry(now: datetime) -> datetime:
+    """When a page rendered now stops being true: at the latest, the next publish time."""
+    next_publish = (
+        Statement.objects.scheduled()
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    expiry = now + PAGE_LIFETIME
+    return min(expiry, next_publish) if next_publish else expiry
+
+
+def cached_public_page(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method not in {"GET", "HEAD"}:
+            return view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            if "no-store" not in response.get("Cache-Control", ""):
+                patch_cache_control(response, private=True, max_age=0)
+            return response
+
+        now = timezone.now()
+        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"public-pages:{content_version()}:{get_language()}:{address}"
+        page: CachedPage | None = cache.get(key)
+        if page is None or page["expires_at"] <= now:
+            response = view(request, *args, **kwargs)
+            render = getattr(response, "render", None)
+            if render is not None:
+                response = render()
+            if response.status_code != 200 or not isinstance(response, HttpResponse):
+                patch_cache_control(response, max_age=0)
+                return response
+            page = {
+                "content": response.content,
+                "content_type": response["Content-Type"],
+                "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+                "rendered_at": now,
+                "expires_at": page_expiry(now),
+            }
+            lifetime = (page["expires_at"] - now).total_seconds()
+            if lifetime >= 1:
+                cache.set(key, page, timeout=int(lifetime))
+
+        response = HttpResponse(page["content"], content_type=page["content_type"])
+        response["ETag"] = page["etag"]
+        response["Last-Modified"] = http_date(page["rendered_at"].timestamp())
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        conditional = get_conditional_response(
+            request,
+            etag=page["etag"],
+            last_modified=int(page["rendered_at"].timestamp()),
+            response=response,
+        )
+        return conditional or response
+
+    return wrapper
+
+
+def never_cached(response: HttpResponseBase) -> HttpResponseBase:
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class AdminChangesRefreshPublicPages:
+    """Any change made through the admin makes the cached public pages obsolete.
+
+    Every admin write is a POST (forms, actions, deletions), so this is the admin's one
+    save path for all models: laws, organisations and campaigns alike.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            request.method == "POST"
+            and match is not None
+            and match.namespace == "admin"
+            and match.url_name not in {"login", "logout", "password_change"}
+        ):
+            refresh_public_pages()
+        return response

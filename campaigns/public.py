@@ -1,0 +1,35 @@
+"""What the public may see beyond a statement itself, derived from the publication gate.
+
+Organisations, signatures and demands are public only through a published statement (or,
+for an organisation, a coalition it belongs to): an organisation that has so far signed
+only a draft is not yet anyone's business.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from organisations.models import Organisation
+
+from .models import CoalitionMembership, Demand, Signature, Statement
+
+
+def public_signatures() -> QuerySet[Signature]:
+    """Confirmed signatures of published statements: the only ones shown or counted."""
+    return Signature.objects.filter(
+        status=Signature.Status.CONFIRMED, statement__in=Statement.objects.published()
+    )
+
+
+def public_demands() -> QuerySet[Demand]:
+    return Demand.objects.filter(statement__in=Statement.objects.published())
+
+
+def public_organisations() -> QuerySet[Organisation]:
+    """Organisations with something public: a signature, a statement issued, a coalition,
+    or a joint programme they run that has one of those."""
+    signed = public_signatures().filter(organisation=OuterRef("pk"))
+    issued = Statement.objects.published().filter(lead_organisation=OuterRef("pk"))
+    member = CoalitionMembership.objects.filter(organisation=OuterRef("pk"))
+    programme_signed = public_signatures().filter(organisation__parent_links__parent=OuterRef("pk"))
+    return Organisation.objects.filter(
+        Q(Exists(signed)) | Q(Exists(issued)) | Q(Exists(member)) | Q(Exists(programme_signed))
+    )

@@ -1,0 +1,42 @@
+import json
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from lib.markdown import render_markdown
+
+register = template.Library()
+
+# As json_script does: nothing inside the JSON can end the script element.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(data: dict[str, Any] | None) -> SafeString:
+    if not data:
+        return mark_safe("")
+    text = json.dumps(data, ensure_ascii=False, default=str).translate(JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped above
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    return mark_safe(render_markdown(text))  # noqa: S308 - render_markdown sanitises
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context: dict[str, Any]) -> list[dict[str, str]]:
+    """This page in each interface language: code, name, and its address (path and absolute)."""
+    request: HttpRequest = context["request"]
+    versions = []
+    for code, name in settings.LANGUAGES:
+        path = translate_url(request.get_full_path(), code)
+        versions.append(
+            {"code": code, "name": name, "path": path, "url": request.build_absolute_uri(path)}
+        )
+    return versions

@@ -1,0 +1,78 @@
+"""The sitemap: exactly the public pages, each in every interface language."""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from campaigns.models import Campaign, Coalition, Statement
+from campaigns.public import public_organisations
+from legislation.models import Law
+from organisations.models import Organisation
+
+
+class PublicSitemap(Sitemap[Any]):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(PublicSitemap):
+    def items(self) -> list[str]:
+        return ["home", "campaigns:statements", "legislation:list", "campaigns:search"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class StatementSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Statement]:
+        return Statement.objects.published().order_by("-publish_at", "pk")
+
+    def lastmod(self, item: Statement) -> datetime:
+        # Published statements always have a publish time; the gate guarantees it.
+        return max(item.publish_at or item.updated_at, item.updated_at)
+
+
+class CampaignSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Campaign]:
+        return Campaign.objects.order_by("pk")
+
+    def lastmod(self, item: Campaign) -> datetime:
+        return item.updated_at
+
+
+class CoalitionSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Coalition]:
+        return Coalition.objects.order_by("pk")
+
+    def lastmod(self, item: Coalition) -> datetime:
+        return item.updated_at
+
+
+class LawSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Law]:
+        return Law.objects.order_by("pk")
+
+    def lastmod(self, item: Law) -> datetime:
+        return item.updated_at
+
+
+class OrganisationSitemap(PublicSitemap):
+    def items(self) -> QuerySet[Organisation]:
+        return public_organisations().order_by("pk")
+
+    def lastmod(self, item: Organisation) -> datetime:
+        return item.updated_at
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "statements": StatementSitemap,
+    "campaigns": CampaignSitemap,
+    "coalitions": CoalitionSitemap,
+    "laws": LawSitemap,
+    "organisations": OrganisationSitemap,
+}

@@ -1,0 +1,39 @@
+"""Markdown written by staff, turned into HTML that is safe to put on a public page.
+
+markdown-it-py renders CommonMark with raw HTML switched off, so HTML typed into a text
+is shown as text. nh3 then keeps only the tags and attributes listed here: the renderer
+is not a sanitiser, and a link such as `[x](javascript:...)` must never reach a reader.
+"""
+
+import nh3
+from markdown_it import MarkdownIt
+
+_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_renderer.enable(["table", "strikethrough"])
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "h6", "hr",
+    "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only the allowed tags, attributes and link schemes. Running it twice changes nothing."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        # Links leave the site: the reader's browser should not tell the target where from.
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def render_markdown(text: str) -> str:
+    """The HTML of a Markdown text, sanitised. A level-one heading becomes level two:
+    the page's own title is the only h1."""
+    html = _renderer.render(text or "")
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return sanitise_html(html)
