@@ -1,0 +1,79 @@
+"""A published world of a given size, for tests that must cost the same at any size."""
+
+from dataclasses import dataclass
+
+from campaigns.models import Campaign, Coalition, Statement
+from legislation.models import Law
+from organisations.models import Organisation
+from tests.factories import (
+    CampaignFactory,
+    CoalitionFactory,
+    CoalitionMembershipFactory,
+    CorrectionFactory,
+    DemandFactory,
+    LawEventFactory,
+    LawFactory,
+    LeverageFactory,
+    OrganisationFactory,
+    OrganisationParentFactory,
+    PenaltyFactory,
+    PressContactFactory,
+    ProvisionFactory,
+    PublicationFactory,
+    SignatureFactory,
+    StatementFactory,
+    TargetFactory,
+)
+
+
+@dataclass
+class World:
+    statement: Statement
+    campaign: Campaign
+    coalition: Coalition
+    law: Law
+    organisation: Organisation
+
+
+def build_world(size: int) -> World:
+    """One statement with `size` signatories, demands, addressees, events and so on."""
+    coalition = CoalitionFactory()
+    campaign = CampaignFactory(coalition=coalition)
+    law = LawFactory()
+    for day in range(size):
+        LawEventFactory(law=law, date=f"2012-07-{day % 28 + 1:02d}")
+        provision = ProvisionFactory(law=law)
+        PenaltyFactory(provision=provision)
+    campaign.laws.add(law, *LawFactory.create_batch(size - 1))
+    statement = StatementFactory(published=True, campaign=campaign)
+    statement.addressees.add(*TargetFactory.create_batch(size))
+    statement.leverage.add(*LeverageFactory.create_batch(size))
+    organisation = OrganisationFactory()
+    for number in range(size):
+        signatory = organisation if number == 0 else OrganisationFactory()
+        SignatureFactory(statement=statement, organisation=signatory, order=number)
+        PressContactFactory(organisation=signatory)
+        OrganisationParentFactory(programme=signatory, parent=OrganisationFactory())
+        CoalitionMembershipFactory(coalition=coalition, organisation=signatory)
+        DemandFactory(statement=statement, law=law, provision=law.provisions.all()[number])
+        CorrectionFactory(statement=statement)
+        PublicationFactory(statement=statement)
+        other = StatementFactory(published=True, campaign=campaign)
+        SignatureFactory(statement=other, organisation=organisation)
+        DemandFactory(statement=other, law=law)
+    return World(statement, campaign, coalition, law, organisation)
+
+
+def every_public_address(world: World) -> list[str]:
+    law = world.law
+    return [
+        "/",
+        "/statements/",
+        world.statement.get_absolute_url(),
+        world.campaign.get_absolute_url(),
+        world.coalition.get_absolute_url(),
+        "/laws/",
+        law.get_absolute_url(),
+        world.organisation.get_absolute_url(),
+        "/search/?q=statement",
+    ]

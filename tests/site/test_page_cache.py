@@ -1,0 +1,93 @@
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
+
+from campaigns.models import Statement
+from tests.factories import SignatureFactory, StatementFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_pages_revalidate_with_etag_and_last_modified(client: Client) -> None:
+    StatementFactory(published=True)
+    response = client.get("/")
+    assert "public" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
+    assert response["ETag"] and response["Last-Modified"]
+
+    assert client.get("/", headers={"if-none-match": response["ETag"]}).status_code == 304
+    since = client.get("/", headers={"if-modified-since": response["Last-Modified"]})
+    assert since.status_code == 304
+    assert client.get("/", headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_a_cached_page_is_served_without_a_query(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    statement = StatementFactory(published=True)
+    client.get(statement.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert client.get(statement.get_absolute_url()).status_code == 200
+
+
+def test_a_scheduled_statement_appears_in_a_cached_page_the_moment_its_time_passes(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    StatementFactory(published=True, title="Already public")
+    scheduled = StatementFactory(
+        title="Embargoed until noon",
+        status=Statement.Status.PUBLISHED,
+        publish_at=timezone.now() + timedelta(hours=1),
+    )
+    SignatureFactory(statement=scheduled)
+    before = client.get("/")
+    assert "Already public" in before.text
+    assert "Embargoed until noon" not in before.text
+    assert "Embargoed until noon" not in client.get("/").text  # from the cache
+
+    later = timezone.now() + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Embargoed until noon" in client.get("/").text
+
+
+def test_a_change_in_the_admin_shows_at_once(client: Client, admin_client: Client) -> None:
+    statement = StatementFactory(published=True)
+    SignatureFactory(statement=statement)
+    addressee = TargetFactory(name="Old addressee name")
+    statement.addressees.add(addressee)
+    assert "Old addressee name" in client.get(statement.get_absolute_url()).text
+
+    response = admin_client.post(
+        f"/admin/campaigns/target/{addressee.pk}/change/",
+        {"name": "New addressee name", "slug": addressee.slug, "kind": addressee.kind},
+    )
+    assert response.status_code == 302
+
+    assert "New addressee name" in client.get(statement.get_absolute_url()).text
+
+
+def test_a_withdrawal_through_the_workflow_shows_at_once(
+    client: Client, editor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    statement = StatementFactory(published=True, title="About to be withdrawn")
+    SignatureFactory(statement=statement)
+    assert "About to be withdrawn" in client.get("/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        statement.withdraw(by=editor, reason="Signed in error.")
+    assert "About to be withdrawn" not in client.get("/").text
+    assert client.get(statement.get_absolute_url()).status_code == 410
+
+
+def test_staff_pages_are_private_and_not_shared(client: Client, author: User) -> None:
+    StatementFactory(published=True)
+    client.force_login(author)
+    response = client.get("/")
+    assert "private" in response["Cache-Control"]
+    assert "Edit in the admin" in response.text
+    client.logout()
+    assert "Edit in the admin" not in client.get("/").text

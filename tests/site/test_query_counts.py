@@ -1,0 +1,126 @@
+"""Every public page costs a fixed number of queries, whatever the size of what it shows.
+
+Each count includes one query the page cache makes on a miss: the next scheduled
+publish time, which bounds how long the page may be kept.
+"""
+
+import pytest
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
+
+from tests.site.builders import build_world
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [1, 30]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_statement_page(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    world = build_world(size)
+    # statement with campaign, coalition, issuer and moment; confirmed signatures; the
+    # links to their organisations' parents; those parents; their press contacts;
+    # addressees; leverage; corrections; publications; demands with law, provision and
+    # addressee; next publish time.
+    with django_assert_num_queries(11):
+        response = client.get(world.statement.get_absolute_url())
+    assert response.status_code == 200
+    assert response.text.count('<li><a href="/organisations/') == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_statement_list(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    build_world(size)
+    # years for the filter; campaigns, organisations and laws for the filter's choices;
+    # count; the page of statements; next publish time.
+    with django_assert_num_queries(7):
+        assert client.get("/statements/?kind=joint_statement").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_campaign_page(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    world = build_world(size)
+    # campaign with coalition; its laws; count; the page of statements; next publish time.
+    with django_assert_num_queries(5):
+        assert client.get(world.campaign.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_coalition_page(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    world = build_world(size)
+    # coalition; current members with organisations; campaigns; next publish time.
+    with django_assert_num_queries(4):
+        response = client.get(world.coalition.get_absolute_url())
+    assert response.status_code == 200
+    assert response.text.count('<li><a href="/organisations/') == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_law_tracker(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    build_world(size)
+    # countries for the filter; rights for the filter; count; the page of laws with their
+    # last event; the counters; next publish time.
+    with django_assert_num_queries(6):
+        assert client.get("/laws/").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_law_page(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    world = build_world(size)
+    # law with what replaced it; events; sources; rights; standards; laws it replaces;
+    # laws it is modelled on; laws modelled on it; provisions; their rights; their
+    # penalties; public demands; published statements; next publish time.
+    with django_assert_num_queries(14):
+        response = client.get(world.law.get_absolute_url())
+    assert response.status_code == 200
+    assert response.text.count('class="provision"') == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_organisation_page(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    world = build_world(size)
+    # organisation (if public); its parents; the programmes it runs that are public;
+    # its coalitions; its public signatures; statements it issued; next publish time.
+    with django_assert_num_queries(7):
+        response = client.get(world.organisation.get_absolute_url())
+    assert response.status_code == 200
+    assert f"Signed {size + 1} published statement" in response.text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_search_page(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    build_world(size)
+    # counts of statements, laws and organisations found; the paginator's count of the
+    # section shown; the page of results; next publish time.
+    with django_assert_num_queries(6):
+        assert client.get("/search/?q=statement").status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_feeds_and_the_sitemap(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    world = build_world(size)
+    with django_assert_num_queries(2):  # statements with issuer; next publish time
+        assert client.get("/feed/").status_code == 200
+    with django_assert_num_queries(3):  # law; its statements; next publish time
+        assert client.get(world.law.get_absolute_url() + "feed/").status_code == 200
+    # one query per section (pages need none); next publish time.
+    with django_assert_num_queries(6):
+        assert client.get("/sitemap.xml").status_code == 200
