@@ -1,8 +1,10 @@
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import AuthorFactory, EditorFactory
 
@@ -23,3 +25,10 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Addresses built in a test are the default language's, whatever a request before set."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -1,0 +1,47 @@
+import pytest
+from django.test import Client
+
+from tests.factories import LawFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("prefix", "language", "heading"),
+    [
+        ("", "en", "Law tracker"),
+        ("/ru", "ru", "Мониторинг законов"),
+        ("/fr", "fr", "Suivi des lois"),
+    ],
+)
+def test_each_language_has_its_own_address_and_interface(
+    client: Client, prefix: str, language: str, heading: str
+) -> None:
+    LawFactory()
+    response = client.get(f"{prefix}/laws/")
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.text
+    assert f"<h1>{heading}</h1>" in response.text
+
+
+def test_every_page_links_to_itself_in_the_other_languages(client: Client) -> None:
+    statement = StatementFactory(published=True)
+    address = statement.get_absolute_url()
+    text = client.get(address).text
+    assert f'<link rel="alternate" hreflang="ru" href="http://testserver/ru{address}">' in text
+    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{address}">' in text
+    # The switcher is plain links, so it works without JavaScript.
+    assert f'<a href="/fr{address}" hreflang="fr" lang="fr">Français</a>' in text
+
+
+def test_content_stays_in_the_language_it_was_written_in(client: Client) -> None:
+    statement = StatementFactory(published=True, language="en", title="Repeal the laws")
+    text = client.get(f"/ru{statement.get_absolute_url()}").text
+    assert '<article class="statement" lang="en">' in text
+    assert "<h1>Repeal the laws</h1>" in text
+    assert "Совместное заявление" in text  # the kind, an interface string
+
+
+def test_the_admin_stays_unprefixed(admin_client: Client) -> None:
+    assert admin_client.get("/admin/").status_code == 200
+    assert admin_client.get("/ru/admin/").status_code == 404
