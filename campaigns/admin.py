@@ -16,6 +16,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Campaign,
@@ -189,7 +191,7 @@ class CoalitionAdmin(admin.ModelAdmin[Coalition]):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin[Campaign]):
+class CampaignAdmin(SimpleHistoryAdmin, TranslationAdmin[Campaign]):
     list_display = ["title", "status", "coalition", "country", "started_on", "ended_on"]
     list_filter = ["status", "coalition", ("country", CountryFilter)]
     list_select_related = ["coalition"]
@@ -371,7 +373,7 @@ FIXED_ONCE_PUBLISHED = {Statement.Status.PUBLISHED, Statement.Status.WITHDRAWN}
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin[Statement]):
+class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
     list_display = [
         "title",
         "status_label",
@@ -449,7 +451,8 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
 
     def get_fieldsets(self, request: HttpRequest, obj: Statement | None = None) -> Any:
         # A statement being written has no status, publication or record to show yet.
-        return self.fieldsets if obj else self.fieldsets[:3]
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj else fieldsets[:3]
 
     def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
         if request.user.is_authenticated:
@@ -695,7 +698,7 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin[Signature]):
+class SignatureAdmin(SimpleHistoryAdmin, admin.ModelAdmin[Signature]):
     list_display = ["organisation", "statement", "role", "status", "signed_at", "signatory_name"]
     list_filter = ["status", "role"]
     list_select_related = ["organisation", "statement"]
@@ -754,7 +757,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
 
 
 @admin.register(Demand)
-class DemandAdmin(admin.ModelAdmin[Demand]):
+class DemandAdmin(SimpleHistoryAdmin, admin.ModelAdmin[Demand]):
     list_display = ["__str__", "statement", "addressee", "law", "outcome", "outcome_on"]
     list_filter = ["outcome", "action"]
     list_select_related = ["statement", "addressee", "law"]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
 from legislation.models import Law, Provision
 from organisations.models import Organisation
@@ -121,6 +122,9 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The title and summary are translated: see translation.py.
+    objects = MultilingualManager["Campaign"]()
+
     class Meta:
         ordering = ["-started_on", "title"]
         verbose_name = _("campaign")
@@ -213,7 +217,7 @@ class Leverage(models.Model):
         return self.name
 
 
-class StatementQuerySet(models.QuerySet["Statement"]):
+class StatementQuerySet(MultilingualQuerySet["Statement"]):
     def published(self) -> "StatementQuerySet":
         """What the public may see. Every public surface starts here, and only here.
 
@@ -332,7 +336,9 @@ class Statement(models.Model):
         editable=False,
     )
 
-    objects = StatementQuerySet.as_manager()
+    # Multilingual from the start: modeltranslation would otherwise swap in a manager class
+    # of its own making at start-up, one that neither readers nor type checkers can see.
+    objects = MultilingualManager.from_queryset(StatementQuerySet)()
 
     class Meta:
         ordering = ["-publish_at", "-created_at"]

@@ -8,6 +8,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
 
@@ -17,7 +19,7 @@ SHORT_TEXT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 
 
 @admin.register(Right)
-class RightAdmin(admin.ModelAdmin[Right]):
+class RightAdmin(TranslationAdmin[Right]):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -54,7 +56,7 @@ class LawSourceInline(admin.TabularInline[LawSource, Law]):
 
 
 @admin.register(Law)
-class LawAdmin(admin.ModelAdmin[Law]):
+class LawAdmin(SimpleHistoryAdmin, TranslationAdmin[Law]):
     list_display = ["title", "country", "status", "identifier", "last_event"]
     list_filter = [("country", CountryFilter), "status", "kind", "rights"]
     search_fields = ["official_title", "common_title", "identifier", "eli", "slug"]
@@ -113,7 +115,7 @@ class PenaltyInline(admin.StackedInline[Penalty, Provision]):
 
 
 @admin.register(Provision)
-class ProvisionAdmin(admin.ModelAdmin[Provision]):
+class ProvisionAdmin(SimpleHistoryAdmin, admin.ModelAdmin[Provision]):
     list_display = ["reference", "law", "order"]
     list_filter = [("law__country", CountryFilter), "rights"]
     search_fields = [

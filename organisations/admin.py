@@ -4,6 +4,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organisation, OrganisationParent, PressContact
 
@@ -23,7 +25,7 @@ class PressContactInline(admin.TabularInline[PressContact, Organisation]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(SimpleHistoryAdmin, TranslationAdmin[Organisation]):
     list_display = ["name", "short_name", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active", ("country", CountryFilter)]
     search_fields = ["name", "short_name", "other_names"]

@@ -490,7 +490,7 @@ def test_saving_an_untouched_form_from_a_browser_changes_nothing(
     url = admin_url(statement, "change")
     data = form_data(admin_client.get(url), "statement")
     # Browsers send the line endings of a text area as CRLF.
-    data["body"] = str(data["body"]).replace("\n", "\r\n")
+    data["body_en"] = str(data["body_en"]).replace("\n", "\r\n")
 
     response = admin_client.post(url, data, follow=True)
 
@@ -521,7 +521,7 @@ def test_editors_change_a_published_statement(client: Client, editor: User) -> N
     client.force_login(editor)
     url = admin_url(statement, "change")
     data = form_data(client.get(url), "statement")
-    data["title"] = "A corrected title"
+    data["title_en"] = "A corrected title"
 
     response = client.post(url, data)
 
@@ -535,7 +535,9 @@ def test_saving_stamps_who_created_and_who_changed(
 ) -> None:
     client.force_login(author)
     data = form_data(client.get(admin_url(Statement, "add")), "statement")
-    data.update(title="Repeal the laws", slug="repeal-the-laws", body="The organisations urge...")
+    data.update(
+        title_en="Repeal the laws", slug="repeal-the-laws", body_en="The organisations urge..."
+    )
     assert client.post(admin_url(Statement, "add"), data).status_code == 302
     statement = Statement.objects.get()
 
