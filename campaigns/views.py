@@ -4,6 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from .models import Campaign, Coalition, CoalitionMembership, Signature, Statement
@@ -18,6 +19,20 @@ def confirmed_signatures() -> Prefetch[Any]:
         .prefetch_related("organisation__parent_links__parent")
         .order_by("order", "pk"),
         to_attr="confirmed_signatures",
+    )
+
+
+def as_shown(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """Statements with everything their page shows loaded with them."""
+    return statements.select_related("campaign", "lead_organisation", "moment").prefetch_related(
+        confirmed_signatures(),
+        "addressees",
+        "leverage",
+        "corrections",
+        "publications__publisher",
+        "demands__law",
+        "demands__provision",
+        "demands__addressee",
     )
 
 
@@ -42,21 +57,12 @@ class StatementDetailView(DetailView[Statement]):
 
     def get_queryset(self) -> QuerySet[Statement]:
         statements = (
-            Statement.objects.all() if self.can_preview() else Statement.objects.published()
+            Statement.objects.all()
+            if self.can_preview()
+            # Public in a language only once it is written in that language.
+            else Statement.objects.published().available_in(get_language())
         )
-        return (
-            statements.filter(slug=self.kwargs["slug"])
-            .select_related("campaign", "lead_organisation", "moment")
-            .prefetch_related(
-                confirmed_signatures(),
-                "addressees",
-                "leverage",
-                "corrections",
-                "demands__law",
-                "demands__provision",
-                "demands__addressee",
-            )
-        )
+        return as_shown(statements.filter(slug=self.kwargs["slug"]))
 
     def get_object(self, queryset: QuerySet[Statement] | None = None) -> Statement:
         statement = super().get_object(queryset)

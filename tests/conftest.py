@@ -1,5 +1,9 @@
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import translation
 
 from tests.factories import AuthorFactory, EditorFactory
 
@@ -12,3 +16,15 @@ def author(db: None) -> User:
 @pytest.fixture
 def editor(db: None) -> User:
     return EditorFactory(username="editor")
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the default language.
+
+    A request made in another language leaves that language active in the thread, and
+    translated fields (title, name, ...) written by factories would land in its columns.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

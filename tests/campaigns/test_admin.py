@@ -17,6 +17,7 @@ from campaigns.models import (
     Demand,
     Leverage,
     Moment,
+    PreviewLink,
     Signature,
     Statement,
     Target,
@@ -33,6 +34,7 @@ from tests.factories import (
     LeverageFactory,
     MomentFactory,
     OrganisationFactory,
+    PreviewLinkFactory,
     ProvisionFactory,
     PublicationFactory,
     SignatureFactory,
@@ -64,6 +66,7 @@ FACTORIES: dict[type[Model], Callable[[], Any]] = {
     Signature: SignatureFactory,
     Demand: lambda: DemandFactory(addressee=TargetFactory(), law=LawFactory()),
     Transition: TransitionFactory,
+    PreviewLink: PreviewLinkFactory,
 }
 
 
@@ -126,6 +129,7 @@ CHANGELIST_QUERIES = {
     Signature: 5 + DATE_LINKS,
     Demand: 5 + DATE_LINKS,
     Transition: 5 + DATE_LINKS,
+    PreviewLink: 5,
 }
 
 
@@ -181,8 +185,9 @@ def test_statement_change_form_queries_do_not_grow_with_rows(
     # widgets showing the campaign, lead organisation, moment and addressees chosen, and
     # all leverage to choose from (5); who created and who last changed it (2); the
     # signatures, demands, publications, corrections and workflow steps, each with the
-    # organisations, addressees, laws, provisions and users it names (5).
-    with django_assert_num_queries(18):
+    # organisations, addressees, laws, provisions and users it names (5); the confirmed
+    # signatures given to a version of the text corrected since, for the warning (1).
+    with django_assert_num_queries(19):
         assert admin_client.get(url).status_code == 200
 
 
@@ -522,6 +527,7 @@ def test_editors_change_a_published_statement(client: Client, editor: User) -> N
     url = admin_url(statement, "change")
     data = form_data(client.get(url), "statement")
     data["title_en"] = "A corrected title"
+    data["change_kind"] = "silent_fix"
 
     response = client.post(url, data)
 
