@@ -17,6 +17,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -38,6 +40,7 @@ from .models import (
     Target,
     Transition,
 )
+from .resources import SignatureResource
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -813,9 +816,12 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
 
 
 @admin.register(Signature)
-class SignatureAdmin(SimpleHistoryAdmin, admin.ModelAdmin[Signature]):
+class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Signature]):
+    # Filter the list by statement to export one statement's signatories.
+    resource_classes = [SignatureResource]
+    formats = [CSV, XLSX]
     list_display = ["organisation", "statement", "role", "status", "signed_at", "signatory_name"]
-    list_filter = ["status", "role"]
+    list_filter = ["status", "role", "statement"]
     list_select_related = ["organisation", "statement"]
     search_fields = [
         "organisation__name",

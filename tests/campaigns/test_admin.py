@@ -126,7 +126,7 @@ CHANGELIST_QUERIES = {
     Moment: 5 + 1 + DATE_LINKS,  # the countries in use, for the country filter
     Leverage: 5,
     Statement: 5 + 1 + DATE_LINKS,  # the campaigns, for the filter
-    Signature: 5 + DATE_LINKS,
+    Signature: 5 + 1 + DATE_LINKS,  # the statements, for the filter
     Demand: 5 + DATE_LINKS,
     Transition: 5 + DATE_LINKS,
     PreviewLink: 5,
