@@ -8,8 +8,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -849,12 +848,14 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Sig
         left_alone = signatures.filter(
             status__in=[Signature.Status.DECLINED, Signature.Status.WITHDRAWN]
         ).count()
-        now = timezone.now()
-        confirmed = signatures.filter(status__in=awaiting).update(
-            status=Signature.Status.CONFIRMED,
-            signed_at=Coalesce("signed_at", Value(now)),
-            updated_at=now,
-        )
+        confirmed = 0
+        # One by one, through the model: each confirmation is in the history, and records
+        # the version of the text that was signed.
+        for signature in signatures.filter(status__in=awaiting):
+            signature.status = Signature.Status.CONFIRMED
+            signature.clean()
+            signature.save()
+            confirmed += 1
         if confirmed:
             self.message_user(
                 request,

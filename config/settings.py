@@ -226,3 +226,7 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # An import either goes through whole or changes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Importing adds and changes rows: it takes the change permission of the model; exporting
+# takes the view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -339,3 +339,24 @@ def test_a_second_save_on_a_stale_version_is_refused_and_keeps_its_text(
         "My better title",
         "The organisations urge the leaders to act at the summit.",
     )
+
+
+def test_confirming_in_the_admin_records_the_signed_version(client: Client, editor: User) -> None:
+    statement = StatementFactory(published=True, version=3)
+    signature = SignatureFactory(statement=statement, status=Signature.Status.PENDING)
+    client.force_login(editor)
+
+    client.post(
+        admin_url(Signature, "changelist"),
+        {"action": "confirm", "index": "0", "_selected_action": [signature.pk]},
+    )
+
+    signature.refresh_from_db()
+    assert (signature.status, signature.signed_version) == ("confirmed", 3)
+    assert signature.history.latest().history_user == editor
+
+
+def test_authors_share_preview_links(client: Client, author: User) -> None:
+    client.force_login(author)
+
+    assert client.get(admin_url(PreviewLink, "add")).status_code == 200
