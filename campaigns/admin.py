@@ -1,5 +1,5 @@
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -8,15 +8,21 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.db.models import Count, F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from .editing import ChangeKind, StatementForm
+from .history import ReadableChanges
 from .models import (
     Campaign,
     Coalition,
@@ -25,6 +31,7 @@ from .models import (
     Demand,
     Leverage,
     Moment,
+    PreviewLink,
     Publication,
     Signature,
     Statement,
@@ -32,6 +39,7 @@ from .models import (
     Target,
     Transition,
 )
+from .resources import SignatureResource
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -189,7 +197,7 @@ class CoalitionAdmin(admin.ModelAdmin[Coalition]):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin[Campaign]):
+class CampaignAdmin(SimpleHistoryAdmin, TranslationAdmin[Campaign]):
     list_display = ["title", "status", "coalition", "country", "started_on", "ended_on"]
     list_filter = ["status", "coalition", ("country", CountryFilter)]
     list_select_related = ["coalition"]
@@ -260,13 +268,25 @@ class SignatureInline(LoadedAutocompleteInline[Signature, Statement]):
         "role",
         "status",
         "signed_at",
+        "signed_version_shown",
         "signatory_name",
         "signatory_title",
         "order",
     ]
+    readonly_fields = ["signed_version_shown"]
     autocomplete_fields = ["organisation"]
     # A signature's name, shown on its row, names the statement too.
     select_related = ["organisation", "statement"]
+
+    @admin.display(description=_("signed version"))
+    def signed_version_shown(self, signature: Signature) -> str:
+        if signature.signed_version is None:
+            return self.get_empty_value_display()
+        if signature.signed_earlier_version:
+            return gettext("%(version)d — an earlier version: corrected since") % {
+                "version": signature.signed_version
+            }
+        return str(signature.signed_version)
 
 
 class DemandInline(LoadedAutocompleteInline[Demand, Statement]):
@@ -371,7 +391,7 @@ FIXED_ONCE_PUBLISHED = {Statement.Status.PUBLISHED, Statement.Status.WITHDRAWN}
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin[Statement]):
+class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
     list_display = [
         "title",
         "status_label",
@@ -435,6 +455,7 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
         "withdraw",
     ]
     formfield_overrides = {models.TextField: {"form_class": UnixNewlinesField}}
+    form = StatementForm
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Statement]:
         return (
@@ -449,14 +470,113 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
 
     def get_fieldsets(self, request: HttpRequest, obj: Statement | None = None) -> Any:
         # A statement being written has no status, publication or record to show yet.
-        return self.fieldsets if obj else self.fieldsets[:3]
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            return fieldsets[:3]
+        title, options = fieldsets[0]
+        fieldsets[0] = (title, {**options, "fields": [*options["fields"], "loaded_version"]})
+        if obj.status == Statement.Status.PUBLISHED:
+            fieldsets.insert(
+                2,
+                (
+                    _("Changing the published text"),
+                    {
+                        "fields": ["change_kind", "correction_note"],
+                        "description": _(
+                            "The public has read this text. Say how a change to it is made."
+                        ),
+                    },
+                ),
+            )
+        return fieldsets
 
-    def save_model(self, request: HttpRequest, obj: Statement, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Statement, form: StatementForm, change: bool
+    ) -> None:
         if request.user.is_authenticated:
             if not change:
                 obj.created_by = request.user
             obj.updated_by = request.user
+        if change and form.asks_for_change_kind() and form.text_changed():
+            if form.cleaned_data["change_kind"] == ChangeKind.CORRECTION:
+                obj.save_correction(form.cleaned_data["correction_note"], by=request.user)
+            else:
+                obj.save_silent_fix(by=request.user)
+            return
         super().save_model(request, obj, form, change)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "GET":
+            self.warn_of_earlier_version_signatures(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def warn_of_earlier_version_signatures(self, request: HttpRequest, object_id: str) -> None:
+        signatures = Signature.objects.filter(
+            statement_id=object_id,
+            status=Signature.Status.CONFIRMED,
+            signed_version__lt=F("statement__version"),
+        ).select_related("organisation")
+        names = [str(signature.organisation) for signature in signatures]
+        if names:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(names)s signed an earlier version of the text, before a correction.",
+                    "%(names)s signed earlier versions of the text, before a correction.",
+                    len(names),
+                )
+                % {"names": ", ".join(names)},
+                messages.WARNING,
+            )
+
+    # --- history ---------------------------------------------------------------------
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> ReadableChanges:
+        return ReadableChanges(self.model, historical_record)
+
+    def revert_disabled(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        # What the public may have read is changed by a correction, never by a restore.
+        if obj is not None and not self.is_draft(obj):
+            return True
+        return bool(super().revert_disabled(request, obj))
+
+    def is_draft(self, obj: Statement) -> bool:
+        # On the history pages `obj` is the statement as it was then; its status now counts.
+        status = Statement.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+        return status == Statement.Status.DRAFT
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        statement = self.get_object(request, object_id)
+        if request.method == "POST" and statement is not None and not self.is_draft(statement):
+            self.message_user(
+                request,
+                gettext(
+                    "Only a draft can be restored to an earlier version. Return it to draft "
+                    "first; a published text is changed by a correction."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:campaigns_statement_history", args=[statement.pk])
+            )
+        response: HttpResponse = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        return response
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, statement: Statement) -> str:
@@ -695,9 +815,12 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin[Signature]):
+class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Signature]):
+    # Filter the list by statement to export one statement's signatories.
+    resource_classes = [SignatureResource]
+    formats = [CSV, XLSX]
     list_display = ["organisation", "statement", "role", "status", "signed_at", "signatory_name"]
-    list_filter = ["status", "role"]
+    list_filter = ["status", "role", "statement"]
     list_select_related = ["organisation", "statement"]
     search_fields = [
         "organisation__name",
@@ -725,12 +848,14 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
         left_alone = signatures.filter(
             status__in=[Signature.Status.DECLINED, Signature.Status.WITHDRAWN]
         ).count()
-        now = timezone.now()
-        confirmed = signatures.filter(status__in=awaiting).update(
-            status=Signature.Status.CONFIRMED,
-            signed_at=Coalesce("signed_at", Value(now)),
-            updated_at=now,
-        )
+        confirmed = 0
+        # One by one, through the model: each confirmation is in the history, and records
+        # the version of the text that was signed.
+        for signature in signatures.filter(status__in=awaiting):
+            signature.status = Signature.Status.CONFIRMED
+            signature.clean()
+            signature.save()
+            confirmed += 1
         if confirmed:
             self.message_user(
                 request,
@@ -754,7 +879,7 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
 
 
 @admin.register(Demand)
-class DemandAdmin(admin.ModelAdmin[Demand]):
+class DemandAdmin(SimpleHistoryAdmin, admin.ModelAdmin[Demand]):
     list_display = ["__str__", "statement", "addressee", "law", "outcome", "outcome_on"]
     list_filter = ["outcome", "action"]
     list_select_related = ["statement", "addressee", "law"]
@@ -788,3 +913,78 @@ class TransitionAdmin(admin.ModelAdmin[Transition]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Transition | None = None) -> bool:
         return False
+
+
+class PreviewLinkForm(forms.ModelForm[PreviewLink]):
+    def clean_expires_at(self) -> datetime:
+        expires_at: datetime = self.cleaned_data["expires_at"]
+        if expires_at <= timezone.now():
+            raise ValidationError(_("Choose a time in the future."))
+        return expires_at
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin[PreviewLink]):
+    """Links to a statement not yet public, for colleagues without a staff account.
+
+    The link is shown once, when it is made: only a hash of its token is kept.
+    """
+
+    form = PreviewLinkForm
+    list_display = ["statement", "note", "created_by", "created_at", "expires_at", "state"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["statement", "created_by"]
+    search_fields = ["statement__title", "note"]
+    autocomplete_fields = ["statement"]
+    fields = ["statement", "note", "expires_at", "state", "created_by", "created_at"]
+    readonly_fields = ["state", "created_by", "created_at"]
+    actions = ["revoke"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {
+            **super().get_changeform_initial_data(request),
+            "expires_at": timezone.now() + timedelta(days=7),
+        }
+
+    def get_readonly_fields(self, request: HttpRequest, obj: PreviewLink | None = None) -> Any:
+        # A link points at one statement for its life.
+        return [*self.readonly_fields, "statement"] if obj else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: PreviewLink, form: Any, change: bool) -> None:
+        token = None
+        if not change:
+            token = obj.issue_token()
+            obj.created_by = request.user if request.user.is_authenticated else None
+        super().save_model(request, obj, form, change)
+        if token:
+            self.message_user(
+                request,
+                gettext("The preview link, shown only this once, valid until %(time)s: %(url)s")
+                % {
+                    "time": formats.date_format(
+                        timezone.localtime(obj.expires_at), "DATETIME_FORMAT"
+                    ),
+                    "url": request.build_absolute_uri(PreviewLink.url_for(token)),
+                },
+                messages.SUCCESS,
+            )
+
+    @admin.display(description=_("state"))
+    def state(self, link: PreviewLink) -> str:
+        if link.pk is None:
+            return self.get_empty_value_display()
+        if link.revoked_at:
+            return gettext("Revoked")
+        if not link.is_valid:
+            return gettext("Expired")
+        return gettext("Valid")
+
+    @admin.action(permissions=["change"], description=_("Revoke selected preview links"))
+    def revoke(self, request: HttpRequest, links: QuerySet[PreviewLink]) -> None:
+        revoked = links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)d link.", "Revoked %(count)d links.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )

@@ -1,5 +1,8 @@
+import hashlib
+import secrets
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -7,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
 from legislation.models import Law, Provision
 from organisations.models import Organisation
@@ -121,6 +125,9 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The title and summary are translated: see translation.py.
+    objects = MultilingualManager["Campaign"]()
+
     class Meta:
         ordering = ["-started_on", "title"]
         verbose_name = _("campaign")
@@ -213,7 +220,7 @@ class Leverage(models.Model):
         return self.name
 
 
-class StatementQuerySet(models.QuerySet["Statement"]):
+class StatementQuerySet(MultilingualQuerySet["Statement"]):
     def published(self) -> "StatementQuerySet":
         """What the public may see. Every public surface starts here, and only here.
 
@@ -236,6 +243,21 @@ class StatementQuerySet(models.QuerySet["Statement"]):
 
     def withdrawn(self) -> "StatementQuerySet":
         return self.filter(status=Statement.Status.WITHDRAWN)
+
+    def available_in(self, language: str) -> "StatementQuerySet":
+        """Statements whose title and text are written in `language`.
+
+        A statement is public in a language only once that language's text is there; the
+        other languages' texts are never shown in its place.
+        """
+        if language not in Statement.language_codes():
+            return self.none()
+        written = Q()
+        for field in Statement.REQUIRED_IN_EACH_LANGUAGE:
+            written &= Q(**{f"{field}_{language}__isnull": False}) & ~Q(
+                **{f"{field}_{language}": ""}
+            )
+        return self.filter(written)
 
 
 class Statement(models.Model):
@@ -311,7 +333,19 @@ class Statement(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one with each public correction of the text."),
+    )
+    corrected_at = models.DateTimeField(
+        _("last corrected at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the text was last corrected in public: the time shown as “updated”."),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -332,7 +366,9 @@ class Statement(models.Model):
         editable=False,
     )
 
-    objects = StatementQuerySet.as_manager()
+    # Multilingual from the start: modeltranslation would otherwise swap in a manager class
+    # of its own making at start-up, one that neither readers nor type checkers can see.
+    objects = MultilingualManager.from_queryset(StatementQuerySet)()
 
     class Meta:
         ordering = ["-publish_at", "-created_at"]
@@ -374,6 +410,11 @@ class Statement(models.Model):
             models.Index(fields=["status", "-publish_at"], name="statement_status_publish_idx"),
         ]
 
+    # The texts written per language (translation.py), and those a language needs before
+    # the statement is public in it.
+    TEXT_FIELDS = ("title", "standfirst", "body")
+    REQUIRED_IN_EACH_LANGUAGE = ("title", "body")
+
     def __str__(self) -> str:
         return self.title
 
@@ -381,7 +422,67 @@ class Statement(models.Model):
         # A statement that was never published has no public address yet; its year
         # is the year it was (or will be) published.
         year = (self.publish_at or self.created_at or timezone.now()).year
-        return reverse("campaigns:statement", kwargs={"year": year, "slug": self.slug})
+        # In a language it is not written in, a statement has no page: link to its own.
+        language = translation.get_language()
+        available = self.available_languages()
+        if available and language not in available:
+            language = self.language if self.language in available else available[0]
+        with translation.override(language):
+            return reverse("campaigns:statement", kwargs={"year": year, "slug": self.slug})
+
+    @staticmethod
+    def language_codes() -> list[str]:
+        return [code for code, _name in settings.LANGUAGES]
+
+    def available_languages(self) -> list[str]:
+        """The languages this statement is written in, in the order of settings.LANGUAGES."""
+        return [
+            language
+            for language in self.language_codes()
+            if all(
+                (getattr(self, f"{field}_{language}", None) or "").strip()
+                for field in self.REQUIRED_IN_EACH_LANGUAGE
+            )
+        ]
+
+    @property
+    def updated(self) -> datetime | None:
+        """The time the public is told the text was last changed: a correction, or publication."""
+        return self.corrected_at or self.publish_at
+
+    # --- corrections -------------------------------------------------------------
+    #
+    # Once published, the text changes in one of two ways, both kept in the history:
+    # openly, with a public note and a new version number, or as a silent fix of form
+    # (a typo, a broken link) that the public is not told about.
+
+    def save_correction(self, note: str, by: Staff) -> "Correction":
+        """Save the text as it now stands as a public correction of the published one."""
+        note = note.strip()
+        if not note:
+            raise ValidationError(_("Say in a public note what was wrong and what is right."))
+        now = timezone.now()
+        with transaction.atomic():
+            self.version += 1
+            self.corrected_at = now
+            self._history_user = by if by.is_authenticated else None
+            self._change_reason = truncated(_("Correction: %(note)s") % {"note": note})
+            self.save()
+            # The change feed and webhooks learn of the correction here, once they exist:
+            # transaction.on_commit(lambda: self.record_change("corrected")).
+            return Correction.objects.create(statement=self, corrected_at=now, note=note)
+
+    def save_silent_fix(self, by: Staff) -> None:
+        """Save a change of form to a published text: in the history, not on the page."""
+        self._history_user = by if by.is_authenticated else None
+        self._change_reason = str(_("Silent fix"))
+        self.save()
+
+    def earlier_version_signatures(self) -> "models.QuerySet[Signature]":
+        """Confirmed signatures given to a version of the text that was corrected since."""
+        return self.signatures.filter(
+            status=Signature.Status.CONFIRMED, signed_version__lt=self.version
+        ).select_related("organisation")
 
     @property
     def is_public(self) -> bool:
@@ -516,6 +617,7 @@ class Statement(models.Model):
             )
         with transaction.atomic():
             current = Statement.objects.select_for_update().get(pk=self.pk)
+            current_status = current.status
             if current.status not in sources:
                 raise ValidationError(
                     _("This statement is %(status)s; it must be %(allowed)s first.")
@@ -533,22 +635,28 @@ class Statement(models.Model):
                 problems = current.publication_problems()
                 if problems:
                     raise ValidationError(problems)
-            now = timezone.now()
             changes = {
                 **(changes or {}),
                 "status": target,
                 "updated_by": by if by.is_authenticated else None,
             }
+            from_status = current.get_status_display()
             for field, value in changes.items():
-                setattr(self, field, value)
-            self.updated_at = now
-            Statement.objects.filter(pk=self.pk).update(**changes, updated_at=now)
+                setattr(current, field, value)
+            # Saved through the model (the fields of the step only, on the row just read
+            # under lock) so that the step is a version in the statement's history too.
+            current._history_user = by if by.is_authenticated else None
+            reason = f"{from_status} → {current.get_status_display()}"
+            current._change_reason = truncated(f"{reason}: {note}" if note else reason)
+            current.save(update_fields=[*changes, "updated_at"])
+            for field in [*changes, "updated_at"]:
+                setattr(self, field, getattr(current, field))
             Transition.objects.create(
                 statement=self,
-                from_status=current.status,
+                from_status=current_status,
                 to_status=target,
                 by=by if by.is_authenticated else None,
-                at=now,
+                at=current.updated_at,
                 note=str(note),
             )
             # Every step changes what the public may see (or may soon): cached pages go.
@@ -623,6 +731,13 @@ class Signature(models.Model):
         help_text=_("Only confirmed signatures are shown to the public."),
     )
     signed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    signed_version = models.PositiveIntegerField(
+        _("signed version"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The version of the statement's text the organisation confirmed."),
+    )
     signatory_name = models.CharField(
         _("signing person"),
         max_length=200,
@@ -663,6 +778,24 @@ class Signature(models.Model):
         # The time of confirmation is what the public is told; staff often leave it blank.
         if self.status == self.Status.CONFIRMED and self.signed_at is None:
             self.signed_at = timezone.now()
+        if self.status == self.Status.CONFIRMED and self.signed_version is None:
+            # A statement being created along with its signatures has no row yet: it is
+            # at its first version.
+            version = (
+                Statement.objects.filter(pk=self.statement_id)
+                .values_list("version", flat=True)
+                .first()
+            )
+            self.signed_version = cast(int | None, version) or 1
+
+    @property
+    def signed_earlier_version(self) -> bool:
+        """Confirmed on a version of the text that a correction has changed since."""
+        return (
+            self.status == self.Status.CONFIRMED
+            and self.signed_version is not None
+            and self.signed_version < self.statement.version
+        )
 
 
 class Demand(models.Model):
@@ -753,6 +886,12 @@ class Demand(models.Model):
                 raise ValidationError({"provision": _("This provision belongs to another law.")})
 
 
+def truncated(reason: object) -> str:
+    """A reason for the history, cut to the length its column holds."""
+    text = str(reason)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 class Correction(models.Model):
     """A public note that a published statement was changed, what was wrong and what is right."""
 
@@ -819,3 +958,73 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class PreviewLinkQuerySet(models.QuerySet["PreviewLink"]):
+    def valid(self) -> "PreviewLinkQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A link that shows a statement not yet public to whoever has it, until it expires.
+
+    Only a hash of the token is kept: the link is shown once, when it is made, and a copy
+    of the database does not give anyone the previews.
+    """
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="preview_links",
+        verbose_name=_("statement"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(
+        _("for"), max_length=200, blank=True, help_text=_("Who the link is for, as a reminder.")
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        # The unique token_hash is the index that opening a link uses.
+
+    def __str__(self) -> str:
+        return f"{self.statement} ({self.note})" if self.note else str(self.statement)
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def issue_token(self) -> str:
+        """Give this link a new secret token, and return it: the only time it is seen."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = self.hash_token(token)
+        return token
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    @staticmethod
+    def url_for(token: str) -> str:
+        return reverse("campaigns:statement-preview", kwargs={"token": token})

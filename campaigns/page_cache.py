@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -60,11 +60,13 @@ def refresh_public_pages() -> None:
 
 def page_expiry(now: datetime) -> datetime:
     """When a page rendered now stops being true: at the latest, the next publish time."""
-    next_publish = (
+    # The translation-aware manager's stubs lose the type of values_list().
+    next_publish = cast(
+        "datetime | None",
         Statement.objects.scheduled()
         .order_by("publish_at")
         .values_list("publish_at", flat=True)
-        .first()
+        .first(),
     )
     expiry = now + PAGE_LIFETIME
     return min(expiry, next_publish) if next_publish else expiry

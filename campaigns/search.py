@@ -2,7 +2,7 @@
 
 On PostgreSQL each statement is searched with the text-search configuration of the
 language it was written in (so Russian words are stemmed as Russian), through partial
-GIN indexes built from exactly the expressions below (migration 0003 creates them).
+GIN indexes built from exactly the expressions below (migration 0007 creates them).
 Laws are searched as English text, organisations' names without stemming. Elsewhere
 (SQLite on a laptop) every word must appear somewhere, ignoring case, unranked.
 """

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, previews, views
 from .page_cache import cached_public_page
 
 app_name = "campaigns"
@@ -43,5 +43,10 @@ urlpatterns = [
         "countries/<str:country>/feed/",
         cached_public_page(feeds.CountryFeed()),
         name="country-feed",
+    ),
+    path(
+        "statements/preview/<str:token>/",
+        previews.StatementPreviewView.as_view(),
+        name="statement-preview",
     ),
 ]

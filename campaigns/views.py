@@ -1,4 +1,6 @@
-from typing import Any
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -6,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
 from legislation.models import Law
@@ -57,6 +60,23 @@ def statement_list_queryset() -> QuerySet[Statement]:
     )
 
 
+def as_shown(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """Statements with everything their page shows loaded with them."""
+    return statements.select_related(
+        "campaign__coalition", "lead_organisation", "moment"
+    ).prefetch_related(
+        confirmed_signatures(with_press_contacts=True),
+        "addressees",
+        "leverage",
+        "corrections",
+        Prefetch("publications", Publication.objects.select_related("publisher")),
+        Prefetch(
+            "demands",
+            Demand.objects.select_related("law", "provision", "addressee").order_by("order", "pk"),
+        ),
+    )
+
+
 class HomeView(TemplateView):
     template_name = "campaigns/home.html"
     latest_count = 10
@@ -78,7 +98,11 @@ class StatementListView(ListView[Statement]):
     paginate_by = 20
 
     def get_queryset(self) -> QuerySet[Statement]:
-        years = Statement.objects.published().dates("publish_at", "year", order="DESC")
+        # The translation-aware manager's stubs type dates() as a queryset of statements.
+        years = cast(
+            "Iterable[date]",
+            Statement.objects.published().dates("publish_at", "year", order="DESC"),
+        )
         self.form = StatementFilterForm(
             self.request.GET or None,
             organisations=public_organisations().order_by("name"),
@@ -105,25 +129,12 @@ class StatementDetailView(DetailView[Statement]):
 
     def get_queryset(self) -> QuerySet[Statement]:
         statements = (
-            Statement.objects.all() if self.can_preview() else Statement.objects.published()
+            Statement.objects.all()
+            if self.can_preview()
+            # Public in a language only once it is written in that language.
+            else Statement.objects.published().available_in(get_language())
         )
-        return (
-            statements.filter(slug=self.kwargs["slug"])
-            .select_related("campaign__coalition", "lead_organisation", "moment")
-            .prefetch_related(
-                confirmed_signatures(with_press_contacts=True),
-                "addressees",
-                "leverage",
-                "corrections",
-                Prefetch("publications", Publication.objects.select_related("publisher")),
-                Prefetch(
-                    "demands",
-                    Demand.objects.select_related("law", "provision", "addressee").order_by(
-                        "order", "pk"
-                    ),
-                ),
-            )
-        )
+        return as_shown(statements.filter(slug=self.kwargs["slug"]))
 
     def get_object(self, queryset: QuerySet[Statement] | None = None) -> Statement:
         statement = super().get_object(queryset)
@@ -143,6 +154,8 @@ class StatementDetailView(DetailView[Statement]):
             for signature in self.object.confirmed_signatures  # type: ignore[attr-defined]
             for contact in signature.organisation.public_press_contacts
         ]
+        # The language switcher and hreflang links offer only the languages it is written in.
+        context["page_languages"] = self.object.available_languages()
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

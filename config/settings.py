@@ -89,6 +89,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env.str("SITE_NAME", default="Chorus")
 
 INSTALLED_APPS = [
+    # Before the admin: its translation.py modules add the per-language fields that the
+    # admin and the history then see.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -99,6 +102,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_countries",
     "django_tasks_db",
+    "simple_history",
+    "import_export",
     "organisations",
     "legislation",
     "campaigns",
@@ -112,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, for the history of what the admin saves.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -215,3 +222,15 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
 INSTALLED_APPS += ["django.contrib.sitemaps"]
 MIDDLEWARE += ["campaigns.page_cache.AdminChangesRefreshPublicPages"]
+
+# Editorial history, translations and bulk import.
+# Translated fields get one column per language in LANGUAGES: adding a language is a
+# change here and a migration. English is the language a text falls back to.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# An import either goes through whole or changes nothing.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Importing adds and changes rows: it takes the change permission of the model; exporting
+# takes the view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -1,4 +1,4 @@
-"""The sitemap: exactly the public pages, each in every interface language."""
+"""The sitemap: exactly the public pages, each in every language it exists in."""
 
 from datetime import datetime
 from typing import Any
@@ -30,6 +30,9 @@ class PageSitemap(PublicSitemap):
 class StatementSitemap(PublicSitemap):
     def items(self) -> QuerySet[Statement]:
         return Statement.objects.published().order_by("-publish_at", "pk")
+
+    def get_languages_for_item(self, item: Statement) -> list[str]:
+        return item.available_languages()
 
     def lastmod(self, item: Statement) -> datetime:
         # Published statements always have a publish time; the gate guarantees it.

@@ -8,8 +8,13 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
+from .resources import LawResource, PenaltyResource, ProvisionResource
 
 SHORT_TEXT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}
@@ -17,7 +22,7 @@ SHORT_TEXT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 
 
 @admin.register(Right)
-class RightAdmin(admin.ModelAdmin[Right]):
+class RightAdmin(TranslationAdmin[Right]):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -54,7 +59,9 @@ class LawSourceInline(admin.TabularInline[LawSource, Law]):
 
 
 @admin.register(Law)
-class LawAdmin(admin.ModelAdmin[Law]):
+class LawAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[Law]):
+    resource_classes = [LawResource]
+    formats = [CSV, XLSX]
     list_display = ["title", "country", "status", "identifier", "last_event"]
     list_filter = [("country", CountryFilter), "status", "kind", "rights"]
     search_fields = ["official_title", "common_title", "identifier", "eli", "slug"]
@@ -113,7 +120,9 @@ class PenaltyInline(admin.StackedInline[Penalty, Provision]):
 
 
 @admin.register(Provision)
-class ProvisionAdmin(admin.ModelAdmin[Provision]):
+class ProvisionAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Provision]):
+    resource_classes = [ProvisionResource]
+    formats = [CSV, XLSX]
     list_display = ["reference", "law", "order"]
     list_filter = [("law__country", CountryFilter), "rights"]
     search_fields = [
@@ -132,3 +141,16 @@ class ProvisionAdmin(admin.ModelAdmin[Provision]):
     # demands list provisions, so the law comes in the same query.
     def get_queryset(self, request: HttpRequest) -> QuerySet[Provision]:
         return super().get_queryset(request).select_related("law")
+
+
+@admin.register(Penalty)
+class PenaltyAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Penalty]):
+    """Penalties are written on their provision's page; this list is for bulk import and export."""
+
+    resource_classes = [PenaltyResource]
+    formats = [CSV, XLSX]
+    list_display = ["__str__", "provision", "kind", "amount_max", "unit", "prison_max_months"]
+    list_filter = ["kind"]
+    list_select_related = ["provision__law"]
+    search_fields = ["as_reported", "provision__reference", "provision__law__official_title"]
+    autocomplete_fields = ["provision"]

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modeltranslation.manager import MultilingualManager
 
 
 class Right(models.Model):
@@ -14,6 +15,9 @@ class Right(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    # Translated (see translation.py): the manager modeltranslation would otherwise make.
+    objects = MultilingualManager["Right"]()
 
     class Meta:
         ordering = ["order", "name"]
@@ -126,6 +130,9 @@ class Law(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Translated (see translation.py): the manager modeltranslation would otherwise make.
+    objects = MultilingualManager["Law"]()
 
     class Meta:
         ordering = ["country", "official_title"]

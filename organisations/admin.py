@@ -4,8 +4,13 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organisation, OrganisationParent, PressContact
+from .resources import OrganisationResource
 
 
 class OrganisationParentInline(admin.TabularInline[OrganisationParent, Organisation]):
@@ -23,7 +28,9 @@ class PressContactInline(admin.TabularInline[PressContact, Organisation]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[Organisation]):
+    resource_classes = [OrganisationResource]
+    formats = [CSV, XLSX]
     list_display = ["name", "short_name", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active", ("country", CountryFilter)]
     search_fields = ["name", "short_name", "other_names"]

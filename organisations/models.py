@@ -4,9 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
 
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
+class OrganisationQuerySet(MultilingualQuerySet["Organisation"]):
     def active(self) -> "OrganisationQuerySet":
         return self.filter(is_active=True)
 
@@ -70,7 +71,9 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OrganisationQuerySet.as_manager()
+    # Multilingual from the start: modeltranslation would otherwise swap in a manager class
+    # of its own making at start-up, one that neither readers nor type checkers can see.
+    objects = MultilingualManager.from_queryset(OrganisationQuerySet)()
 
     class Meta:
         ordering = ["name"]

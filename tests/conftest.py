@@ -29,6 +29,11 @@ def empty_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def default_language() -> Iterator[None]:
-    """Addresses built in a test are the default language's, whatever a request before set."""
+    """Each test starts in the default language.
+
+    A request made in another language leaves that language active in the thread: the
+    addresses a test builds would be that language's, and translated fields (title, name,
+    ...) written by factories would land in its columns.
+    """
     with translation.override(settings.LANGUAGE_CODE):
         yield

@@ -15,6 +15,7 @@ from campaigns.models import (
     Demand,
     Leverage,
     Moment,
+    PreviewLink,
     Publication,
     Signature,
     Statement,
@@ -244,6 +245,11 @@ class SignatureFactory(factory.django.DjangoModelFactory[Signature]):
     organisation = factory.SubFactory(OrganisationFactory)
     status = Signature.Status.CONFIRMED
     signed_at = factory.LazyFunction(timezone.now)
+    signed_version = factory.LazyAttribute(
+        lambda signature: (
+            signature.statement.version if signature.status == Signature.Status.CONFIRMED else None
+        )
+    )
 
 
 class DemandFactory(factory.django.DjangoModelFactory[Demand]):
@@ -284,3 +290,20 @@ class TransitionFactory(factory.django.DjangoModelFactory[Transition]):
     to_status = Statement.Status.IN_REVIEW
     by = factory.SubFactory(UserFactory)
     at = factory.LazyFunction(timezone.now)
+
+
+class PreviewLinkFactory(factory.django.DjangoModelFactory[PreviewLink]):
+    """A valid link. The token it was made with is on `.token`, as the admin shows it once."""
+
+    class Meta:
+        model = PreviewLink
+        skip_postgeneration_save = True
+
+    statement = factory.SubFactory(StatementFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+    @factory.post_generation
+    def token(link: PreviewLink, create: bool, extracted: object, **kwargs: object) -> None:
+        link.token = link.issue_token()  # type: ignore[attr-defined]
+        if create:
+            link.save()

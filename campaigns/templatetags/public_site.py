@@ -31,10 +31,16 @@ def markdown(text: str) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def language_versions(context: dict[str, Any]) -> list[dict[str, str]]:
-    """This page in each interface language: code, name, and its address (path and absolute)."""
+    """This page in each language it exists in: code, name, and its address (path and absolute).
+
+    A page whose content is written in some languages only says so with `page_languages`.
+    """
     request: HttpRequest = context["request"]
+    languages = context.get("page_languages")
     versions = []
     for code, name in settings.LANGUAGES:
+        if languages is not None and code not in languages:
+            continue
         path = translate_url(request.get_full_path(), code)
         versions.append(
             {"code": code, "name": name, "path": path, "url": request.build_absolute_uri(path)}

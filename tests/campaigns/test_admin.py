@@ -17,6 +17,7 @@ from campaigns.models import (
     Demand,
     Leverage,
     Moment,
+    PreviewLink,
     Signature,
     Statement,
     Target,
@@ -33,6 +34,7 @@ from tests.factories import (
     LeverageFactory,
     MomentFactory,
     OrganisationFactory,
+    PreviewLinkFactory,
     ProvisionFactory,
     PublicationFactory,
     SignatureFactory,
@@ -64,6 +66,7 @@ FACTORIES: dict[type[Model], Callable[[], Any]] = {
     Signature: SignatureFactory,
     Demand: lambda: DemandFactory(addressee=TargetFactory(), law=LawFactory()),
     Transition: TransitionFactory,
+    PreviewLink: PreviewLinkFactory,
 }
 
 
@@ -123,9 +126,10 @@ CHANGELIST_QUERIES = {
     Moment: 5 + 1 + DATE_LINKS,  # the countries in use, for the country filter
     Leverage: 5,
     Statement: 5 + 1 + DATE_LINKS,  # the campaigns, for the filter
-    Signature: 5 + DATE_LINKS,
+    Signature: 5 + 1 + DATE_LINKS,  # the statements, for the filter
     Demand: 5 + DATE_LINKS,
     Transition: 5 + DATE_LINKS,
+    PreviewLink: 5,
 }
 
 
@@ -181,8 +185,9 @@ def test_statement_change_form_queries_do_not_grow_with_rows(
     # widgets showing the campaign, lead organisation, moment and addressees chosen, and
     # all leverage to choose from (5); who created and who last changed it (2); the
     # signatures, demands, publications, corrections and workflow steps, each with the
-    # organisations, addressees, laws, provisions and users it names (5).
-    with django_assert_num_queries(18):
+    # organisations, addressees, laws, provisions and users it names (5); the confirmed
+    # signatures given to a version of the text corrected since, for the warning (1).
+    with django_assert_num_queries(19):
         assert admin_client.get(url).status_code == 200
 
 
@@ -490,7 +495,7 @@ def test_saving_an_untouched_form_from_a_browser_changes_nothing(
     url = admin_url(statement, "change")
     data = form_data(admin_client.get(url), "statement")
     # Browsers send the line endings of a text area as CRLF.
-    data["body"] = str(data["body"]).replace("\n", "\r\n")
+    data["body_en"] = str(data["body_en"]).replace("\n", "\r\n")
 
     response = admin_client.post(url, data, follow=True)
 
@@ -521,7 +526,8 @@ def test_editors_change_a_published_statement(client: Client, editor: User) -> N
     client.force_login(editor)
     url = admin_url(statement, "change")
     data = form_data(client.get(url), "statement")
-    data["title"] = "A corrected title"
+    data["title_en"] = "A corrected title"
+    data["change_kind"] = "silent_fix"
 
     response = client.post(url, data)
 
@@ -535,7 +541,9 @@ def test_saving_stamps_who_created_and_who_changed(
 ) -> None:
     client.force_login(author)
     data = form_data(client.get(admin_url(Statement, "add")), "statement")
-    data.update(title="Repeal the laws", slug="repeal-the-laws", body="The organisations urge...")
+    data.update(
+        title_en="Repeal the laws", slug="repeal-the-laws", body_en="The organisations urge..."
+    )
     assert client.post(admin_url(Statement, "add"), data).status_code == 302
     statement = Statement.objects.get()
 

@@ -25,6 +25,7 @@ FACTORIES: dict[type[Model], Callable[[], Any]] = {
     Standard: StandardFactory,
     Law: lambda: LawEventFactory().law,
     Provision: lambda: PenaltyFactory().provision,
+    Penalty: PenaltyFactory,
 }
 
 
@@ -56,6 +57,7 @@ CHANGELIST_QUERIES = {
     Provision: 5
     + 1  # the countries of laws in use, for the country filter
     + 1,  # the rights, for the filter
+    Penalty: 5,
 }
 
 

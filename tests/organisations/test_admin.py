@@ -61,7 +61,7 @@ def test_search_finds_other_names(admin_client: Client) -> None:
 
 def test_add_an_organisation(admin_client: Client) -> None:
     data = form_data(admin_client.get(admin_url(Organisation, "add")), "organisation")
-    data.update(name="Front Line Defenders", slug="front-line-defenders", kind="ngo")
+    data.update(name_en="Front Line Defenders", slug="front-line-defenders", kind="ngo")
 
     response = admin_client.post(admin_url(Organisation, "add"), data)
 

@@ -25,8 +25,8 @@ def test_each_language_has_its_own_address_and_interface(
 
 
 def test_every_page_links_to_itself_in_the_other_languages(client: Client) -> None:
-    statement = StatementFactory(published=True)
-    address = statement.get_absolute_url()
+    law = LawFactory()
+    address = law.get_absolute_url()
     text = client.get(address).text
     assert f'<link rel="alternate" hreflang="ru" href="http://testserver/ru{address}">' in text
     assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{address}">' in text
@@ -34,12 +34,31 @@ def test_every_page_links_to_itself_in_the_other_languages(client: Client) -> No
     assert f'<a href="/fr{address}" hreflang="fr" lang="fr">Français</a>' in text
 
 
-def test_content_stays_in_the_language_it_was_written_in(client: Client) -> None:
+def test_a_statement_links_only_to_the_languages_it_is_written_in(client: Client) -> None:
+    statement = StatementFactory(
+        published=True, title_en="Repeal", body_en="Text.", title_ru="Отменить", body_ru="Текст."
+    )
+    address = statement.get_absolute_url()
+    text = client.get(address).text
+    assert f'<link rel="alternate" hreflang="ru" href="http://testserver/ru{address}">' in text
+    assert f'<a href="/ru{address}" hreflang="ru" lang="ru">Русский</a>' in text
+    assert f"/fr{address}" not in text
+    assert client.get(f"/fr{address}").status_code == 404
+
+
+def test_content_is_shown_only_in_a_language_it_is_written_in(client: Client) -> None:
     statement = StatementFactory(published=True, language="en", title="Repeal the laws")
-    text = client.get(f"/ru{statement.get_absolute_url()}").text
+    address = statement.get_absolute_url()
+
+    assert client.get(f"/ru{address}").status_code == 404
+    text = client.get(address).text
     assert '<article class="statement" lang="en">' in text
     assert "<h1>Repeal the laws</h1>" in text
-    assert "Совместное заявление" in text  # the kind, an interface string
+
+    # Read in Russian, lists still link to the statement, in the language it is written in.
+    listed = client.get("/ru/statements/").text
+    assert f'href="{address}"' in listed
+    assert "Совместное заявление" in listed  # the kind, an interface string
 
 
 def test_the_admin_stays_unprefixed(admin_client: Client) -> None:

@@ -48,9 +48,9 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0002_staff_groups"),
-        ("legislation", "0001_initial"),
-        ("organisations", "0001_initial"),
+        ("campaigns", "0006_staff_groups_preview_links"),
+        ("legislation", "0003_english_text_from_original_columns"),
+        ("organisations", "0003_english_text_from_original_columns"),
     ]
 
     operations = [migrations.RunPython(create, drop)]

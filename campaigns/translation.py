@@ -1,0 +1,28 @@
+"""Which texts of this app are written per language, and which models keep a history.
+
+See organisations/translation.py for why the history is registered here, after the
+translations.
+"""
+
+from modeltranslation.translator import TranslationOptions, translator
+from simple_history import register as keep_history
+
+from .models import Campaign, Demand, Signature, Statement
+
+# The texts that make a statement public in a language: see StatementQuerySet.available_in.
+STATEMENT_TEXT_FIELDS = ("title", "standfirst", "body")
+
+
+class StatementTranslation(TranslationOptions):
+    fields = STATEMENT_TEXT_FIELDS
+
+
+class CampaignTranslation(TranslationOptions):
+    fields = ("title", "summary")
+
+
+translator.register(Statement, StatementTranslation)
+translator.register(Campaign, CampaignTranslation)
+
+for model in (Statement, Signature, Demand, Campaign):
+    keep_history(model)
