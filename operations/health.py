@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django_tasks_db.models import DBTaskResult
 
 from .cache import DegradingRedisCache
+from .outage import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger("chorus.health")
 
@@ -52,7 +53,9 @@ def readiness(request: HttpRequest) -> JsonResponse:
     except DatabaseError as error:
         logger.error("Readiness: database unavailable", extra={"error_type": type(error).__name__})
         checks["database"] = "unavailable"
-        return JsonResponse({"status": "unavailable", "checks": checks}, status=503)
+        response = JsonResponse({"status": "unavailable", "checks": checks}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     checks["database"] = "ok"
     oldest = waiting["oldest"]
     checks["tasks"] = {

@@ -34,6 +34,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = sent if ACCEPTABLE_REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+        # Also on the request, for the lines Django logs about it after this returns.
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = current_request_id.set(request_id)
         started = time.monotonic()
         try:
@@ -60,7 +62,8 @@ class RequestIdFilter(logging.Filter):
     """Stamps each record with the id of the request being served (None outside one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get()
+        request = getattr(record, "request", None)
+        record.request_id = current_request_id.get() or getattr(request, "request_id", None)
         return True
 
 
