@@ -87,7 +87,7 @@ serve: install $(SECRET_KEY_FILE)
 # --- Backup and restore ------------------------------------------------------------------
 # Custom-format dumps (pg_dump -Fc): compressed, restorable table by table. The client
 # tools must be the server's major version (PostgreSQL 15).
-BACKUP_DIR := backups
+BACKUP_DIR ?= backups
 
 backup:
 	@mkdir -p $(BACKUP_DIR)
