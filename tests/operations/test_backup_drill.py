@@ -93,6 +93,7 @@ def test_the_client_tools_match_the_server_version() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("staff_groups")
 def test_a_backup_restores_into_a_fresh_database_identical_table_by_table(
     tmp_path: Path, fresh_database: str
 ) -> None:

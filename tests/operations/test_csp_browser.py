@@ -46,13 +46,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def browser_page() -> Iterator[Page]:
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
     if not os.access(CHROMIUM, os.X_OK):
         if os.environ.get("CHORUS_REQUIRE_BROWSER") == "1":
             pytest.fail(f"CHORUS_REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}")
         pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium")
     # Playwright runs an event loop in this thread; Django's ORM calls in the test are safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGUMENTS)
         page = browser.new_page()
@@ -108,6 +108,7 @@ def exists(path: str) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("staff_groups")
 def test_no_page_trips_the_content_security_policy(
     browser_page: Page, live_server: LiveServer
 ) -> None:

@@ -30,7 +30,16 @@ def run(arguments: list[str], **variables: str) -> subprocess.CompletedProcess[s
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "HTTPS", "BEHIND_PROXY", "HSTS_SECONDS", *PRODUCTION}
+        if key
+        not in {
+            "DEBUG",
+            "HTTPS",
+            "BEHIND_PROXY",
+            "HSTS_SECONDS",
+            # Browser tests set it in this process; a deployment never has it.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            *PRODUCTION,
+        }
         and not key.startswith("PYTEST")
     }
     environment.update(DJANGO_SETTINGS_MODULE="config.settings", **PRODUCTION, **variables)
