@@ -15,11 +15,13 @@ PYTHON := $(shell \
 		echo "$$prefix/bin/python3"; \
 	fi)
 
-.PHONY: run test lint typecheck pytest install clean help
+.PHONY: run test lint typecheck pytest install clean help serve backup restore
 
 help:
 	@echo "make run   install, migrate, load the demo data and serve it on http://$(HOST):$(PORT)/"
 	@echo "make test  install the development tools, run ruff, mypy and the test suite"
+	@echo "make serve the production-like stack: gunicorn, the task worker, PostgreSQL, Redis"
+	@echo "make backup / make restore FILE=backups/...dump  PostgreSQL custom-format dump and restore"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -55,3 +57,44 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache staticfiles
+
+# --- Production-like stack on this machine -------------------------------------------
+# gunicorn (2 x cores + 1 workers) and the task worker against a local PostgreSQL and
+# Redis, as `docker-compose.yml` runs them, without Docker. Plain HTTP on $(HOST):$(PORT),
+# so HTTPS=false; everything else as in production.
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chorus
+REDIS_URL ?= redis://127.0.0.1:6379/0
+SECRET_KEY_FILE := .local-secret-key
+SERVE_ENV = SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" DATABASE_URL="$(DATABASE_URL)" \
+	REDIS_URL="$(REDIS_URL)" TASKS_BACKEND=database HTTPS=false \
+	ALLOWED_HOSTS="$(HOST),localhost" CSRF_TRUSTED_ORIGINS="http://$(HOST):$(PORT)"
+
+$(SECRET_KEY_FILE):
+	umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: install $(SECRET_KEY_FILE)
+	@database="$(DATABASE_URL)"; name="$${database##*/}"; \
+	psql "$${database%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$name'" | grep -q 1 \
+		|| psql "$${database%/*}/postgres" -c "CREATE DATABASE \"$$name\""
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SERVE_ENV) $(BIN)/python manage.py loaddemo
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@$(SERVE_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(SERVE_ENV) WEB_CONCURRENCY=$$(( 2 * $$(nproc) + 1 )) BIND=$(HOST):$(PORT) \
+		$(BIN)/gunicorn --config config/gunicorn.py config.wsgi
+
+# --- Backup and restore ------------------------------------------------------------------
+# Custom-format dumps (pg_dump -Fc): compressed, restorable table by table. The client
+# tools must be the server's major version (PostgreSQL 15).
+BACKUP_DIR ?= backups
+
+backup:
+	@mkdir -p $(BACKUP_DIR)
+	pg_dump --format=custom --no-owner --file="$(BACKUP_DIR)/chorus-$$(date -u +%Y%m%dT%H%M%SZ).dump" "$(DATABASE_URL)"
+	@ls -1t $(BACKUP_DIR)/*.dump | head -1
+
+restore:
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/chorus-....dump" >&2; exit 1; }
+	@test -f "$(FILE)" || { echo "No such file: $(FILE)" >&2; exit 1; }
+	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$(DATABASE_URL)" "$(FILE)"

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from operations.headers import CONTENT_SECURITY_POLICY, add_static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -107,10 +109,14 @@ INSTALLED_APPS = [
     "organisations",
     "legislation",
     "campaigns",
+    "staff",
 ]
 
 MIDDLEWARE = [
+    "operations.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "operations.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,6 +127,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "operations.outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,6 +144,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -150,16 +158,17 @@ else:
     DATABASES = {
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
     }
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
+# Persistent connections in production save a connection set-up per request; they are
+# health-checked before reuse, so a database restart heals by itself.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG or TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, else this process's memory.
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
+# A Redis outage degrades to no cache rather than to errors (operations/cache.py).
 if REDIS_URL and not TESTING:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "operations.cache.DegradingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -207,10 +216,19 @@ STORAGES = {
     },
 }
 
+# One JSON object a line on standard error, each with the id of the request it belongs to.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "operations.requests.RequestIdFilter"}},
+    "formatters": {"json": {"()": "operations.requests.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
@@ -234,3 +252,39 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # takes the view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# --- Production hardening -------------------------------------------------------------
+# On unless DEBUG: a deployment is served over HTTPS, usually behind a proxy that ends TLS.
+# Tests run over plain HTTP, like the development server.
+HTTPS = env_bool("HTTPS", not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+if env_bool("BEHIND_PROXY", HTTPS):
+    # Only right when the proxy overwrites this header; a client must not be able to set it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+# Staff sessions end after this many seconds (8 hours by default), and when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CSP = CONTENT_SECURITY_POLICY
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_file_headers
+
+# --- Staff sign-in ----------------------------------------------------------------------
+# Failed admin sign-ins are counted in the cache, per username and per client address;
+# past the limit, sign-in is refused for LOGIN_LOCKOUT_SECONDS whatever the password.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Proxies in front of the site that append to X-Forwarded-For; 0 trusts REMOTE_ADDR alone.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Staff must confirm a TOTP code from an authenticator app after their password.
+STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", False)

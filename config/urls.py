@@ -6,6 +6,8 @@ from django.views.generic import TemplateView
 
 from campaigns import views as campaign_views
 from campaigns.page_cache import cached_public_page
+from operations import health
+from staff.views import StaffLoginView
 
 from .sitemaps import SITEMAPS
 
@@ -13,7 +15,19 @@ admin.site.site_header = "Chorus"
 admin.site.site_title = "Chorus staff"
 admin.site.index_title = "Statements, laws and organisations"
 
+# --- Operations and staff sign-in ------------------------------------------------------
+# Probes for load balancers, and the admin's sign-in replaced by one that throttles
+# guessing and asks for the second factor: these come before admin.site.urls to win.
+operations_urlpatterns = [
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
+    path("admin/login/", StaffLoginView.as_view(), name="staff-login"),
+    path("admin/two-factor/", include("staff.urls")),
+]
+# ---------------------------------------------------------------------------------------
+
 urlpatterns = [
+    *operations_urlpatterns,
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

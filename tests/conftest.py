@@ -1,9 +1,12 @@
+import importlib
 from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
 from tests.factories import AuthorFactory, EditorFactory
@@ -37,3 +40,11 @@ def default_language() -> Iterator[None]:
     """
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def staff_groups(transactional_db: None) -> None:
+    """The Authors and Editors groups, which a data migration creates and which loaddemo
+    needs: a transactional test that ran earlier emptied every table, groups included."""
+    migration = importlib.import_module("campaigns.migrations.0002_staff_groups")
+    migration.create_groups(MigrationLoader(connection).project_state().apps, None)

@@ -93,7 +93,7 @@ def test_real_services_are_chosen_by_the_environment() -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "engine": "django.db.backends.postgresql",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "operations.cache.DegradingRedisCache",
         "tasks": "django_tasks_db.DatabaseBackend",
         "debug": False,
     }

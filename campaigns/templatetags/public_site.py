@@ -35,7 +35,10 @@ def language_versions(context: dict[str, Any]) -> list[dict[str, str]]:
 
     A page whose content is written in some languages only says so with `page_languages`.
     """
-    request: HttpRequest = context["request"]
+    request: HttpRequest | None = context.get("request")
+    if request is None:
+        # The server error page is rendered without a request: it offers no other version.
+        return []
     languages = context.get("page_languages")
     versions = []
     for code, name in settings.LANGUAGES:

@@ -32,6 +32,7 @@ def check(page: Page, artifacts: Path, name: str) -> None:
     assert not serious, f"{name}: {serious}"
 
 
+@pytest.mark.usefixtures("staff_groups")
 def test_a_reader_walks_the_demo(page: Page, live_server: object, artifacts: Path) -> None:
     call_command("loaddemo", verbosity=0)
     page.goto(f"{live_server}/")

@@ -1,0 +1,28 @@
+"""gunicorn's settings, for `make serve` and the container: read by `gunicorn -c`.
+
+Workers default to 2 x cores + 1, gunicorn's own advice for sync workers; its log lines
+are JSON like the application's.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# A request that takes longer is stuck; its worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# Workers are recycled now and then so that a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# The application logs each request itself, with its request id.
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "operations.requests.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,128 @@
+"""Staff sign-in through the admin's login page: throttled guessing, lockout, second factor."""
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from tests.factories import EditorFactory
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-correct-horse-battery-staple"
+LOGIN = "/admin/login/"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def staff_member() -> User:
+    user = EditorFactory(username="editor")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def sign_in(client: Client, username: str, password: str, **headers: Any) -> "TestResponse":
+    return client.post(
+        f"{LOGIN}?next=/admin/campaigns/statement/",
+        {"username": username, "password": password},
+        **headers,
+    )
+
+
+def is_signed_in(client: Client) -> bool:
+    return client.get("/admin/").status_code == 200
+
+
+def test_a_staff_member_signs_in_with_a_password(client: Client, staff_member: User) -> None:
+    response = sign_in(client, "editor", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/campaigns/statement/"
+    assert is_signed_in(client)
+
+
+def test_repeated_failures_lock_the_account_out_even_with_the_right_password(
+    client: Client, staff_member: User, settings: Settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.LOGIN_LOCKOUT_SECONDS = 600
+    for _ in range(3):
+        response = sign_in(client, "editor", "wrong")
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.text
+
+    response = sign_in(client, "editor", PASSWORD)
+
+    assert response.status_code == 200
+    assert "Too many failed sign-in attempts. Sign-in is locked for 10 minutes" in response.text
+    assert not is_signed_in(client)
+    # The lock is on the account, whatever address the guesser moves to.
+    other_address = sign_in(Client(), "EDITOR", PASSWORD, REMOTE_ADDR="192.0.2.7")
+    assert "Too many failed sign-in attempts" in other_address.text
+
+
+def test_the_lockout_ends_when_its_time_is_up(
+    client: Client, staff_member: User, settings: Settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.LOGIN_LOCKOUT_SECONDS = 1
+    sign_in(client, "editor", "wrong")
+    sign_in(client, "editor", "wrong")
+    assert "Too many failed" in sign_in(client, "editor", PASSWORD).text
+    time.sleep(1.1)
+    assert sign_in(client, "editor", PASSWORD).status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_locked_out(
+    client: Client, staff_member: User, settings: Settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 4
+    for number in range(4):
+        sign_in(client, f"guess-{number}", "wrong", REMOTE_ADDR="198.51.100.9")
+
+    locked = sign_in(client, "editor", PASSWORD, REMOTE_ADDR="198.51.100.9")
+    assert "Too many failed sign-in attempts" in locked.text
+    # Someone else, elsewhere, is not affected.
+    assert sign_in(Client(), "editor", PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(
+    client: Client, staff_member: User, settings: Settings
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 2
+    # The guesser writes a fresh address of its own each time; the proxy appends the real one.
+    for forged in ("10.0.0.1", "10.0.0.2"):
+        sign_in(client, f"guess-{forged}", "wrong", HTTP_X_FORWARDED_FOR=f"{forged}, 198.51.100.9")
+    locked = sign_in(client, "editor", PASSWORD, HTTP_X_FORWARDED_FOR="10.0.0.3, 198.51.100.9")
+    assert "Too many failed sign-in attempts" in locked.text
+
+
+def test_a_success_forgets_earlier_failures(
+    client: Client, staff_member: User, settings: Settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 3
+    sign_in(client, "editor", "wrong")
+    sign_in(client, "editor", "wrong")
+    assert sign_in(client, "editor", PASSWORD).status_code == 302
+    client.logout()
+    sign_in(client, "editor", "wrong")
+    sign_in(client, "editor", "wrong")
+    assert sign_in(client, "editor", PASSWORD).status_code == 302
+
+
+def test_sessions_end_at_the_configured_age(client: Client, staff_member: User) -> None:
+    sign_in(client, "editor", PASSWORD)
+    assert 0 < client.session.get_expiry_age() <= 8 * 60 * 60
+    assert client.session.get_expire_at_browser_close()
