@@ -30,17 +30,20 @@ from .public import public_organisations
 from .search import Search
 
 
+def public_press_contacts(organisation: str) -> Prefetch[Any]:
+    """The active press contacts of the organisation at this lookup, as `public_press_contacts`."""
+    return Prefetch(
+        f"{organisation}press_contacts",
+        queryset=PressContact.objects.filter(is_active=True),
+        to_attr="public_press_contacts",
+    )
+
+
 def confirmed_signatures(*, with_press_contacts: bool = False) -> Prefetch[Any]:
     """Signatures the public may see, in their display order, with what displaying them reads."""
-    related = ["organisation__parent_links__parent"]
+    related: list[str | Prefetch[Any]] = ["organisation__parent_links__parent"]
     if with_press_contacts:
-        related.append(
-            Prefetch(  # type: ignore[arg-type]
-                "organisation__press_contacts",
-                queryset=PressContact.objects.filter(is_active=True),
-                to_attr="public_press_contacts",
-            )
-        )
+        related.append(public_press_contacts("organisation__"))
     return Prefetch(
         "signatures",
         queryset=Signature.objects.filter(status=Signature.Status.CONFIRMED)
@@ -66,6 +69,7 @@ def as_shown(statements: QuerySet[Statement]) -> QuerySet[Statement]:
         "campaign__coalition", "lead_organisation", "moment"
     ).prefetch_related(
         confirmed_signatures(with_press_contacts=True),
+        public_press_contacts("lead_organisation__"),
         "addressees",
         "leverage",
         "corrections",
@@ -149,14 +153,25 @@ class StatementDetailView(DetailView[Statement]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["structured_data"] = structured_data.statement(self.request, self.object)
-        context["press_contacts"] = [
-            (signature.organisation, contact)
-            for signature in self.object.confirmed_signatures  # type: ignore[attr-defined]
-            for contact in signature.organisation.public_press_contacts
-        ]
+        context["press_contacts"] = self.press_contacts()
         # The language switcher and hreflang links offer only the languages it is written in.
         context["page_languages"] = self.object.available_languages()
         return context
+
+    def press_contacts(self) -> list[tuple[Organisation, PressContact]]:
+        """The issuer's press contacts, then the signatories', each organisation once:
+        the issuer answers for the statement even when it did not sign it."""
+        statement = self.object
+        speakers = [statement.lead_organisation] if statement.lead_organisation else []
+        speakers += [signature.organisation for signature in statement.confirmed_signatures]  # type: ignore[attr-defined]
+        seen: set[int] = set()
+        contacts = []
+        for organisation in speakers:
+            if organisation.pk in seen:
+                continue
+            seen.add(organisation.pk)
+            contacts += [(organisation, contact) for contact in organisation.public_press_contacts]  # type: ignore[attr-defined]
+        return contacts
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:

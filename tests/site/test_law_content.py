@@ -1,0 +1,315 @@
+"""What the law tracker and a law page say: the filters, the counters, and each law's record."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from campaigns.models import Demand
+from legislation.models import Law, LawEvent, Penalty
+from tests.factories import (
+    DemandFactory,
+    LawEventFactory,
+    LawFactory,
+    PenaltyFactory,
+    ProvisionFactory,
+    RightFactory,
+    StandardFactory,
+    StatementFactory,
+)
+from tests.site.reading import Element, read, structured_data
+
+pytestmark = pytest.mark.django_db
+
+
+def tracked(client: Client, query: str = "") -> list[str]:
+    """The titles of the laws the tracker lists, in its order."""
+    response = client.get(f"/laws/{query}")
+    assert response.status_code == 200
+    page = read(response)
+    if not page.has("table", class_="tracker"):
+        return []
+    return [row.find("th").find("a").text for row in page.find("tbody").find_all("tr")]
+
+
+@pytest.fixture
+def laws() -> dict[str, Law]:
+    expression = RightFactory(name="Freedom of expression", slug="expression")
+    association = RightFactory(name="Freedom of association", slug="association")
+    agents = LawFactory(country="RU", official_title="A: foreign agents law")
+    agents.rights.add(expression)
+    LawEventFactory(law=agents, kind=LawEvent.Kind.ADOPTED, date=date(2012, 7, 13))
+    LawEventFactory(law=agents, kind=LawEvent.Kind.IN_FORCE, date=date(2012, 11, 21))
+    treason = LawFactory(country="RU", official_title="B: treason amendments")
+    ProvisionFactory(law=treason).rights.add(association)
+    LawEventFactory(law=treason, kind=LawEvent.Kind.READING, date=date(2012, 9, 1))
+    # The right both on the law and on one of its provisions: listed once all the same.
+    extremism = LawFactory(country="KZ", official_title="C: extremism law")
+    extremism.rights.add(expression)
+    ProvisionFactory(law=extremism).rights.add(expression)
+    LawEventFactory(law=extremism, kind=LawEvent.Kind.PARTIALLY_IN_FORCE, date=date(2013, 1, 1))
+    return {"agents": agents, "treason": treason, "extremism": extremism}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["C: extremism law", "A: foreign agents law", "B: treason amendments"]),
+        ("?country=RU", ["A: foreign agents law", "B: treason amendments"]),
+        ("?country=KZ", ["C: extremism law"]),
+        ("?status=in_force", ["A: foreign agents law"]),
+        ("?status=bill", ["B: treason amendments"]),
+        ("?status=repealed", []),
+        ("?right=expression", ["C: extremism law", "A: foreign agents law"]),
+        ("?right=association", ["B: treason amendments"]),
+        ("?country=RU&right=expression", ["A: foreign agents law"]),
+        ("?country=RU&status=partially_in_force", []),
+    ],
+)
+def test_each_filter_narrows_the_tracker(
+    client: Client, laws: dict[str, Law], query: str, expected: list[str]
+) -> None:
+    assert tracked(client, query) == expected
+
+
+@pytest.mark.parametrize(
+    "query", ["?country=XX", "?status=nonsense", "?right=no-such-right", "?country=%00&status=%FF"]
+)
+def test_an_unknown_filter_value_gets_a_calm_page_with_the_error(
+    client: Client, laws: dict[str, Law], query: str
+) -> None:
+    response = client.get(f"/laws/{query}")
+    assert response.status_code == 200
+    assert "Select a valid choice" in read(response).find("form", class_="filters").text
+    # The filter that could not be read is left out; the tracker still lists laws.
+    assert len(tracked(client, query)) == 3
+
+
+def test_an_unknown_filter_leaves_the_others_in_force(client: Client, laws: dict[str, Law]) -> None:
+    assert tracked(client, "?country=XX&status=in_force") == ["A: foreign agents law"]
+
+
+def test_a_filter_with_no_match_says_so(client: Client, laws: dict[str, Law]) -> None:
+    response = client.get("/laws/?status=repealed")
+    assert "No law matches these filters." in response.text
+
+
+def counters(client: Client) -> str:
+    return read(client.get("/laws/")).find("p", class_="counters").text
+
+
+def test_the_counters_count_laws_countries_and_those_in_force(
+    client: Client, laws: dict[str, Law]
+) -> None:
+    # Partially in force counts as in force: part of it binds.
+    assert counters(client) == "3 laws tracked in 2 countries, 2 in force."
+    # The counters describe the whole tracker, whatever the filter.
+    assert "3 laws tracked in 2 countries" in client.get("/laws/?country=KZ").text
+
+
+def test_the_counters_speak_in_the_singular(client: Client) -> None:
+    LawFactory(country="RU")
+    assert counters(client) == "1 law tracked in 1 country, 0 in force."
+
+
+def test_the_counters_of_an_empty_tracker(client: Client) -> None:
+    assert counters(client) == "0 laws tracked in 0 countries, 0 in force."
+    assert "No law matches these filters." in client.get("/laws/").text
+
+
+def test_each_row_shows_status_and_last_event(client: Client, laws: dict[str, Law]) -> None:
+    LawFactory(country="RU", official_title="D: a law with no event yet", identifier="1-FZ")
+    rows = {
+        row.find("th").find("a").text: [cell.text for cell in row.find_all("td")]
+        for row in read(client.get("/laws/")).find("tbody").find_all("tr")
+    }
+    assert rows == {
+        "C: extremism law": [
+            "Kazakhstan", "Partially in force", "Partially entered into force, 1 January 2013",
+        ],
+        "A: foreign agents law": ["Russia", "In force", "Entered into force, 21 November 2012"],
+        "B: treason amendments": ["Russia", "Bill", "Reading, 1 September 2012"],
+        "D: a law with no event yet": ["Russia", "Bill", "—"],
+    }  # fmt: skip
+
+
+def test_the_tracker_is_paginated(client: Client) -> None:
+    LawFactory.create_batch(51, country="RU")
+    assert len(tracked(client)) == 50
+    assert len(tracked(client, "?page=2")) == 1
+    assert client.get("/laws/?page=3").status_code == 404
+
+
+# --- a law page ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def law() -> Law:
+    law = LawFactory(
+        country="GB",
+        official_title="Defamation (Criminal Offences) Act 2012",
+        common_title="the libel law",
+        identifier="2012 c. 41",
+        slug="libel-law",
+        summary="Makes libel a criminal offence again.",
+    )
+    law.rights.add(RightFactory(name="Freedom of expression"))
+    law.conflicts_with.add(
+        StandardFactory(name="ICCPR, article 19", url="https://example.org/iccpr")
+    )
+    LawEventFactory(law=law, kind=LawEvent.Kind.ADOPTED, date=date(2012, 7, 13))
+    LawEventFactory(law=law, kind=LawEvent.Kind.IN_FORCE, date=date(2012, 8, 1), note="In full.")
+    return law
+
+
+def test_a_law_page_gives_titles_identifier_status_and_timeline(client: Client, law: Law) -> None:
+    page = read(client.get(law.get_absolute_url()))
+
+    assert page.find("h1").text == "the libel law"
+    assert page.find("article", class_="law").find("p", class_="meta").text == (
+        "Statute · United Kingdom · 2012 c. 41"
+    )
+    facts = {
+        term.text: description.text
+        for term, description in zip(
+            page.find("dl", class_="facts").find_all("dt"),
+            page.find("dl", class_="facts").find_all("dd"),
+            strict=True,
+        )
+    }
+    assert facts["Official title"] == "Defamation (Criminal Offences) Act 2012"
+    assert facts["Status"] == "In force since 1 August 2012"
+    assert facts["Rights affected"] == "Freedom of expression"
+    assert facts["Conflicts with"] == "ICCPR, article 19"
+    assert [item.text for item in page.section("timeline").find_all("li")] == [
+        "13 July 2012: Adopted",
+        "1 August 2012: Entered into force — In full.",
+    ]
+    data = structured_data(page)
+    assert data["@type"] == "Legislation"
+    assert data["name"] == "Defamation (Criminal Offences) Act 2012"
+    assert data["alternateName"] == "the libel law"
+    assert data["legislationIdentifier"] == "2012 c. 41"
+    assert data["legislationLegalForce"] == "https://schema.org/InForce"
+
+
+def penalty_rows(page: Element) -> list[list[str]]:
+    return [
+        [cell.text for cell in row.find_all("td")]
+        for row in page.section("provisions").find_all("tr")
+        if row.has("td")
+    ]
+
+
+def test_penalties_show_the_figure_as_reported_and_an_amount_only_where_known(
+    client: Client, law: Law
+) -> None:
+    provision = ProvisionFactory(law=law, reference="Section 3", summary="Criminal libel.")
+    provision.rights.add(RightFactory(name="Freedom of the press"))
+    PenaltyFactory(
+        provision=provision, as_reported="up to £20,000", amount_max=Decimal(20000), unit="GBP"
+    )
+    PenaltyFactory(
+        provision=provision,
+        as_reported="between 5,000 and 300,000 roubles",
+        amount_min=Decimal(5000),
+        amount_max=Decimal(300000),
+        unit="RUB",
+    )
+    PenaltyFactory(
+        provision=provision,
+        as_reported="up to £37,0000",
+        amount_max=None,
+        unit="",
+        note="The source's figure is ambiguous.",
+    )
+    PenaltyFactory(
+        provision=provision,
+        kind=Penalty.Kind.IMPRISONMENT,
+        as_reported="up to two years",
+        amount_max=None,
+        unit="",
+        prison_max_months=24,
+    )
+
+    page = read(client.get(law.get_absolute_url()))
+
+    section = page.section(f"provision-{provision.pk}")
+    assert section.find("h3").text == "Section 3"
+    assert "Criminal libel." in section.text
+    assert "Rights affected: Freedom of the press" in section.text
+    assert penalty_rows(page) == [
+        ["Fine", "up to £20,000", "20,000 GBP"],
+        ["Fine", "between 5,000 and 300,000 roubles", "5,000–300,000 RUB"],
+        ["Fine", "up to £37,0000", "not normalised The source's figure is ambiguous."],
+        ["Imprisonment (up to 24 months)", "up to two years", "not normalised"],
+    ]
+
+
+def test_laws_it_replaced_or_was_modelled_on_are_linked(client: Client, law: Law) -> None:
+    successor = LawFactory(country="GB", common_title="the new libel law")
+    law.replaced_by = successor
+    law.save()
+    predecessor = LawFactory(country="GB", common_title="the old libel law", replaced_by=law)
+    model = LawFactory(country="RU", common_title="Russia's libel law")
+    copy = LawFactory(country="KZ", common_title="Kazakhstan's libel law")
+    law.modelled_on.add(model)
+    copy.modelled_on.add(law)
+
+    page = read(client.get(law.get_absolute_url()))
+
+    links = page.find("dl", class_="facts").links()
+    assert ("the new libel law", successor.get_absolute_url()) in links
+    assert ("the old libel law", predecessor.get_absolute_url()) in links
+    assert ("Russia's libel law", model.get_absolute_url()) in links
+    assert ("Kazakhstan's libel law", copy.get_absolute_url()) in links
+    terms = [term.text for term in page.find("dl", class_="facts").find_all("dt")]
+    assert terms[-4:] == ["Replaced by", "Replaces", "Modelled on", "A model for"]
+
+
+def test_a_law_page_lists_published_statements_and_their_demands_with_outcomes(
+    client: Client, law: Law
+) -> None:
+    provision = ProvisionFactory(law=law, reference="Section 3")
+    statement = StatementFactory(published=True, title="Repeal the libel law")
+    DemandFactory(
+        statement=statement,
+        law=law,
+        provision=provision,
+        action=Demand.Action.REPEAL,
+        text="Repeal section 3.",
+        outcome=Demand.Outcome.MET,
+        outcome_on=date(2013, 4, 25),
+    )
+    for traits in ({}, {"in_review": True}, {"approved": True}, {"scheduled": True}):
+        hidden = StatementFactory(title="Hidden statement", **traits)
+        DemandFactory(statement=hidden, law=law, text="Hidden demand.")
+    withdrawn = StatementFactory(withdrawn=True, title="Withdrawn statement")
+    DemandFactory(statement=withdrawn, law=law, text="Withdrawn demand.")
+
+    response = client.get(law.get_absolute_url())
+    page = read(response)
+
+    assert page.section("statements").links() == [
+        ("Repeal the libel law", statement.get_absolute_url())
+    ]
+    (demand,) = page.section("demands").find_all("li")
+    assert demand.text.startswith("Repeal (Section 3): Repeal section 3.")
+    assert "Outcome: Met (25 April 2013)" in demand.text
+    assert ("Repeal the libel law", statement.get_absolute_url()) in demand.links()
+    for hidden_text in ("Hidden", "Withdrawn"):
+        assert hidden_text not in response.text
+
+
+def test_a_law_nobody_has_written_about_says_so(client: Client, law: Law) -> None:
+    page = read(client.get(law.get_absolute_url()))
+    assert "No published statement is about this law yet." in page.section("statements").text
+    assert not page.has("section", aria_labelledby="demands")
+
+
+def test_a_law_is_found_only_under_its_own_country(client: Client, law: Law) -> None:
+    assert client.get(law.get_absolute_url()).status_code == 200
+    assert client.get("/laws/gb/libel-law/").status_code == 200
+    assert client.get("/laws/ru/libel-law/").status_code == 404
+    assert client.get("/laws/gb/no-such-law/").status_code == 404
