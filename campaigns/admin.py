@@ -19,10 +19,12 @@ from django_countries.filters import CountryFilter
 
 from .models import (
     Campaign,
+    Change,
     Coalition,
     CoalitionMembership,
     Correction,
     Demand,
+    EmbargoedRead,
     Leverage,
     Moment,
     Publication,
@@ -413,6 +415,7 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
                     "publish_at",
                     ("withdrawn_at", "withdrawal_reason"),
                     "version",
+                    "signatures_open",
                 ]
             },
         ),
@@ -457,6 +460,19 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
                 obj.created_by = request.user
             obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Tell partners' mirrors and webhooks when the public text or its data changed.
+        statement: Statement = form.instance
+        if change and statement.is_public:
+            corrected = any(
+                formset.model is Correction and formset.new_objects for formset in formsets
+            )
+            if corrected:
+                statement.record_change(Change.Kind.CORRECTED)
+            elif form.has_changed() or any(formset.has_changed() for formset in formsets):
+                statement.record_change(Change.Kind.UPDATED)
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, statement: Statement) -> str:
@@ -726,6 +742,12 @@ class SignatureAdmin(admin.ModelAdmin[Signature]):
             status__in=[Signature.Status.DECLINED, Signature.Status.WITHDRAWN]
         ).count()
         now = timezone.now()
+        # A public statement's list of signatories changes: partners' mirrors are told.
+        newly_public = Statement.objects.published().filter(
+            pk__in=signatures.filter(status__in=awaiting).values("statement")
+        )
+        for statement in newly_public:
+            statement.record_change(Change.Kind.UPDATED)
         confirmed = signatures.filter(status__in=awaiting).update(
             status=Signature.Status.CONFIRMED,
             signed_at=Coalesce("signed_at", Value(now)),
@@ -787,4 +809,47 @@ class TransitionAdmin(admin.ModelAdmin[Transition]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Transition | None = None) -> bool:
+        return False
+
+
+# --- partner API records ---------------------------------------------------------------
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin[Change]):
+    """The change feed partners poll; written by the workflow, never by hand."""
+
+    list_display = ["visible_from", "kind", "statement", "announced_at"]
+    list_filter = ["kind"]
+    list_select_related = ["statement"]
+    date_hierarchy = "visible_from"
+    search_fields = ["statement__title"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
+        return False
+
+
+@admin.register(EmbargoedRead)
+class EmbargoedReadAdmin(admin.ModelAdmin[EmbargoedRead]):
+    """Who read which statement before its publish time."""
+
+    list_display = ["read_at", "statement", "organisation", "key_prefix", "path"]
+    list_filter = ["organisation"]
+    list_select_related = ["statement", "organisation"]
+    date_hierarchy = "read_at"
+    search_fields = ["statement__title", "key_prefix", "organisation__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: EmbargoedRead | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: EmbargoedRead | None = None) -> bool:
         return False

@@ -13,4 +13,5 @@ urlpatterns = [
     path("laws/", include("legislation.urls")),
     path("organisations/", include("organisations.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
 ]
