@@ -16,7 +16,6 @@ def test_raw_html_and_dangerous_links_do_not_survive() -> None:
     )
 
     assert "<script" not in html
-    assert "onclick=" not in html.replace("&lt;", "").split("&gt;")[0] or "<b " not in html
     assert "<b" not in html
     assert 'href="javascript' not in html
     assert '<a href="https://example.org" rel="noopener noreferrer">good</a>' in html
