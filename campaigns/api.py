@@ -12,13 +12,19 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -220,6 +226,21 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
             if demand.law is not None:
                 laws.setdefault(demand.law.pk, demand.law)
         return LawSummarySerializer(list(laws.values()), many=True, context=self.context).data
+
+
+class TombstoneSerializer(serializers.Serializer[Any]):
+    """What the public is told of a withdrawn statement."""
+
+    title = serializers.CharField(read_only=True)
+    withdrawn_at = serializers.DateTimeField(read_only=True)
+    reason = serializers.CharField(source="withdrawal_reason", read_only=True)
+
+
+class WithdrawnNoticeSerializer(TombstoneSerializer):
+    detail = serializers.SerializerMethodField()
+
+    def get_detail(self, statement: Statement) -> str:
+        return "This statement was withdrawn."
 
 
 class MembershipSerializer(serializers.ModelSerializer[CoalitionMembership]):
@@ -457,6 +478,33 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
         self.log_embargoed_reads(page or [])
         return page
 
+    @extend_schema(
+        responses={
+            200: StatementSerializer,
+            410: OpenApiResponse(
+                WithdrawnNoticeSerializer,
+                description="The statement was withdrawn: remove it from any copy you keep.",
+            ),
+        }
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # As the public page tells a reader, a mirror holding a withdrawn statement
+            # learns to remove it: 410 with the notice. Any other statement the public
+            # cannot see answers exactly as an id that never existed.
+            identifier = str(kwargs.get("pk", ""))
+            withdrawn = (
+                Statement.objects.withdrawn().filter(pk=identifier).first()
+                if identifier.isdigit()
+                else None
+            )
+            if withdrawn is None:
+                raise
+            notice = WithdrawnNoticeSerializer(withdrawn)
+            return Response(notice.data, status=status.HTTP_410_GONE)
+
     def get_object(self) -> Statement:
         statement = super().get_object()
         self.log_embargoed_reads([statement])
@@ -621,12 +669,6 @@ def feed_cursor(change: Change) -> str:
     """Where a change sits in the feed: its visible time in microseconds, and its id."""
     microseconds = (change.visible_from - EPOCH) // timedelta(microseconds=1)
     return f"{microseconds}-{change.pk}"
-
-
-class TombstoneSerializer(serializers.Serializer[Any]):
-    title = serializers.CharField()
-    withdrawn_at = serializers.DateTimeField()
-    reason = serializers.CharField(source="withdrawal_reason")
 
 
 class ChangeSerializer(serializers.ModelSerializer[Change]):

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from campaigns.models import EmbargoedRead, Signature, Statement
@@ -45,7 +46,10 @@ def test_statements_not_public_are_invisible(api: APIClient, trait: str) -> None
         listed = ids(api.get("/api/v1/statements/", {"ordering": ordering}))
         assert secret.pk not in listed
     assert ids(api.get("/api/v1/statements/", {"law": law.pk})) == []
-    assert api.get(f"/api/v1/statements/{secret.pk}/").status_code == 404
+    # A withdrawn statement answers 410 with its notice (tested below), nothing more.
+    assert api.get(f"/api/v1/statements/{secret.pk}/").status_code == (
+        410 if trait == "withdrawn" else 404
+    )
     assert ids(api.get("/api/v1/demands/")) == [public.demands.get().pk]
 
 
@@ -216,3 +220,31 @@ QUERIES = {
 
 def test_schema_is_valid_without_warnings() -> None:
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_a_withdrawn_statement_answers_410_with_the_notice(api: APIClient) -> None:
+    statement = hidden("withdrawn")
+
+    response = api.get(f"/api/v1/statements/{statement.pk}/")
+
+    notice = response.json()
+    assert response.status_code == 410
+    assert set(notice) == {"detail", "title", "withdrawn_at", "reason"}
+    assert notice["title"] == statement.title
+    assert notice["reason"] == statement.withdrawal_reason != ""
+    assert parse_datetime(notice["withdrawn_at"]) == statement.withdrawn_at
+    assert statement.body not in response.text
+
+
+@pytest.mark.parametrize("trait", ["draft", "in_review", "approved", "scheduled"])
+def test_a_statement_not_yet_public_answers_as_one_that_never_existed(
+    api: APIClient, trait: str
+) -> None:
+    statement = hidden(trait)
+    never = api.get("/api/v1/statements/999999999/")
+
+    response = api.get(f"/api/v1/statements/{statement.pk}/")
+
+    assert response.status_code == never.status_code == 404
+    assert response.json() == never.json()
+    assert statement.title not in response.text
