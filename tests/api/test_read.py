@@ -11,7 +11,6 @@ from lib.markdown import render_markdown
 from tests.factories import (
     DemandFactory,
     LawFactory,
-    PenaltyFactory,
     SignatureFactory,
     StatementFactory,
     partner_key,
@@ -183,39 +182,6 @@ def test_conditional_get_answers_304(api: APIClient) -> None:
     assert again.status_code == 304
     assert since.status_code == 304
     assert changed.status_code == 200
-
-
-@pytest.mark.parametrize(
-    ("url", "make"),
-    [
-        ("/api/v1/statements/", lambda: hidden("published")),
-        ("/api/v1/demands/", lambda: hidden("published")),
-        ("/api/v1/laws/", lambda: PenaltyFactory().provision.law),
-    ],
-)
-def test_list_query_count_does_not_grow_with_rows(
-    api: APIClient, django_assert_num_queries: object, url: str, make: object
-) -> None:
-    make()  # type: ignore[operator]
-    with django_assert_num_queries(QUERIES[url]) as one:  # type: ignore[operator]
-        api.get(url, {"page_size": 50})
-    for _ in range(30):
-        make()  # type: ignore[operator]
-    with django_assert_num_queries(QUERIES[url]):  # type: ignore[operator]
-        assert len(api.get(url, {"page_size": 50}).json()["results"]) == 31
-    assert one
-
-
-QUERIES = {
-    # the page; confirmed signatures with organisations; their parents; addressees;
-    # leverage; corrections; publications with publishers; demands with laws
-    "/api/v1/statements/": 8,
-    # the page, with addressees, laws and provisions joined
-    "/api/v1/demands/": 1,
-    # the page; rights; standards; laws modelled on; events; sources; provisions;
-    # their rights; their penalties
-    "/api/v1/laws/": 9,
-}
 
 
 def test_schema_is_valid_without_warnings() -> None:
