@@ -181,7 +181,7 @@ def test_statement_filters(api: APIClient) -> None:
     new = StatementFactory(published=True)
     backdate(Statement, old.pk, 20)
 
-    def listed(**query: object) -> list[int]:
+    def listed(**query: str | int) -> list[int]:
         return ids(api.get("/api/v1/statements/", query))
 
     assert listed(coalition=coalition.pk) == [old.pk]
@@ -219,7 +219,7 @@ def test_demand_filters_and_detail(api: APIClient) -> None:
     )
     other = DemandFactory(statement=StatementFactory(published=True))
 
-    def listed(**query: object) -> list[int]:
+    def listed(**query: str | int) -> list[int]:
         return ids(api.get("/api/v1/demands/", query))
 
     assert listed(statement=statement.pk) == [wanted.pk]
@@ -245,7 +245,7 @@ def test_law_filters_and_orderings(api: APIClient) -> None:
     other = LawFactory()
     backdate(Law, adopted.pk, 10)
 
-    def listed(**query: object) -> list[int]:
+    def listed(**query: str | int) -> list[int]:
         return ids(api.get("/api/v1/laws/", query))
 
     assert listed(status="in_force") == [adopted.pk]
