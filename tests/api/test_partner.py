@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from campaigns.models import Change, Signature, Statement
 from organisations.models import WebhookDelivery, WebhookEndpoint
 from organisations.webhooks import deliver_due
-from tests.admin_pages import admin_url
+from tests.admin_pages import add_row, admin_url, form_data
 from tests.factories import OrganisationFactory, SignatureFactory, StatementFactory, partner_key
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +257,33 @@ def test_send_test_event_from_the_admin(
 
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
     assert json.loads(Receiver.received[0]["body"])["event"] == "test"
+
+
+def test_a_correction_in_the_admin_is_in_the_feed_and_sent_to_webhooks(
+    receiver: str, api: APIClient, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    endpoint = WebhookEndpoint.objects.create(organisation=OrganisationFactory(), url=receiver)
+    statement = StatementFactory(published=True, body="The summit is on Monday.")
+    SignatureFactory(statement=statement)
+    data = form_data(admin_client.get(admin_url(statement, "change")), "statement")
+    data["body"] = "The summit is on Tuesday."
+    add_row(data, "corrections", note="An earlier version gave Monday.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(admin_url(statement, "change"), data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    feed = api.get("/api/v1/changes/").json()["results"]
+    assert [(entry["kind"], entry["statement"]) for entry in feed] == [("corrected", statement.pk)]
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.DELIVERED
+    (received,) = Receiver.received
+    payload = json.loads(received["body"])
+    assert payload["event"] == "statement.corrected"
+    assert payload["data"]["id"] == statement.pk
+    assert payload["data"]["body_markdown"] == "The summit is on Tuesday."
+    assert [row["note"] for row in payload["data"]["corrections"]] == [
+        "An earlier version gave Monday."
+    ]
+    assert received["headers"]["Chorus-Event-Id"] == payload["id"]
+    assert verify(endpoint.secret, received["headers"], received["body"])
