@@ -1,10 +1,5 @@
-import hashlib
-import hmac
 import json
-import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -17,6 +12,7 @@ from campaigns.models import Change, Signature, Statement
 from organisations.models import WebhookDelivery, WebhookEndpoint
 from organisations.webhooks import deliver_due
 from tests.admin_pages import add_row, admin_url, form_data
+from tests.api.receiver import Receiver, verify
 from tests.factories import OrganisationFactory, SignatureFactory, StatementFactory, partner_key
 
 pytestmark = pytest.mark.django_db
@@ -141,44 +137,6 @@ def test_change_feed_in_order_with_tombstones_and_scheduled_publication(
 
 
 # --- webhooks --------------------------------------------------------------------------
-
-
-class Receiver(BaseHTTPRequestHandler):
-    """A partner's endpoint: fails with 500 as many times as told, then accepts."""
-
-    failures_left = 0
-    received: list[dict[str, Any]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append({"headers": dict(self.headers), "body": body})
-        status = 500 if type(self).failures_left > 0 else 200
-        type(self).failures_left -= 1
-        self.send_response(status)
-        self.end_headers()
-        self.wfile.write(b"boom" if status == 500 else b"thanks")
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[str]:
-    Receiver.received = []
-    Receiver.failures_left = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
-    server.shutdown()
-    server.server_close()
-
-
-def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
-    """What the README tells partners to do."""
-    signed = headers["Chorus-Timestamp"].encode() + b"." + body
-    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, headers["Chorus-Signature"])
 
 
 def ready_to_publish() -> Statement:
