@@ -35,6 +35,7 @@ from legislation.api import LawSummarySerializer
 from legislation.models import Law, Right
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField, PageLinkField, absolute
+from lib.api.filters import UtcDateTimeFilter
 from lib.api.pagination import MAX_PAGE_SIZE
 from lib.markdown import render_markdown
 from organisations.api import OrganisationSummarySerializer
@@ -214,7 +215,7 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
     def get_body_html(self, statement: Statement) -> str:
         return render_markdown(statement.body)
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_embargo_until(self, statement: Statement) -> datetime | None:
         return statement.publish_at if statement.is_scheduled else None
 
@@ -347,9 +348,9 @@ class StatementFilter(filters.FilterSet):
     )
     language = filters.ChoiceFilter(choices=settings.LANGUAGES)
     kind = filters.ChoiceFilter(choices=Statement.Kind.choices)
-    published_after = filters.IsoDateTimeFilter(field_name="publish_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="publish_at", lookup_expr="lt")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    published_after = UtcDateTimeFilter(field_name="publish_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(field_name="publish_at", lookup_expr="lt")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Statement
@@ -416,7 +417,7 @@ class CampaignFilter(filters.FilterSet):
     country = filters.ChoiceFilter(choices=COUNTRY_CHOICES)
     status = filters.ChoiceFilter(choices=Campaign.Status.choices)
     law = filters.NumberFilter(field_name="laws", help_text="Tracks this law (its id).")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Campaign
@@ -427,7 +428,7 @@ class CoalitionFilter(filters.FilterSet):
     organisation = filters.NumberFilter(
         method="filter_organisation", help_text="Has this organisation as a current member."
     )
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Coalition

@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField, PageLinkField
+from lib.api.filters import UtcDateTimeFilter
 
 from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
 
@@ -87,7 +88,7 @@ class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
     rights = RightSummarySerializer(many=True, read_only=True)
     conflicts_with = StandardSerializer(many=True, read_only=True)
     replaced_by: serializers.PrimaryKeyRelatedField[Law] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
     replaced_by_url = ApiLinkField("law-detail", id_attribute="replaced_by_id", allow_null=True)
     modelled_on: serializers.ManyRelatedField = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
@@ -144,7 +145,7 @@ class LawFilter(filters.FilterSet):
         field_name="rights", queryset=Right.objects.all(), help_text="A right's id."
     )
     campaign = filters.NumberFilter(field_name="campaigns", help_text="A campaign's id.")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Law

@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField
+from lib.api.filters import UtcDateTimeFilter
 
 from .models import Organisation, OrganisationParent, PressContact
 
@@ -85,7 +86,7 @@ class OrganisationFilter(filters.FilterSet):
     coalition = filters.NumberFilter(
         method="filter_coalition", help_text="Current members of this coalition (its id)."
     )
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Organisation

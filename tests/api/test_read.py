@@ -133,6 +133,7 @@ def test_the_cursor_walks_every_statement_once(api: APIClient) -> None:
         {"law": "abc"},
         {"country": "ZZ"},
         {"updated_since": "yesterday"},
+        {"updated_since": "9999-12-31T23:59:59-17:00"},  # past the calendar's end in UTC
         {"cursor": "not-a-cursor"},
         {"cursor": "cD1ub3QtYS1kYXRl"},  # a position that is not a date
         {"page_size": "1000"},
@@ -214,3 +215,14 @@ def test_a_statement_not_yet_public_answers_as_one_that_never_existed(
     assert response.status_code == never.status_code == 404
     assert response.json() == never.json()
     assert statement.title not in response.text
+
+
+def test_any_offset_python_reads_is_compared_in_utc(api: APIClient) -> None:
+    # PostgreSQL itself refuses offsets beyond 15:59; the filter hands it UTC.
+    statement = StatementFactory(published=True)
+
+    listed = api.get("/api/v1/statements/", {"updated_since": "2000-01-01T00:00:00-17:09"})
+    later = api.get("/api/v1/statements/", {"updated_since": "9000-01-01T00:00:00+23:59"})
+
+    assert ids(listed) == [statement.pk]
+    assert ids(later) == []

@@ -16,7 +16,7 @@ from tests.api.test_partner import ready_to_publish
 from tests.factories import OrganisationFactory
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_the_worker_delivers_a_publication_queued_in_the_database(
     receiver: str, editor: User
