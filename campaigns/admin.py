@@ -25,10 +25,12 @@ from .editing import ChangeKind, StatementForm
 from .history import ReadableChanges
 from .models import (
     Campaign,
+    Change,
     Coalition,
     CoalitionMembership,
     Correction,
     Demand,
+    EmbargoedRead,
     Leverage,
     Moment,
     PreviewLink,
@@ -433,6 +435,7 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
                     "publish_at",
                     ("withdrawn_at", "withdrawal_reason"),
                     "version",
+                    "signatures_open",
                 ]
             },
         ),
@@ -504,6 +507,29 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
                 obj.save_silent_fix(by=request.user)
             return
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Tell partners' mirrors and webhooks when the public text or its data changed.
+        statement: Statement = form.instance
+        if self.corrected_through_form(form):
+            return  # Statement.save_correction told them already.
+        if change and statement.is_public:
+            corrected = any(
+                formset.model is Correction and formset.new_objects for formset in formsets
+            )
+            if corrected:
+                statement.record_change(Change.Kind.CORRECTED)
+            elif form.has_changed() or any(formset.has_changed() for formset in formsets):
+                statement.record_change(Change.Kind.UPDATED)
+
+    @staticmethod
+    def corrected_through_form(form: StatementForm) -> bool:
+        return bool(
+            form.asks_for_change_kind()
+            and form.text_changed()
+            and form.cleaned_data.get("change_kind") == ChangeKind.CORRECTION
+        )
 
     def change_view(
         self,
@@ -848,6 +874,12 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Sig
         left_alone = signatures.filter(
             status__in=[Signature.Status.DECLINED, Signature.Status.WITHDRAWN]
         ).count()
+        # A public statement's list of signatories changes: partners' mirrors are told.
+        newly_public = Statement.objects.published().filter(
+            pk__in=signatures.filter(status__in=awaiting).values("statement")
+        )
+        for statement in newly_public:
+            statement.record_change(Change.Kind.UPDATED)
         confirmed = 0
         # One by one, through the model: each confirmation is in the history, and records
         # the version of the text that was signed.
@@ -988,3 +1020,46 @@ class PreviewLinkAdmin(admin.ModelAdmin[PreviewLink]):
             % {"count": revoked},
             messages.SUCCESS,
         )
+
+
+# --- partner API records ---------------------------------------------------------------
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin[Change]):
+    """The change feed partners poll; written by the workflow, never by hand."""
+
+    list_display = ["visible_from", "kind", "statement", "announced_at"]
+    list_filter = ["kind"]
+    list_select_related = ["statement"]
+    date_hierarchy = "visible_from"
+    search_fields = ["statement__title"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
+        return False
+
+
+@admin.register(EmbargoedRead)
+class EmbargoedReadAdmin(admin.ModelAdmin[EmbargoedRead]):
+    """Who read which statement before its publish time."""
+
+    list_display = ["read_at", "statement", "organisation", "key_prefix", "path"]
+    list_filter = ["organisation"]
+    list_select_related = ["statement", "organisation"]
+    date_hierarchy = "read_at"
+    search_fields = ["statement__title", "key_prefix", "organisation__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: EmbargoedRead | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: EmbargoedRead | None = None) -> bool:
+        return False

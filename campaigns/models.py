@@ -16,7 +16,7 @@ from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
 from legislation.models import Law, Provision
-from organisations.models import Organisation
+from organisations.models import Organisation, PartnerKey
 
 type Staff = User | AnonymousUser
 
@@ -346,6 +346,14 @@ class Statement(models.Model):
         editable=False,
         help_text=_("When the text was last corrected in public: the time shown as “updated”."),
     )
+    signatures_open = models.BooleanField(
+        _("open for signatures"),
+        default=False,
+        help_text=_(
+            "Partners with the sign scope may ask to sign through the API while the "
+            "statement is public. Their signatures wait for staff to confirm them."
+        ),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -468,9 +476,10 @@ class Statement(models.Model):
             self._history_user = by if by.is_authenticated else None
             self._change_reason = truncated(_("Correction: %(note)s") % {"note": note})
             self.save()
-            # The change feed and webhooks learn of the correction here, once they exist:
-            # transaction.on_commit(lambda: self.record_change("corrected")).
-            return Correction.objects.create(statement=self, corrected_at=now, note=note)
+            correction = Correction.objects.create(statement=self, corrected_at=now, note=note)
+            # Partners' mirrors (the change feed) and webhook receivers learn of it.
+            self.record_change(Change.Kind.CORRECTED)
+            return correction
 
     def save_silent_fix(self, by: Staff) -> None:
         """Save a change of form to a published text: in the history, not on the page."""
@@ -538,17 +547,21 @@ class Statement(models.Model):
                 return str(_("This statement is already public."))
             return None
 
-        self._transition(
-            by,
-            "publish_statement",
-            {self.Status.APPROVED, self.Status.PUBLISHED},
-            self.Status.PUBLISHED,
-            changes={"publish_at": when},
-            guard=not_yet_public,
-            note=_("Scheduled for %(time)s") % {"time": when.isoformat()}
-            if when > timezone.now()
-            else "",
-        )
+        with transaction.atomic():
+            self._transition(
+                by,
+                "publish_statement",
+                {self.Status.APPROVED, self.Status.PUBLISHED},
+                self.Status.PUBLISHED,
+                changes={"publish_at": when},
+                guard=not_yet_public,
+                note=_("Scheduled for %(time)s") % {"time": when.isoformat()}
+                if when > timezone.now()
+                else "",
+            )
+            # Written now, seen by the change feed and webhooks from the publish time.
+            self.changes.filter(visible_from__gt=timezone.now()).delete()
+            self.record_change(Change.Kind.PUBLISHED)
 
     def unschedule(self, by: Staff) -> None:
         """Take a scheduled statement back to approved, before the public has seen it."""
@@ -558,14 +571,17 @@ class Statement(models.Model):
                 return str(_("This statement is already public: withdraw it instead."))
             return None
 
-        self._transition(
-            by,
-            "publish_statement",
-            {self.Status.PUBLISHED},
-            self.Status.APPROVED,
-            changes={"publish_at": None},
-            guard=still_scheduled,
-        )
+        with transaction.atomic():
+            self._transition(
+                by,
+                "publish_statement",
+                {self.Status.PUBLISHED},
+                self.Status.APPROVED,
+                changes={"publish_at": None},
+                guard=still_scheduled,
+            )
+            # Nobody has seen the announcement of a publication that has not happened.
+            self.changes.filter(visible_from__gt=timezone.now()).delete()
 
     def withdraw(self, by: Staff, reason: str) -> None:
         """Take a public statement down. It then answers 410 Gone with the reason."""
@@ -579,15 +595,43 @@ class Statement(models.Model):
                 return str(_("This statement is not public yet: unschedule it instead."))
             return None
 
-        self._transition(
-            by,
-            "withdraw_statement",
-            {self.Status.PUBLISHED},
-            self.Status.WITHDRAWN,
-            changes={"withdrawn_at": timezone.now(), "withdrawal_reason": reason.strip()},
-            note=reason.strip(),
-            guard=already_public,
-        )
+        with transaction.atomic():
+            self._transition(
+                by,
+                "withdraw_statement",
+                {self.Status.PUBLISHED},
+                self.Status.WITHDRAWN,
+                changes={"withdrawn_at": timezone.now(), "withdrawal_reason": reason.strip()},
+                note=reason.strip(),
+                guard=already_public,
+            )
+            self.record_change(Change.Kind.WITHDRAWN)
+
+    def record_change(self, kind: str) -> "Change | None":
+        """Tell mirrors (the change feed) and webhook receivers that this statement changed.
+
+        Call it inside the transaction that makes the change. A publication is seen from
+        the publish time; anything else only while the statement is public (a withdrawal
+        once it is withdrawn). Changes to statements nobody outside can see are not told.
+        """
+        if kind == Change.Kind.PUBLISHED:
+            if self.status != self.Status.PUBLISHED or self.publish_at is None:
+                return None
+            visible_from = max(self.publish_at, timezone.now())
+        elif kind == Change.Kind.WITHDRAWN:
+            if self.status != self.Status.WITHDRAWN:
+                return None
+            visible_from = timezone.now()
+        elif self.is_public:
+            visible_from = timezone.now()
+        else:
+            return None
+        change = Change.objects.create(statement=self, kind=kind, visible_from=visible_from)
+        if kind in Change.ANNOUNCED:
+            from . import webhooks  # the delivery module imports these models
+
+            transaction.on_commit(lambda: webhooks.schedule_announcement(change))
+        return change
 
     def publication_problems(self) -> list[str]:
         """What stops this statement from being approved or published, in words for editors."""
@@ -745,6 +789,16 @@ class Signature(models.Model):
         help_text=_("Who signs on the organisation's behalf."),
     )
     signatory_title = models.CharField(_("their title"), max_length=200, blank=True)
+    requested_with = models.ForeignKey(
+        PartnerKey,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sign_on_requests",
+        editable=False,
+        verbose_name=_("requested with API key"),
+        help_text=_("Set when the organisation asked to sign through the partner API."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -1028,3 +1082,86 @@ class PreviewLink(models.Model):
     @staticmethod
     def url_for(token: str) -> str:
         return reverse("campaigns:statement-preview", kwargs={"token": token})
+
+
+# --- partner API: the change feed and the log of embargoed reads -----------------------
+
+
+class Change(models.Model):
+    """One entry of the change feed: a statement the public can see was created or changed.
+
+    Entries are only ever added, except a publication announced for a time that has not
+    come yet, which is removed if the statement is unscheduled or rescheduled. The feed
+    reads entries in the order of `visible_from`, then `id`: a scheduled publication is
+    written when it is scheduled and takes its place in the feed at its publish time.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        UPDATED = "updated", _("Updated")
+        CORRECTED = "corrected", _("Corrected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The kinds that partners' webhook endpoints are told about.
+    ANNOUNCED = {Kind.PUBLISHED, Kind.CORRECTED, Kind.WITHDRAWN}
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="changes", verbose_name=_("statement")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    visible_from = models.DateTimeField(_("visible from"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    announced_at = models.DateTimeField(
+        _("announced to webhooks at"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["visible_from", "pk"]
+        verbose_name = _("change feed entry")
+        verbose_name_plural = _("change feed")
+        indexes = [
+            # The change feed pages through entries in this order from a cursor.
+            models.Index(fields=["visible_from", "id"], name="change_feed_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.statement_id}"
+
+    @property
+    def webhook_event(self) -> str:
+        return f"statement.{self.kind}"
+
+
+class EmbargoedRead(models.Model):
+    """A partner key read a statement before its publish time. Kept for the record."""
+
+    key = models.ForeignKey(
+        PartnerKey,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="embargoed_reads",
+        verbose_name=_("API key"),
+    )
+    key_prefix = models.CharField(_("key prefix"), max_length=8)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="embargoed_reads",
+        verbose_name=_("organisation"),
+    )
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="embargoed_reads",
+        verbose_name=_("statement"),
+    )
+    read_at = models.DateTimeField(_("read at"), default=timezone.now)
+    path = models.CharField(_("address read"), max_length=500)
+
+    class Meta:
+        ordering = ["-read_at", "-pk"]
+        verbose_name = _("embargoed read")
+        verbose_name_plural = _("embargoed reads")
+
+    def __str__(self) -> str:
+        return f"{self.key_prefix} read {self.statement_id} at {self.read_at:%Y-%m-%d %H:%M}"

@@ -288,3 +288,88 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Staff must confirm a TOTP code from an authenticator app after their password.
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", False)
+
+# --- partner API (/api/v1/) ------------------------------------------------------------
+
+INSTALLED_APPS += [
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # Provides the hashed-key model partner keys extend (its own unscoped key is unused).
+    "rest_framework_api_key",
+]
+
+# The public address of the site, for links in what is sent without a request to take
+# the host from: webhook payloads.
+SITE_URL = env_url("SITE_URL", {"http", "https"}) or "http://localhost:8000"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["organisations.keys.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["organisations.keys.PartnerRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.StableCursorPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lib.api.errors.json_exception_handler",
+}
+
+# Requests per minute: anonymous clients are counted by address, partner keys each on
+# their own (a key can carry its own higher limit).
+API_THROTTLE_RATES = {
+    "anonymous": env.str("API_ANONYMOUS_RATE", default="60/minute"),
+    "partner": env.str("API_PARTNER_RATE", default="600/minute"),
+}
+
+# The change feed holds back entries younger than this, so that a change whose
+# transaction commits a moment after a later one has been served is never skipped.
+API_CHANGES_SETTLE_SECONDS = env_int("API_CHANGES_SETTLE_SECONDS", 5)
+
+# Webhooks: a failed delivery is retried after this many seconds, doubling each time.
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 60)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Chorus partner API",
+    "DESCRIPTION": (
+        "Published joint statements with their signatories, addressees, demands and "
+        "laws; the campaigns, coalitions, organisations and laws around them; a change "
+        "feed to stay in sync. Anonymous reads are allowed and throttled; partner keys "
+        "(header `Authorization: Api-Key <key>`) get higher limits and, by scope, "
+        "embargoed statements and sign-on."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatementStatusEnum": "campaigns.models.Statement.Status",
+        "SignatureStatusEnum": "campaigns.models.Signature.Status",
+        "LawStatusEnum": "legislation.models.Law.Status",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "StatementKindEnum": "campaigns.models.Statement.Kind",
+        "LawKindEnum": "legislation.models.Law.Kind",
+        "OrganisationKindEnum": "organisations.models.Organisation.Kind",
+        "TargetKindEnum": "campaigns.models.Target.Kind",
+        "PenaltyKindEnum": "legislation.models.Penalty.Kind",
+        "LawEventKindEnum": "legislation.models.LawEvent.Kind",
+        "SignatureRoleEnum": "campaigns.models.Signature.Role",
+        "MembershipRoleEnum": "campaigns.models.CoalitionMembership.Role",
+        "StandardKindEnum": "legislation.models.Standard.Kind",
+        "DemandActionEnum": "campaigns.models.Demand.Action",
+        "DemandOutcomeEnum": "campaigns.models.Demand.Outcome",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lib.api.schema.document_errors",
+    ],
+    # The documentation pages load their scripts from this site, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

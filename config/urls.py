@@ -29,6 +29,7 @@ operations_urlpatterns = [
 urlpatterns = [
     *operations_urlpatterns,
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
     path(
         "sitemap.xml",
         cached_public_page(sitemap),

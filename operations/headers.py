@@ -32,11 +32,13 @@ PERMISSIONS_POLICY = ", ".join(
 
 # No inline script or style anywhere: the admin (Django 6) and the API documentation
 # (drf-spectacular's sidecar split views) load theirs from files on this site. Swagger UI
-# and Redoc start web workers from blob: URLs and show images from data: URLs.
+# and Redoc start web workers from blob: URLs and show images from data: URLs. Redoc
+# styles itself by adding <style> elements: it gives them the page's nonce, which is in
+# the policy only of a page that uses it.
 CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

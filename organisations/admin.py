@@ -1,16 +1,30 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Organisation, OrganisationParent, PressContact
+from .models import (
+    Organisation,
+    OrganisationParent,
+    PartnerKey,
+    PressContact,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from .resources import OrganisationResource
+from .webhooks import send_test_event
 
 
 class OrganisationParentInline(admin.TabularInline[OrganisationParent, Organisation]):
@@ -59,3 +73,142 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[
             ),
         )
         return links or self.get_empty_value_display()
+
+
+# --- partner access --------------------------------------------------------------------
+
+# The library's own key has no organisation and no scopes: partners use PartnerKey only.
+if admin.site.is_registered(APIKey):
+    admin.site.unregister(APIKey)
+
+
+@admin.register(PartnerKey)
+class PartnerKeyAdmin(APIKeyModelAdmin):
+    """The full key is shown once, in a message, when the key is created; only its hash is kept."""
+
+    list_display = [  # type: ignore[assignment]
+        "prefix",
+        "name",
+        "organisation",
+        "can_read_embargoed",
+        "can_sign",
+        "created",
+        "expiry_date",
+        "_has_expired",
+        "revoked",
+    ]
+    list_filter = ["revoked", "can_read_embargoed", "can_sign", "created"]  # type: ignore[assignment]
+    list_select_related = ["organisation"]
+    search_fields = [  # type: ignore[assignment]
+        "name",
+        "prefix",
+        "organisation__name",
+        "organisation__short_name",
+    ]
+    autocomplete_fields = ["organisation"]
+    fields = [
+        "name",
+        "organisation",
+        "prefix",
+        "can_read_embargoed",
+        "can_sign",
+        "requests_per_minute",
+        "expiry_date",
+        "revoked",
+    ]
+
+
+class WebhookAttemptInline(admin.TabularInline[WebhookAttempt, WebhookDelivery]):
+    model = WebhookAttempt
+    fields = readonly_fields = [  # type: ignore[assignment]
+        "attempted_at",
+        "status_code",
+        "duration_ms",
+        "error",
+        "response_body",
+    ]
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: WebhookDelivery | None) -> bool:  # type: ignore[override]
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
+    list_display = [
+        "url",
+        "organisation",
+        "sends_published",
+        "sends_corrected",
+        "sends_withdrawn",
+        "is_active",
+    ]
+    list_filter = ["is_active"]
+    list_select_related = ["organisation"]
+    search_fields = ["url", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    fields = [
+        "organisation",
+        "url",
+        "secret",
+        "sends_published",
+        "sends_corrected",
+        "sends_withdrawn",
+        "is_active",
+    ]
+    actions = ["send_test_event"]
+
+    @admin.action(permissions=["change"], description=_("Send a test event"))
+    def send_test_event(self, request: HttpRequest, endpoints: QuerySet[WebhookEndpoint]) -> None:
+        for endpoint in endpoints.select_related("organisation"):
+            send_test_event(endpoint)
+        self.message_user(
+            request,
+            ngettext(
+                "A test event was queued for %(count)d endpoint: see the deliveries.",
+                "A test event was queued for %(count)d endpoints: see the deliveries.",
+                len(endpoints),
+            )
+            % {"count": len(endpoints)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
+    """The log: every event sent to every endpoint, with each attempt and its answer."""
+
+    list_display = [
+        "event",
+        "endpoint",
+        "status",
+        "attempt_count",
+        "created_at",
+        "delivered_at",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event"]
+    list_select_related = ["endpoint"]
+    search_fields = ["event_id", "endpoint__url"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = [  # type: ignore[assignment]
+        "endpoint",
+        "event",
+        "event_id",
+        "status",
+        "attempt_count",
+        "created_at",
+        "next_attempt_at",
+        "delivered_at",
+        "payload",
+    ]
+    inlines = [WebhookAttemptInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: WebhookDelivery | None = None
+    ) -> bool:
+        return False

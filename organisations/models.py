@@ -1,10 +1,15 @@
+import secrets
+import uuid
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
+from rest_framework_api_key.models import AbstractAPIKey
 
 
 class OrganisationQuerySet(MultilingualQuerySet["Organisation"]):
@@ -203,3 +208,181 @@ class PressContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.short_name or self.organisation.name})"
+
+
+# --- partner access: API keys and webhooks ---------------------------------------------
+
+
+class PartnerKey(AbstractAPIKey):
+    """An organisation's key to the partner API, stored hashed; only its prefix is readable.
+
+    Without a key the API serves public data to anyone; a key raises the request limit
+    and, by its scopes, opens embargoed statements and signing on.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="partner_keys",
+        verbose_name=_("organisation"),
+    )
+    can_read_embargoed = models.BooleanField(
+        _("scope: embargo"),
+        default=False,
+        help_text=_(
+            "Sees statements scheduled for the future, before their publish time. "
+            "Every such read is logged."
+        ),
+    )
+    can_sign = models.BooleanField(
+        _("scope: sign"),
+        default=False,
+        help_text=_(
+            "May ask to sign statements open for signatures, for this organisation only. "
+            "Staff confirm each request."
+        ),
+    )
+    requests_per_minute = models.PositiveIntegerField(
+        _("requests per minute"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the standard partner limit."),
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("partner API key")  # type: ignore[assignment]
+        verbose_name_plural = _("partner API keys")  # type: ignore[assignment]
+
+    @property
+    def scopes(self) -> list[str]:
+        return [
+            scope
+            for scope, granted in (("embargo", self.can_read_embargoed), ("sign", self.can_sign))
+            if granted
+        ]
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """Where a partner wants to be told when a statement is published, corrected or withdrawn."""
+
+    class Event(models.TextChoices):
+        PUBLISHED = "statement.published", _("Statement published")
+        CORRECTED = "statement.corrected", _("Statement corrected")
+        WITHDRAWN = "statement.withdrawn", _("Statement withdrawn")
+        TEST = "test", _("Test event")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("organisation"),
+    )
+    url = models.URLField(_("URL"), max_length=500, help_text=_("Receives a POST per event."))
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=100,
+        default=new_webhook_secret,
+        help_text=_(
+            "Give this to the partner: each request carries an HMAC-SHA256 signature made with it."
+        ),
+    )
+    sends_published = models.BooleanField(_("on publication"), default=True)
+    sends_corrected = models.BooleanField(_("on correction"), default=True)
+    sends_withdrawn = models.BooleanField(_("on withdrawal"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "url"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event: str) -> bool:
+        wanted: dict[str, bool] = {
+            self.Event.PUBLISHED: self.sends_published,
+            self.Event.CORRECTED: self.sends_corrected,
+            self.Event.WITHDRAWN: self.sends_withdrawn,
+            self.Event.TEST: True,
+        }
+        return wanted.get(event, False)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, tried until it is accepted or retries run out."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed, no more retries")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
+    )
+    event_id = models.UUIDField(
+        _("event id"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("The same on every retry: receivers use it to ignore a repeat."),
+    )
+    event = models.CharField(_("event"), max_length=32, choices=WebhookEndpoint.Event)
+    payload = models.JSONField(_("payload"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING, editable=False
+    )
+    attempt_count = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, default=timezone.now, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [
+            # The sweep (`manage.py sendwebhooks`) looks for pending deliveries that are due.
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint}"
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery and what the receiver answered."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        verbose_name=_("delivery"),
+    )
+    attempted_at = models.DateTimeField(_("attempted at"))
+    status_code = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.TextField(_("response (start)"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        ordering = ["delivery", "attempted_at", "pk"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+
+    def __str__(self) -> str:
+        return f"{self.attempted_at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

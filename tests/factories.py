@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -23,7 +24,7 @@ from campaigns.models import (
     Transition,
 )
 from legislation.models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
-from organisations.models import Organisation, OrganisationParent, PressContact
+from organisations.models import Organisation, OrganisationParent, PartnerKey, PressContact
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -307,3 +308,16 @@ class PreviewLinkFactory(factory.django.DjangoModelFactory[PreviewLink]):
         link.token = link.issue_token()  # type: ignore[attr-defined]
         if create:
             link.save()
+
+
+# --- partner API -------------------------------------------------------------------------
+
+
+def partner_key(
+    organisation: Organisation | None = None, **fields: object
+) -> tuple[PartnerKey, str]:
+    """A partner key and the secret a partner would send; keys exist only through create_key."""
+    key, secret = PartnerKey.objects.create_key(
+        name="Partner key", organisation=organisation or OrganisationFactory(), **fields
+    )
+    return cast(PartnerKey, key), secret

@@ -59,12 +59,20 @@ def visit(page: Page, url: str, violations: list[str]) -> None:
     record(page, url, violations)
 
 
+# Redoc always shows its vendor's logo from the vendor's server. The policy blocks it on
+# purpose: the documentation works offline and tells no third party who reads it. That
+# one block is expected; any other is a failure.
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
 def record(page: Page, url: str, violations: list[str]) -> None:
     seen = page.evaluate("window.__cspViolations")
-    violations.extend(f"{url}: {violation}" for violation in seen)
+    violations.extend(f"{url}: {violation}" for violation in seen if REDOC_LOGO not in violation)
     console = CONSOLE_MESSAGES[page]
     violations.extend(
-        f"{url}: console: {text}" for text in console if "Content Security Policy" in text
+        f"{url}: console: {text}"
+        for text in console
+        if "Content Security Policy" in text and REDOC_LOGO not in text
     )
     console.clear()
 
@@ -139,5 +147,7 @@ def test_no_page_trips_the_content_security_policy(
     for path in ["/api/v1/docs/", "/api/v1/redoc/"]:
         if exists(path):
             visit(page, live_server.url + path, violations)
+            # Rendered, not merely loaded: the schema's title is on screen.
+            page.get_by_text("Chorus partner API").first.wait_for(timeout=15_000)
 
-    assert violations == []
+    assert violations == [], "\n".join(violations)

@@ -1,0 +1,763 @@
+"""The partner API's statements, campaigns, coalitions and demands; sign-on; the change feed.
+
+What the public may see comes from Statement.objects.published() and nothing else. A key
+with the embargo scope also sees Statement.objects.scheduled(), marked embargoed, and each
+such read is logged.
+"""
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django_countries import countries
+from django_countries.serializers import CountryFieldMixin
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from legislation.api import LawSummarySerializer
+from legislation.models import Law, Right
+from lib.api.conditional import ConditionalGetMixin
+from lib.api.fields import ApiLinkField, PageLinkField, absolute
+from lib.api.filters import UtcDateTimeFilter
+from lib.api.pagination import MAX_PAGE_SIZE
+from lib.markdown import render_markdown
+from organisations.api import OrganisationSummarySerializer
+from organisations.keys import HasScope, partner_key
+from organisations.models import Organisation
+
+from .models import (
+    Campaign,
+    Change,
+    Coalition,
+    CoalitionMembership,
+    Correction,
+    Demand,
+    EmbargoedRead,
+    Moment,
+    Publication,
+    Signature,
+    Statement,
+    StatementQuerySet,
+    Target,
+)
+from .views import confirmed_signatures
+
+COUNTRY_CHOICES = [(code, name) for code, name in countries]
+
+
+def visible_statements(request: Request) -> StatementQuerySet:
+    """Published statements; for a key with the embargo scope, scheduled ones as well."""
+    key = partner_key(request)
+    if key is not None and key.can_read_embargoed:
+        return Statement.objects.published() | Statement.objects.scheduled()
+    return Statement.objects.published()
+
+
+# --- serializers -----------------------------------------------------------------------
+
+
+class TargetSerializer(CountryFieldMixin, serializers.ModelSerializer[Target]):
+    class Meta:
+        model = Target
+        fields = ["id", "name", "slug", "kind", "country"]
+
+
+class MomentSerializer(CountryFieldMixin, serializers.ModelSerializer[Moment]):
+    class Meta:
+        model = Moment
+        fields = ["id", "name", "slug", "starts_on", "ends_on", "place", "country"]
+
+
+class SignatorySerializer(serializers.ModelSerializer[Signature]):
+    organisation = OrganisationSummarySerializer(read_only=True)
+    display_name = serializers.CharField(source="organisation.signatory_name", read_only=True)
+
+    class Meta:
+        model = Signature
+        fields = [
+            "organisation",
+            "display_name",
+            "role",
+            "signed_at",
+            "signatory_name",
+            "signatory_title",
+            "order",
+        ]
+
+
+class ProvisionSummarySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+
+
+class DemandSerializer(serializers.ModelSerializer[Demand]):
+    url = ApiLinkField("demand-detail")
+    addressee = TargetSerializer(read_only=True, allow_null=True)
+    law = LawSummarySerializer(read_only=True, allow_null=True)
+    provision = ProvisionSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Demand
+        fields = [
+            "id",
+            "url",
+            "order",
+            "action",
+            "text",
+            "addressee",
+            "law",
+            "provision",
+            "outcome",
+            "outcome_on",
+            "evidence_url",
+            "evidence_reference",
+        ]
+
+
+class DemandWithStatementSerializer(DemandSerializer):
+    statement = serializers.IntegerField(source="statement_id", read_only=True)
+    statement_url = ApiLinkField("statement-detail", id_attribute="statement_id")
+
+    class Meta(DemandSerializer.Meta):
+        fields = [*DemandSerializer.Meta.fields, "statement", "statement_url"]
+
+
+class CorrectionSerializer(serializers.ModelSerializer[Correction]):
+    class Meta:
+        model = Correction
+        fields = ["corrected_at", "note"]
+
+
+class PublicationSerializer(serializers.ModelSerializer[Publication]):
+    publisher = OrganisationSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Publication
+        fields = ["publisher", "publisher_name", "url", "published_on", "title"]
+
+
+class StatementSerializer(serializers.ModelSerializer[Statement]):
+    url = ApiLinkField("statement-detail")
+    web_url = PageLinkField()
+    body_markdown = serializers.CharField(source="body", read_only=True)
+    body_html = serializers.SerializerMethodField(help_text="The body rendered and sanitised.")
+    embargoed = serializers.BooleanField(
+        source="is_scheduled",
+        read_only=True,
+        help_text="True when the statement is not public yet (keys with the embargo scope).",
+    )
+    embargo_until = serializers.SerializerMethodField()
+    campaign = serializers.IntegerField(source="campaign_id", read_only=True, allow_null=True)
+    campaign_url = ApiLinkField("campaign-detail", id_attribute="campaign_id", allow_null=True)
+    lead_organisation = OrganisationSummarySerializer(read_only=True, allow_null=True)
+    signatories = SignatorySerializer(source="confirmed_signatures", many=True, read_only=True)
+    addressees = TargetSerializer(many=True, read_only=True)
+    moment = MomentSerializer(read_only=True, allow_null=True)
+    leverage: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="name", many=True, read_only=True
+    )
+    demands = DemandSerializer(many=True, read_only=True)
+    laws = serializers.SerializerMethodField(help_text="The laws the demands are about.")
+    corrections = CorrectionSerializer(many=True, read_only=True)
+    publications = PublicationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "kind",
+            "title",
+            "slug",
+            "language",
+            "standfirst",
+            "body_markdown",
+            "body_html",
+            "publish_at",
+            "embargoed",
+            "embargo_until",
+            "signatures_open",
+            "version",
+            "campaign",
+            "campaign_url",
+            "lead_organisation",
+            "signatories",
+            "addressees",
+            "moment",
+            "leverage",
+            "leverage_note",
+            "demands",
+            "laws",
+            "corrections",
+            "publications",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_body_html(self, statement: Statement) -> str:
+        return render_markdown(statement.body)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_embargo_until(self, statement: Statement) -> datetime | None:
+        return statement.publish_at if statement.is_scheduled else None
+
+    @extend_schema_field(LawSummarySerializer(many=True))
+    def get_laws(self, statement: Statement) -> Any:
+        # Read from the demands the view prefetched with their laws: no query here.
+        laws: dict[int, Law] = {}
+        for demand in statement.demands.all():
+            if demand.law is not None:
+                laws.setdefault(demand.law.pk, demand.law)
+        return LawSummarySerializer(list(laws.values()), many=True, context=self.context).data
+
+
+class TombstoneSerializer(serializers.Serializer[Any]):
+    """What the public is told of a withdrawn statement."""
+
+    title = serializers.CharField(read_only=True)
+    withdrawn_at = serializers.DateTimeField(read_only=True)
+    reason = serializers.CharField(source="withdrawal_reason", read_only=True)
+
+
+class WithdrawnNoticeSerializer(TombstoneSerializer):
+    detail = serializers.SerializerMethodField()
+
+    def get_detail(self, statement: Statement) -> str:
+        return "This statement was withdrawn."
+
+
+class MembershipSerializer(serializers.ModelSerializer[CoalitionMembership]):
+    organisation = OrganisationSummarySerializer(read_only=True)
+
+    class Meta:
+        model = CoalitionMembership
+        fields = ["organisation", "role", "joined_on"]
+
+
+class CoalitionSerializer(serializers.ModelSerializer[Coalition]):
+    url = ApiLinkField("coalition-detail")
+    web_url = PageLinkField()
+    members = MembershipSerializer(source="current_memberships", many=True, read_only=True)
+
+    class Meta:
+        model = Coalition
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "name",
+            "slug",
+            "description",
+            "website",
+            "members",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CampaignSerializer(CountryFieldMixin, serializers.ModelSerializer[Campaign]):
+    url = ApiLinkField("campaign-detail")
+    web_url = PageLinkField()
+    body_html = serializers.SerializerMethodField()
+    coalition = serializers.IntegerField(source="coalition_id", read_only=True, allow_null=True)
+    coalition_url = ApiLinkField("coalition-detail", id_attribute="coalition_id", allow_null=True)
+    laws = LawSummarySerializer(many=True, read_only=True)
+    statements_url = serializers.SerializerMethodField(
+        help_text="The campaign's published statements."
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "body_html",
+            "country",
+            "status",
+            "started_on",
+            "ended_on",
+            "coalition",
+            "coalition_url",
+            "laws",
+            "statements_url",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_body_html(self, campaign: Campaign) -> str:
+        return render_markdown(campaign.body)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_statements_url(self, campaign: Campaign) -> str:
+        return absolute(f"{reverse('api:statement-list')}?campaign={campaign.pk}", self.context)
+
+
+# --- filters ---------------------------------------------------------------------------
+
+
+class StatementFilter(filters.FilterSet):
+    campaign = filters.ModelChoiceFilter(queryset=Campaign.objects.all(), help_text="Its id.")
+    coalition = filters.ModelChoiceFilter(
+        field_name="campaign__coalition", queryset=Coalition.objects.all(), help_text="Its id."
+    )
+    organisation = filters.ModelChoiceFilter(
+        queryset=Organisation.objects.all(),
+        method="filter_organisation",
+        help_text="Issued or signed (confirmed) by this organisation (its id).",
+    )
+    law = filters.ModelChoiceFilter(
+        queryset=Law.objects.all(),
+        method="filter_law",
+        help_text="Makes a demand about this law (its id).",
+    )
+    right = filters.ModelChoiceFilter(
+        queryset=Right.objects.all(),
+        method="filter_right",
+        help_text="Makes a demand about a law restricting this right (its id).",
+    )
+    country = filters.ChoiceFilter(
+        choices=COUNTRY_CHOICES,
+        method="filter_country",
+        help_text="ISO 3166 code: the campaign's country, or the country of a law demanded about.",
+    )
+    addressee = filters.ModelChoiceFilter(
+        field_name="addressees", queryset=Target.objects.all(), help_text="Its id."
+    )
+    language = filters.ChoiceFilter(choices=settings.LANGUAGES)
+    kind = filters.ChoiceFilter(choices=Statement.Kind.choices)
+    published_after = UtcDateTimeFilter(field_name="publish_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(field_name="publish_at", lookup_expr="lt")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Statement
+        fields = [
+            "campaign",
+            "coalition",
+            "organisation",
+            "law",
+            "right",
+            "country",
+            "addressee",
+            "language",
+            "kind",
+            "published_after",
+            "published_before",
+            "updated_since",
+        ]
+
+    # Each filter across a many-valued relation is a subquery, so no statement is listed twice.
+
+    def filter_organisation(
+        self, queryset: QuerySet[Statement], name: str, value: Organisation
+    ) -> QuerySet[Statement]:
+        signed = Signature.objects.filter(
+            organisation=value, status=Signature.Status.CONFIRMED
+        ).values("statement")
+        return queryset.filter(Q(lead_organisation=value) | Q(pk__in=signed))
+
+    def filter_law(
+        self, queryset: QuerySet[Statement], name: str, value: Law
+    ) -> QuerySet[Statement]:
+        return queryset.filter(pk__in=Demand.objects.filter(law=value).values("statement"))
+
+    def filter_right(
+        self, queryset: QuerySet[Statement], name: str, value: Right
+    ) -> QuerySet[Statement]:
+        return queryset.filter(pk__in=Demand.objects.filter(law__rights=value).values("statement"))
+
+    def filter_country(
+        self, queryset: QuerySet[Statement], name: str, value: str
+    ) -> QuerySet[Statement]:
+        about = Demand.objects.filter(law__country=value).values("statement")
+        return queryset.filter(Q(campaign__country=value) | Q(pk__in=about))
+
+
+class DemandFilter(filters.FilterSet):
+    statement = filters.NumberFilter(field_name="statement", help_text="Its id.")
+    campaign = filters.NumberFilter(field_name="statement__campaign", help_text="Its id.")
+    law = filters.NumberFilter(field_name="law", help_text="Its id.")
+    addressee = filters.NumberFilter(field_name="addressee", help_text="Its id.")
+    country = filters.ChoiceFilter(
+        field_name="law__country", choices=COUNTRY_CHOICES, help_text="The law's country."
+    )
+    action = filters.ChoiceFilter(choices=Demand.Action.choices)
+    outcome = filters.ChoiceFilter(choices=Demand.Outcome.choices)
+
+    class Meta:
+        model = Demand
+        fields = ["statement", "campaign", "law", "addressee", "country", "action", "outcome"]
+
+
+class CampaignFilter(filters.FilterSet):
+    coalition = filters.NumberFilter(field_name="coalition", help_text="Its id.")
+    country = filters.ChoiceFilter(choices=COUNTRY_CHOICES)
+    status = filters.ChoiceFilter(choices=Campaign.Status.choices)
+    law = filters.NumberFilter(field_name="laws", help_text="Tracks this law (its id).")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Campaign
+        fields = ["coalition", "country", "status", "law", "updated_since"]
+
+
+class CoalitionFilter(filters.FilterSet):
+    organisation = filters.NumberFilter(
+        method="filter_organisation", help_text="Has this organisation as a current member."
+    )
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Coalition
+        fields = ["organisation", "updated_since"]
+
+    def filter_organisation(
+        self, queryset: QuerySet[Coalition], name: str, value: int
+    ) -> QuerySet[Coalition]:
+        current = CoalitionMembership.objects.filter(organisation=value, left_on__isnull=True)
+        return queryset.filter(pk__in=current.values("coalition"))
+
+
+# --- read-only resources ---------------------------------------------------------------
+
+
+class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statement]):
+    """Published statements with everything they say and who stands behind them."""
+
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilter
+    cursor_orderings = {
+        "-publish_at": ("-publish_at", "-id"),
+        "publish_at": ("publish_at", "id"),
+        "-updated_at": ("-updated_at", "-id"),
+        "updated_at": ("updated_at", "id"),
+    }
+
+    def get_queryset(self) -> QuerySet[Statement]:
+        return self.statement_queryset(visible_statements(self.request))
+
+    @staticmethod
+    def statement_queryset(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+        """What showing these statements reads, loaded in a fixed number of queries."""
+        return statements.select_related("lead_organisation", "moment").prefetch_related(
+            confirmed_signatures(),
+            "addressees",
+            "leverage",
+            "corrections",
+            Prefetch("publications", queryset=Publication.objects.select_related("publisher")),
+            Prefetch(
+                "demands",
+                queryset=Demand.objects.select_related("addressee", "law", "provision"),
+            ),
+        )
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        self.log_embargoed_reads(page or [])
+        return page
+
+    @extend_schema(
+        responses={
+            200: StatementSerializer,
+            410: OpenApiResponse(
+                WithdrawnNoticeSerializer,
+                description="The statement was withdrawn: remove it from any copy you keep.",
+            ),
+        }
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # As the public page tells a reader, a mirror holding a withdrawn statement
+            # learns to remove it: 410 with the notice. Any other statement the public
+            # cannot see answers exactly as an id that never existed.
+            identifier = str(kwargs.get("pk", ""))
+            withdrawn = (
+                Statement.objects.withdrawn().filter(pk=identifier).first()
+                if identifier.isdigit()
+                else None
+            )
+            if withdrawn is None:
+                raise
+            notice = WithdrawnNoticeSerializer(withdrawn)
+            return Response(notice.data, status=status.HTTP_410_GONE)
+
+    def get_object(self) -> Statement:
+        statement = super().get_object()
+        self.log_embargoed_reads([statement])
+        return statement
+
+    def log_embargoed_reads(self, statements: list[Statement]) -> None:
+        embargoed = [statement for statement in statements if statement.is_scheduled]
+        key = partner_key(self.request)
+        if not embargoed or key is None:
+            return
+        self.private_answer = True
+        EmbargoedRead.objects.bulk_create(
+            EmbargoedRead(
+                key=key,
+                key_prefix=key.prefix,
+                organisation_id=key.organisation_id,
+                statement=statement,
+                path=self.request.get_full_path()[:500],
+            )
+            for statement in embargoed
+        )
+
+
+class DemandViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Demand]):
+    """What published statements demand, of whom, about which law, and what came of it."""
+
+    serializer_class = DemandWithStatementSerializer
+    filterset_class = DemandFilter
+    cursor_orderings = {"id": ("id",), "-id": ("-id",)}
+
+    def get_queryset(self) -> QuerySet[Demand]:
+        return Demand.objects.filter(statement__in=Statement.objects.published()).select_related(
+            "addressee", "law", "provision"
+        )
+
+
+class CampaignViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Campaign]):
+    serializer_class = CampaignSerializer
+    filterset_class = CampaignFilter
+    cursor_orderings = {"id": ("id",), "updated_at": ("updated_at", "id")}
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        return Campaign.objects.prefetch_related("laws")
+
+
+class CoalitionViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Coalition]):
+    serializer_class = CoalitionSerializer
+    filterset_class = CoalitionFilter
+    cursor_orderings = {"id": ("id",), "updated_at": ("updated_at", "id")}
+
+    def get_queryset(self) -> QuerySet[Coalition]:
+        return Coalition.objects.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=CoalitionMembership.objects.filter(left_on__isnull=True)
+                .select_related("organisation")
+                .order_by("role", "organisation__name", "pk"),
+                to_attr="current_memberships",
+            )
+        )
+
+
+# --- sign-on ---------------------------------------------------------------------------
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This organisation has already signed or asked to sign this statement."
+    default_code = "conflict"
+
+
+class OpenStatementField(serializers.PrimaryKeyRelatedField[Statement]):
+    """A statement this key may sign: visible to it and open for signatures."""
+
+    def get_queryset(self) -> QuerySet[Statement]:
+        return visible_statements(self.context["request"]).filter(signatures_open=True)
+
+
+class SignOnRequestSerializer(serializers.ModelSerializer[Signature]):
+    url = ApiLinkField("sign-on-request-detail")
+    statement = OpenStatementField(
+        help_text="The id of a statement open for signatures (`signatures_open`)."
+    )
+    statement_url = ApiLinkField("statement-detail", id_attribute="statement_id")
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    signatory_name = serializers.CharField(
+        max_length=200, help_text="Who signs on the organisation's behalf."
+    )
+    signatory_title = serializers.CharField(max_length=200, allow_blank=True, required=False)
+
+    class Meta:
+        model = Signature
+        fields = [
+            "id",
+            "url",
+            "statement",
+            "statement_url",
+            "organisation",
+            "status",
+            "role",
+            "signatory_name",
+            "signatory_title",
+            "signed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "role", "signed_at", "created_at", "updated_at"]
+
+
+class SignOnRequestViewSet(
+    ConditionalGetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Signature],
+):
+    """Ask to sign a statement for the key's organisation, and follow the request.
+
+    A request stays `pending` until staff confirm it; then the organisation appears among
+    the statement's signatories.
+    """
+
+    serializer_class = SignOnRequestSerializer
+    permission_classes = [HasScope]
+    required_scope = "sign"
+    cursor_orderings = {"-id": ("-id",), "id": ("id",)}
+
+    def get_queryset(self) -> QuerySet[Signature]:
+        key = partner_key(self.request)
+        if key is None:  # the schema generator asks without a key
+            return Signature.objects.none()
+        return Signature.objects.filter(
+            organisation_id=key.organisation_id, requested_with__isnull=False
+        )
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Signature]) -> None:
+        key = partner_key(self.request)
+        if key is None:  # HasScope lets no such request through; this keeps it so
+            raise PermissionDenied()
+        statement = serializer.validated_data["statement"]
+        if Signature.objects.filter(statement=statement, organisation=key.organisation).exists():
+            raise Conflict()
+        try:
+            with transaction.atomic():
+                serializer.save(
+                    organisation=key.organisation,
+                    status=Signature.Status.PENDING,
+                    role=Signature.Role.CO_SIGNATORY,
+                    requested_with=key,
+                )
+        except IntegrityError:  # the same request twice at once
+            raise Conflict() from None
+
+
+# --- the change feed -------------------------------------------------------------------
+
+CURSOR_PATTERN = re.compile(r"^(\d{1,19})-(\d{1,19})$")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def feed_cursor(change: Change) -> str:
+    """Where a change sits in the feed: its visible time in microseconds, and its id."""
+    microseconds = (change.visible_from - EPOCH) // timedelta(microseconds=1)
+    return f"{microseconds}-{change.pk}"
+
+
+class ChangeSerializer(serializers.ModelSerializer[Change]):
+    cursor = serializers.SerializerMethodField(help_text="Pass as `since` to read on from here.")
+    at = serializers.DateTimeField(source="visible_from", read_only=True)
+    statement = serializers.IntegerField(source="statement_id", read_only=True)
+    statement_url = ApiLinkField("statement-detail", id_attribute="statement_id")
+    tombstone = serializers.SerializerMethodField(
+        help_text="For a withdrawal: what the public is told. Remove the statement."
+    )
+
+    class Meta:
+        model = Change
+        fields = ["cursor", "kind", "at", "statement", "statement_url", "tombstone"]
+
+    def get_cursor(self, change: Change) -> str:
+        return feed_cursor(change)
+
+    @extend_schema_field(TombstoneSerializer(allow_null=True))
+    def get_tombstone(self, change: Change) -> dict[str, Any] | None:
+        if change.kind != Change.Kind.WITHDRAWN:
+            return None
+        return dict(TombstoneSerializer(change.statement).data)
+
+
+class ChangeFeedPageSerializer(serializers.Serializer[Any]):
+    results = ChangeSerializer(many=True)
+    next = serializers.URLField(help_text="Poll this for what comes after this page.")
+    has_more = serializers.BooleanField(help_text="More entries are ready now.")
+
+
+class ChangeFeedView(ConditionalGetMixin, APIView):
+    """Every publication, update, correction and withdrawal of a statement, in order.
+
+    Start without `since`; then always follow `next`. A withdrawal is a tombstone: remove
+    the statement. Entries appear a few seconds after the change, in the order they
+    became visible, so that polling never skips one.
+    """
+
+    @extend_schema(
+        operation_id="changes_list",
+        parameters=[
+            OpenApiParameter(
+                "since",
+                str,
+                description="The `cursor` of the last entry read, e.g. 1355875200000000-42.",
+                pattern=CURSOR_PATTERN.pattern,
+            ),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description=f"Entries per page, 1 to {MAX_PAGE_SIZE}.",
+            ),
+        ],
+        responses=ChangeFeedPageSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        since = request.query_params.get("since", "")
+        page_size = request.query_params.get("page_size", "100")
+        errors: dict[str, list[str]] = {}
+        match = CURSOR_PATTERN.match(since) if since else None
+        if since and match is None:
+            errors["since"] = ["Give the cursor of an entry, as the feed gave it."]
+        if not page_size.isdigit() or not 1 <= int(page_size) <= MAX_PAGE_SIZE:
+            errors["page_size"] = [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]
+        if errors:
+            raise ValidationError(errors)
+        limit = int(page_size)
+        settled = timezone.now() - timedelta(seconds=settings.API_CHANGES_SETTLE_SECONDS)
+        entries = Change.objects.filter(visible_from__lte=settled).select_related("statement")
+        if match:
+            try:
+                after = EPOCH + timedelta(microseconds=int(match[1]))
+            except OverflowError:
+                raise ValidationError({"since": ["This cursor is out of range."]}) from None
+            entries = entries.filter(
+                Q(visible_from__gt=after) | Q(visible_from=after, pk__gt=int(match[2]))
+            )
+        rows = list(entries.order_by("visible_from", "pk")[: limit + 1])
+        page = rows[:limit]
+        last = feed_cursor(page[-1]) if page else since
+        next_url = reverse("api:changes") + (f"?since={last}" if last else "")
+        if page_size != "100":
+            next_url += ("&" if last else "?") + f"page_size={limit}"
+        return Response(
+            {
+                "results": ChangeSerializer(page, many=True, context={"request": request}).data,
+                "next": request.build_absolute_uri(next_url),
+                "has_more": len(rows) > limit,
+            }
+        )

@@ -1,0 +1,173 @@
+"""The partner API's law tracker: rights, and laws with their provisions, penalties and timeline."""
+
+from django.db.models import Prefetch, QuerySet
+from django_countries.serializers import CountryFieldMixin
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+
+from lib.api.conditional import ConditionalGetMixin
+from lib.api.fields import ApiLinkField, PageLinkField
+from lib.api.filters import UtcDateTimeFilter
+
+from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
+
+
+class RightSerializer(serializers.ModelSerializer[Right]):
+    url = ApiLinkField("right-detail")
+
+    class Meta:
+        model = Right
+        fields = ["id", "url", "name", "slug", "description"]
+
+
+class RightSummarySerializer(serializers.ModelSerializer[Right]):
+    url = ApiLinkField("right-detail")
+
+    class Meta:
+        model = Right
+        fields = ["id", "url", "name", "slug"]
+
+
+class StandardSerializer(CountryFieldMixin, serializers.ModelSerializer[Standard]):
+    class Meta:
+        model = Standard
+        fields = ["id", "name", "slug", "kind", "country", "url"]
+
+
+class PenaltySerializer(serializers.ModelSerializer[Penalty]):
+    class Meta:
+        model = Penalty
+        fields = [
+            "id",
+            "kind",
+            "as_reported",
+            "amount_min",
+            "amount_max",
+            "unit",
+            "prison_max_months",
+            "source_url",
+            "note",
+        ]
+
+
+class ProvisionSerializer(serializers.ModelSerializer[Provision]):
+    rights = RightSummarySerializer(many=True, read_only=True)
+    penalties = PenaltySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Provision
+        fields = ["id", "reference", "summary", "order", "rights", "penalties"]
+
+
+class LawEventSerializer(serializers.ModelSerializer[LawEvent]):
+    class Meta:
+        model = LawEvent
+        fields = ["id", "kind", "date", "note", "source_url"]
+
+
+class LawSourceSerializer(serializers.ModelSerializer[LawSource]):
+    class Meta:
+        model = LawSource
+        fields = ["title", "url", "accessed_on"]
+
+
+class LawSummarySerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
+    """A law as another resource names it."""
+
+    url = ApiLinkField("law-detail")
+    title = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Law
+        fields = ["id", "url", "title", "country", "identifier"]
+
+
+class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
+    url = ApiLinkField("law-detail")
+    web_url = PageLinkField()
+    rights = RightSummarySerializer(many=True, read_only=True)
+    conflicts_with = StandardSerializer(many=True, read_only=True)
+    replaced_by: serializers.PrimaryKeyRelatedField[Law] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+    replaced_by_url = ApiLinkField("law-detail", id_attribute="replaced_by_id", allow_null=True)
+    modelled_on: serializers.ManyRelatedField = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+        many=True, read_only=True
+    )
+    provisions = ProvisionSerializer(many=True, read_only=True)
+    events = LawEventSerializer(many=True, read_only=True)
+    sources = LawSourceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Law
+        fields = [
+            "id",
+            "url",
+            "web_url",
+            "country",
+            "official_title",
+            "common_title",
+            "slug",
+            "identifier",
+            "eli",
+            "kind",
+            "status",
+            "status_since",
+            "summary",
+            "rights",
+            "conflicts_with",
+            "replaced_by",
+            "replaced_by_url",
+            "modelled_on",
+            "provisions",
+            "events",
+            "sources",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class RightViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Right]):
+    """Human rights that laws restrict."""
+
+    serializer_class = RightSerializer
+    queryset = Right.objects.all()
+    cursor_orderings = {"order": ("order", "id"), "id": ("id",)}
+
+
+class LawFilter(filters.FilterSet):
+    country = filters.CharFilter(
+        field_name="country", lookup_expr="iexact", help_text="ISO 3166 code, e.g. RU."
+    )
+    status = filters.ChoiceFilter(choices=Law.Status.choices)
+    kind = filters.ChoiceFilter(choices=Law.Kind.choices)
+    right = filters.ModelChoiceFilter(
+        field_name="rights", queryset=Right.objects.all(), help_text="A right's id."
+    )
+    campaign = filters.NumberFilter(field_name="campaigns", help_text="A campaign's id.")
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Law
+        fields = ["country", "status", "kind", "right", "campaign", "updated_since"]
+
+
+class LawViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Law]):
+    """Laws the coalitions track, with their provisions, penalties and timeline."""
+
+    serializer_class = LawSerializer
+    filterset_class = LawFilter
+    cursor_orderings = {"id": ("id",), "updated_at": ("updated_at", "id")}
+
+    def get_queryset(self) -> QuerySet[Law]:
+        return Law.objects.prefetch_related(
+            "rights",
+            "conflicts_with",
+            "modelled_on",
+            "events",
+            "sources",
+            Prefetch(
+                "provisions",
+                queryset=Provision.objects.prefetch_related("rights", "penalties"),
+            ),
+        )

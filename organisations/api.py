@@ -1,0 +1,127 @@
+"""The partner API's organisations."""
+
+from django.db.models import Prefetch, QuerySet
+from django_countries.serializers import CountryFieldMixin
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+
+from lib.api.conditional import ConditionalGetMixin
+from lib.api.fields import ApiLinkField
+from lib.api.filters import UtcDateTimeFilter
+
+from .models import Organisation, OrganisationParent, PressContact
+
+# --- organisations ---------------------------------------------------------------------
+
+
+class OrganisationSummarySerializer(serializers.ModelSerializer[Organisation]):
+    """An organisation as another resource names it."""
+
+    url = ApiLinkField("organisation-detail")
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "url", "name", "short_name", "slug"]
+
+
+class PressContactSerializer(serializers.ModelSerializer[PressContact]):
+    class Meta:
+        model = PressContact
+        fields = ["name", "role", "email", "phone", "languages"]
+
+
+class RunBySerializer(serializers.ModelSerializer[OrganisationParent]):
+    """One of the organisations that run a joint programme."""
+
+    id = serializers.IntegerField(source="parent_id", read_only=True)
+    url = ApiLinkField("organisation-detail", id_attribute="parent_id")
+    name = serializers.CharField(source="parent.name", read_only=True)
+    short_name = serializers.CharField(source="parent.short_name", read_only=True)
+
+    class Meta:
+        model = OrganisationParent
+        fields = ["id", "url", "name", "short_name"]
+
+
+class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Organisation]):
+    url = ApiLinkField("organisation-detail")
+    display_name = serializers.CharField(
+        source="signatory_name",
+        read_only=True,
+        help_text="How the organisation is named in a list of signatories.",
+    )
+    other_names = serializers.ListField(
+        source="alias_list", child=serializers.CharField(), read_only=True
+    )
+    run_by = RunBySerializer(
+        source="parent_links", many=True, read_only=True, help_text="For a joint programme."
+    )
+    press_contacts = PressContactSerializer(many=True, read_only=True, source="active_contacts")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "url",
+            "name",
+            "short_name",
+            "display_name",
+            "slug",
+            "kind",
+            "country",
+            "website",
+            "description",
+            "other_names",
+            "run_by",
+            "press_contacts",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class OrganisationFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Organisation.Kind.choices)
+    country = filters.CharFilter(field_name="country", lookup_expr="iexact")
+    coalition = filters.NumberFilter(
+        method="filter_coalition", help_text="Current members of this coalition (its id)."
+    )
+    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "country", "coalition", "updated_since"]
+
+    def filter_coalition(
+        self, queryset: QuerySet[Organisation], name: str, value: int
+    ) -> QuerySet[Organisation]:
+        # One filter() call: both conditions on the same membership. An organisation is a
+        # current member of a coalition only once (a named constraint), so no duplicates.
+        return queryset.filter(memberships__coalition=value, memberships__left_on__isnull=True)
+
+
+class OrganisationViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Organisation]):
+    """The registry of organisations: signatories, publishers, coalition members."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    cursor_orderings = {
+        "name": ("name", "id"),
+        "id": ("id",),
+        "updated_at": ("updated_at", "id"),
+    }
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return Organisation.objects.prefetch_related(
+            Prefetch(
+                "parent_links",
+                queryset=OrganisationParent.objects.select_related("parent").order_by(
+                    "order", "pk"
+                ),
+            ),
+            Prefetch(
+                "press_contacts",
+                queryset=PressContact.objects.filter(is_active=True).order_by("order", "pk"),
+                to_attr="active_contacts",
+            ),
+        )

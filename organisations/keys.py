@@ -1,0 +1,105 @@
+"""Partner keys: how the API recognises them, what their scopes allow, how they are limited.
+
+Kept apart from the API's views: DRF imports these classes from its settings while it
+loads its own views, so this module must not import views itself.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework_api_key.permissions import KeyParser
+
+from .models import PartnerKey
+
+
+class PartnerKeyAuthentication(BaseAuthentication):
+    """`Authorization: Api-Key <key>`. No key is fine (public data); a bad key is refused.
+
+    A key that is unknown, revoked or expired gets 401 rather than quietly falling back
+    to anonymous access, so that a partner notices at once.
+    """
+
+    keyword = "Api-Key"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        raw = KeyParser().get(request)
+        if not raw:
+            return None
+        try:
+            key = PartnerKey.objects.get_from_key(raw)
+        except PartnerKey.DoesNotExist:
+            raise AuthenticationFailed("This API key is not known, or it was revoked.") from None
+        if key.has_expired:
+            raise AuthenticationFailed("This API key has expired.")
+        return AnonymousUser(), key
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class PartnerKeyScheme(OpenApiAuthenticationExtension):
+    target_class = PartnerKeyAuthentication
+    name = "partnerKey"
+    optional = True
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`. Optional for reading public data.",
+        }
+
+
+def partner_key(request: Request) -> PartnerKey | None:
+    return request.auth if isinstance(request.auth, PartnerKey) else None
+
+
+class HasScope(BasePermission):
+    """Only a key with the view's `required_scope`."""
+
+    message = "This needs an API key with the required scope."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        key = partner_key(request)
+        scope = view.required_scope
+        self.message = f"This needs an API key with the {scope} scope."
+        return key is not None and scope in key.scopes
+
+
+class PartnerRateThrottle(SimpleRateThrottle):
+    """Anonymous clients by address; each key on its own count, at its own rate if it has one.
+
+    Rates are read on each request rather than when the class is loaded, so that the
+    settings can change them.
+    """
+
+    def __init__(self) -> None:
+        pass
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        key = partner_key(request)
+        if key is not None:
+            self.scope = "partner"
+            self.rate = (
+                f"{key.requests_per_minute}/minute"
+                if key.requests_per_minute
+                else settings.API_THROTTLE_RATES["partner"]
+            )
+            self.identity = f"key-{key.prefix}"
+        else:
+            self.scope = "anonymous"
+            self.rate = settings.API_THROTTLE_RATES["anonymous"]
+            self.identity = self.get_ident(request)
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.identity}

@@ -1,0 +1,32 @@
+"""A partner's webhook endpoint, served on 127.0.0.1 for the tests that deliver to it."""
+
+import hashlib
+import hmac
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """A partner's endpoint: fails with 500 as many times as told, then accepts."""
+
+    failures_left = 0
+    received: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append({"headers": dict(self.headers), "body": body})
+        status = 500 if type(self).failures_left > 0 else 200
+        type(self).failures_left -= 1
+        self.send_response(status)
+        self.end_headers()
+        self.wfile.write(b"boom" if status == 500 else b"thanks")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """What the README tells partners to do."""
+    signed = headers["Chorus-Timestamp"].encode() + b"." + body
+    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers["Chorus-Signature"])

@@ -1,0 +1,262 @@
+"""Nothing the public may not see leaks through any endpoint, filter, ordering or page.
+
+A public statement and a hidden one share everything a filter can select on (campaign,
+coalition, organisations, law, right, addressee, country, language, kind, dates), so
+that each filter that finds the public one would find the hidden one too if the
+publication gate were missing. The hidden one's words are marked SECRET and must never
+appear in any answer.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from campaigns.models import Change, Signature, Statement
+from tests.factories import (
+    CampaignFactory,
+    CoalitionFactory,
+    CoalitionMembershipFactory,
+    CorrectionFactory,
+    DemandFactory,
+    LawFactory,
+    OrganisationFactory,
+    PublicationFactory,
+    RightFactory,
+    SignatureFactory,
+    StatementFactory,
+    TargetFactory,
+    partner_key,
+)
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_TRAITS = ["draft", "in_review", "approved", "scheduled", "withdrawn"]
+UNCONFIRMED = [
+    Signature.Status.INVITED,
+    Signature.Status.PENDING,
+    Signature.Status.DECLINED,
+    Signature.Status.WITHDRAWN,
+]
+
+
+class World:
+    """A public statement and a hidden one that look alike to every filter."""
+
+    def __init__(self, trait: str, editor: User) -> None:
+        self.coalition = CoalitionFactory()
+        self.campaign = CampaignFactory(coalition=self.coalition, country="BY")
+        self.right = RightFactory()
+        self.law = LawFactory(country="BY")
+        self.law.rights.set([self.right])
+        self.campaign.laws.set([self.law])
+        self.addressee = TargetFactory()
+        self.lead = OrganisationFactory()
+        self.signer = OrganisationFactory()
+        CoalitionMembershipFactory(coalition=self.coalition, organisation=self.signer)
+        self.public = self.statement(published=True)
+        self.hidden = self.statement(
+            title="SECRET title",
+            standfirst="SECRET standfirst",
+            body="SECRET body",
+            **({"published": True} if trait == "withdrawn" else self.traits(trait)),
+        )
+        DemandFactory(
+            statement=self.hidden, law=self.law, addressee=self.addressee, text="SECRET demand"
+        )
+        CorrectionFactory(statement=self.hidden, note="SECRET correction")
+        PublicationFactory(statement=self.hidden, title="SECRET publication")
+        # Whatever the workflow records for partners, as it would record it.
+        self.public.record_change(Change.Kind.PUBLISHED)
+        self.hidden.record_change(Change.Kind.PUBLISHED)
+        self.hidden.record_change(Change.Kind.UPDATED)
+        if trait == "withdrawn":
+            self.hidden.withdraw(by=editor, reason="Withdrawn: it named the wrong minister.")
+        # Organisations that were asked, or asked, to sign and are not confirmed.
+        self.unconfirmed = []
+        for status in UNCONFIRMED:
+            organisation = OrganisationFactory(name=f"Asked to sign, {status}")
+            CoalitionMembershipFactory(coalition=self.coalition, organisation=organisation)
+            SignatureFactory(
+                statement=self.public,
+                organisation=organisation,
+                status=status,
+                signatory_name="SECRET signatory",
+            )
+            self.unconfirmed.append(organisation)
+
+    @staticmethod
+    def traits(trait: str) -> dict[str, bool]:
+        return {} if trait == "draft" else {trait: True}
+
+    def statement(self, **fields: object) -> Statement:
+        statement = StatementFactory(
+            campaign=self.campaign, lead_organisation=self.lead, language="en", **fields
+        )
+        statement.addressees.set([self.addressee])
+        SignatureFactory(statement=statement, organisation=self.signer)
+        DemandFactory(statement=statement, law=self.law, addressee=self.addressee)
+        return statement
+
+
+@pytest.fixture(params=HIDDEN_TRAITS)
+def world(request: pytest.FixtureRequest, editor: User) -> World:
+    return World(request.param, editor)
+
+
+@pytest.fixture(params=["anonymous", "key without scopes"])
+def client(request: pytest.FixtureRequest, api: APIClient) -> APIClient:
+    if request.param != "anonymous":
+        _, secret = partner_key(can_sign=True)
+        api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    return api
+
+
+def get(client: APIClient, url: str, query: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = client.get(url, query or {})
+    assert response.status_code == 200, (url, query, response.content)
+    assert "SECRET" not in response.content.decode(), (url, query)
+    return response.json()
+
+
+def walk(client: APIClient, url: str, query: dict[str, Any]) -> list[int]:
+    """Every id of a list, one row per page, following the cursor to the end."""
+    seen: list[int] = []
+    page = get(client, url, {**query, "page_size": 1})
+    while True:
+        seen += [row["id"] for row in page["results"]]
+        if not page["next"]:
+            return seen
+        page = get(client, page["next"])
+
+
+def statement_filters(world: World) -> list[dict[str, Any]]:
+    long_ago = (timezone.now() - timedelta(days=3650)).isoformat()
+    far_ahead = (timezone.now() + timedelta(days=3650)).isoformat()
+    return [
+        {},
+        {"campaign": world.campaign.pk},
+        {"coalition": world.coalition.pk},
+        {"organisation": world.lead.pk},
+        {"organisation": world.signer.pk},
+        {"law": world.law.pk},
+        {"right": world.right.pk},
+        {"country": "BY"},
+        {"addressee": world.addressee.pk},
+        {"language": "en"},
+        {"kind": world.public.kind},
+        {"published_after": long_ago},
+        {"published_before": far_ahead},
+        {"updated_since": long_ago},
+    ]
+
+
+def test_hidden_statements_are_on_no_list_filter_ordering_or_page(
+    world: World, client: APIClient
+) -> None:
+    for query in statement_filters(world):
+        for ordering in ["-publish_at", "publish_at", "-updated_at", "updated_at"]:
+            seen = walk(client, "/api/v1/statements/", {**query, "ordering": ordering})
+            assert seen == [world.public.pk], (query, ordering)
+
+
+def test_hidden_statements_have_no_detail_and_their_demands_none(
+    world: World, client: APIClient
+) -> None:
+    hidden_demands = list(world.hidden.demands.values_list("pk", flat=True))
+    expected = 410 if world.hidden.status == Statement.Status.WITHDRAWN else 404
+
+    assert client.get(f"/api/v1/statements/{world.hidden.pk}/").status_code == expected
+    for pk in hidden_demands:
+        assert client.get(f"/api/v1/demands/{pk}/").status_code == 404
+    public_demands = list(world.public.demands.values_list("pk", flat=True))
+    for query in [
+        {},
+        {"statement": world.hidden.pk},
+        {"campaign": world.campaign.pk},
+        {"law": world.law.pk},
+        {"addressee": world.addressee.pk},
+        {"country": "BY"},
+        {"action": "repeal"},
+        {"outcome": "open"},
+    ]:
+        for ordering in ["id", "-id"]:
+            seen = walk(client, "/api/v1/demands/", {**query, "ordering": ordering})
+            assert not set(seen) & set(hidden_demands), query
+            assert set(seen) <= set(public_demands), query
+
+
+def test_nothing_hidden_in_any_other_resource(world: World, client: APIClient) -> None:
+    urls = [
+        f"/api/v1/statements/{world.public.pk}/",
+        f"/api/v1/campaigns/{world.campaign.pk}/",
+        "/api/v1/campaigns/",
+        f"/api/v1/coalitions/{world.coalition.pk}/",
+        "/api/v1/coalitions/",
+        f"/api/v1/organisations/{world.lead.pk}/",
+        f"/api/v1/organisations/{world.signer.pk}/",
+        f"/api/v1/laws/{world.law.pk}/",
+        "/api/v1/laws/",
+        f"/api/v1/rights/{world.right.pk}/",
+        "/api/v1/rights/",
+    ]
+    for url in urls:
+        get(client, url)  # asserts that no SECRET word is in it
+    # The campaign links its statements as a filtered list: that list is gated too.
+    statements_url = get(client, f"/api/v1/campaigns/{world.campaign.pk}/")["statements_url"]
+    assert [row["id"] for row in get(client, statements_url)["results"]] == [world.public.pk]
+
+
+def test_a_hidden_statement_is_in_the_change_feed_only_as_a_tombstone(
+    world: World, client: APIClient
+) -> None:
+    feed = client.get("/api/v1/changes/").json()["results"]
+    about_hidden = [entry for entry in feed if entry["statement"] == world.hidden.pk]
+
+    assert {entry["statement"] for entry in feed} <= {world.public.pk, world.hidden.pk}
+    if world.hidden.status == Statement.Status.WITHDRAWN:
+        # While it was public, the mirror was told; what it was told now is a tombstone.
+        assert [entry["kind"] for entry in about_hidden] == ["published", "updated", "withdrawn"]
+        assert [entry["tombstone"] for entry in about_hidden[:2]] == [None, None]
+        tombstone = about_hidden[2]["tombstone"]
+        assert tombstone["reason"] == "Withdrawn: it named the wrong minister."
+        assert set(tombstone) == {"title", "withdrawn_at", "reason"}
+        assert "SECRET body" not in str(feed)
+        assert "SECRET demand" not in str(feed)
+    else:
+        assert about_hidden == []
+        assert "SECRET" not in str(feed)
+
+
+def test_a_hidden_statement_cannot_be_asked_to_sign(world: World, api: APIClient) -> None:
+    Statement.objects.filter(pk=world.hidden.pk).update(signatures_open=True)
+    _, secret = partner_key(can_sign=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+
+    response = api.post(
+        "/api/v1/sign-on-requests/",
+        {"statement": world.hidden.pk, "signatory_name": "A. Person"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "statement" in response.json()["errors"]
+
+
+def test_unconfirmed_signatures_appear_nowhere(world: World, client: APIClient) -> None:
+    statement = get(client, f"/api/v1/statements/{world.public.pk}/")
+    signatories = [row["organisation"]["id"] for row in statement["signatories"]]
+
+    assert signatories == [world.signer.pk]
+    assert not {organisation.pk for organisation in world.unconfirmed} & set(signatories)
+    for organisation in world.unconfirmed:
+        assert (
+            get(client, "/api/v1/statements/", {"organisation": organisation.pk})["results"] == []
+        )
+    # The organisations exist in the registry, as current coalition members; only
+    # their signatures are not shown.
+    members = get(client, "/api/v1/organisations/", {"coalition": world.coalition.pk})
+    assert {world.signer.pk} <= {row["id"] for row in members["results"]}

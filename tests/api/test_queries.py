@@ -1,0 +1,187 @@
+"""Every list endpoint costs the same number of queries for 1 row as for 50.
+
+Each row is built with everything the endpoint nests (signatories, demands, laws,
+provisions, members, contacts...), so that a missing prefetch shows as a growing count.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from campaigns.models import Change, Signature, Statement
+from organisations.models import Organisation, PartnerKey
+from tests.factories import (
+    CampaignFactory,
+    CoalitionFactory,
+    CoalitionMembershipFactory,
+    CorrectionFactory,
+    DemandFactory,
+    LawEventFactory,
+    LawFactory,
+    LawSourceFactory,
+    LeverageFactory,
+    MomentFactory,
+    OrganisationFactory,
+    OrganisationParentFactory,
+    PenaltyFactory,
+    PressContactFactory,
+    ProvisionFactory,
+    PublicationFactory,
+    RightFactory,
+    SignatureFactory,
+    StandardFactory,
+    StatementFactory,
+    TargetFactory,
+    partner_key,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def full_statement(**traits: Any) -> Statement:
+    """A statement with every nested list filled, two of each where it is a list."""
+    statement = StatementFactory(
+        **(traits or {"published": True}), moment=MomentFactory(), leverage_note="Votes."
+    )
+    statement.addressees.set([TargetFactory(), TargetFactory()])
+    statement.leverage.set([LeverageFactory()])
+    programme = OrganisationParentFactory().programme
+    SignatureFactory(statement=statement, organisation=programme)
+    SignatureFactory(statement=statement)
+    SignatureFactory(statement=statement, status=Signature.Status.PENDING)
+    for _ in range(2):
+        provision = ProvisionFactory()
+        DemandFactory(
+            statement=statement, law=provision.law, provision=provision, addressee=TargetFactory()
+        )
+    CorrectionFactory(statement=statement)
+    PublicationFactory(statement=statement)
+    return statement
+
+
+def full_law() -> None:
+    law = LawFactory()
+    law.rights.set([RightFactory(), RightFactory()])
+    law.conflicts_with.set([StandardFactory()])
+    law.modelled_on.set([LawFactory()])
+    LawEventFactory(law=law)
+    LawSourceFactory(law=law)
+    provision = PenaltyFactory(provision__law=law).provision
+    provision.rights.set([RightFactory()])
+
+
+def full_campaign() -> None:
+    campaign = CampaignFactory(coalition=CoalitionFactory())
+    campaign.laws.set([LawFactory(), LawFactory()])
+
+
+def full_coalition() -> None:
+    coalition = CoalitionFactory()
+    CoalitionMembershipFactory(coalition=coalition)
+    CoalitionMembershipFactory(coalition=coalition)
+    CoalitionMembershipFactory(coalition=coalition, left_on=timezone.now().date())
+
+
+def full_organisation() -> None:
+    programme = OrganisationFactory(kind=Organisation.Kind.JOINT_PROGRAMME, other_names="One\nTwo")
+    OrganisationParentFactory(programme=programme)
+    OrganisationParentFactory(programme=programme)
+    PressContactFactory(organisation=programme)
+    PressContactFactory(organisation=programme, is_active=False)
+
+
+def full_change() -> None:
+    statement = StatementFactory(withdrawn=True)
+    settled = timezone.now() - timedelta(seconds=1)
+    Change.objects.create(statement=statement, kind=Change.Kind.PUBLISHED, visible_from=settled)
+    Change.objects.create(statement=statement, kind=Change.Kind.WITHDRAWN, visible_from=settled)
+
+
+def sign_on_request(key: PartnerKey) -> None:
+    Signature.objects.create(
+        statement=StatementFactory(published=True, signatures_open=True),
+        organisation=key.organisation,
+        status=Signature.Status.PENDING,
+        requested_with=key,
+        signatory_name="A. Person",
+    )
+
+
+ENDPOINTS: dict[str, tuple[str, Callable[..., Any], int]] = {
+    # The page; confirmed signatures with their organisations; those organisations'
+    # parent links; the parents (for a joint programme's display name); addressees;
+    # leverage; corrections; publications with publishers; demands with addressees,
+    # laws and provisions.
+    "statements": ("/api/v1/statements/", full_statement, 9),
+    # The page, with addressees, laws and provisions joined.
+    "demands": ("/api/v1/demands/", lambda: full_statement(), 1),
+    # The page; rights; standards; laws modelled on; events; sources; provisions;
+    # their rights; their penalties.
+    "laws": ("/api/v1/laws/", full_law, 9),
+    # The page; the laws tracked.
+    "campaigns": ("/api/v1/campaigns/", full_campaign, 2),
+    # The page; current memberships with their organisations.
+    "coalitions": ("/api/v1/coalitions/", full_coalition, 2),
+    # The page; parent links with parents; active press contacts.
+    "organisations": ("/api/v1/organisations/", full_organisation, 3),
+    # The page.
+    "rights": ("/api/v1/rights/", RightFactory, 1),
+    # The page of entries with their statements joined (for tombstones).
+    "changes": ("/api/v1/changes/", full_change, 1),
+}
+
+
+def assert_same_cost(
+    api: APIClient, assert_num_queries: Any, url: str, make: Callable[[], Any], queries: int
+) -> None:
+    make()
+    with assert_num_queries(queries):
+        first = api.get(url, {"page_size": 50})
+    assert first.status_code == 200
+    assert len(first.json()["results"]) >= 1
+    rows = len(first.json()["results"])
+    for _ in range(49):
+        make()
+    with assert_num_queries(queries):
+        full = api.get(url, {"page_size": 50})
+    assert full.status_code == 200
+    assert len(full.json()["results"]) == min(rows * 50, 50)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_list_query_count_does_not_grow_with_rows(
+    api: APIClient, django_assert_num_queries: Any, endpoint: str
+) -> None:
+    url, make, queries = ENDPOINTS[endpoint]
+    assert_same_cost(api, django_assert_num_queries, url, make, queries)
+
+
+def test_embargoed_statements_cost_the_same_for_1_and_50(
+    api: APIClient, django_assert_num_queries: Any
+) -> None:
+    _, secret = partner_key(can_read_embargoed=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    # The key; the same 9 queries as for the public;
+    # one insert logging every embargoed statement read.
+    assert_same_cost(
+        api,
+        django_assert_num_queries,
+        "/api/v1/statements/",
+        lambda: full_statement(scheduled=True),
+        1 + 9 + 1,
+    )
+
+
+def test_sign_on_requests_cost_the_same_for_1_and_50(
+    api: APIClient, django_assert_num_queries: Any
+) -> None:
+    key, secret = partner_key(can_sign=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    # The key; the page.
+    assert_same_cost(
+        api, django_assert_num_queries, "/api/v1/sign-on-requests/", lambda: sign_on_request(key), 2
+    )
