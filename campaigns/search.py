@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
 from django.contrib.postgres.search import (
     CombinedSearchQuery,
     SearchHeadline,
@@ -67,10 +66,6 @@ def clean_query(text: str) -> str:
 
 def configuration_of(language: str) -> str:
     return CONFIGURATIONS.get(language, SIMPLE)
-
-
-def search_languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
 
 
 # The vectors of one language's text. Migration 0008 indexes each of them per language;
@@ -168,7 +163,7 @@ class Search:
     @property
     def languages(self) -> list[str]:
         """Every language, the reader's first: the order in which a match is attributed."""
-        languages = search_languages()
+        languages = Statement.language_codes()
         return sorted(languages, key=lambda language: language != self.language)
 
     def _contains_every_word(self, fields: list[str]) -> Q:
