@@ -1,5 +1,18 @@
 """Atom feeds of published statements: the whole site, and per campaign, organisation,
-law and country. Each lists the newest statements first, through the publication gate."""
+law and country. Each lists the newest statements first, through the publication gate.
+
+A statement is public only in the languages it is written in, and the feeds follow:
+
+- The site feed of a language (/feed/, /ru/feed/, ...) is that language's edition: it
+  lists only the statements written in it, each in that language, linking to that page.
+- A feed about a subject (a campaign, an organisation, a law, a country) is its complete
+  record, so in every language it lists every statement about the subject: in the feed's
+  language where the statement is written in it, otherwise in the statement's own
+  language (the entry says which, with xml:lang), always linking to a page that exists.
+
+Each entry's `updated` is the time the public was told the text last changed (a
+correction, or publication), and its summary lists the corrections.
+"""
 
 from datetime import datetime
 from typing import Any
@@ -10,7 +23,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -23,17 +40,29 @@ from .public import public_organisations
 FEED_LENGTH = 30
 
 
+class MultilingualAtomFeed(Atom1Feed):
+    """Atom whose entries may say their own language when it is not the feed's."""
+
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, Any]:
+        attributes = super().item_attributes(item)
+        if item.get("entry_language"):
+            attributes["xml:lang"] = item["entry_language"]
+        return attributes
+
+
 class StatementFeed(Feed[Statement, Any]):
-    feed_type = Atom1Feed
+    feed_type = MultilingualAtomFeed
     author_name = settings.SITE_NAME
 
     def statements(self, obj: Any) -> QuerySet[Statement]:
-        return Statement.objects.published()
+        # The site feed of a language is that language's edition.
+        return Statement.objects.published().available_in(translation.get_language())
 
     def items(self, obj: Any) -> QuerySet[Statement]:
         return (
             self.statements(obj)
             .select_related("lead_organisation")
+            .prefetch_related("corrections")
             .order_by("-publish_at", "-pk")[:FEED_LENGTH]
         )
 
@@ -46,17 +75,50 @@ class StatementFeed(Feed[Statement, Any]):
     def subtitle(self, obj: Any) -> str:
         return _("Joint statements of civil society coalitions.")
 
+    @staticmethod
+    def entry_language(item: Statement) -> str:
+        """The feed's language if the statement is written in it, otherwise its own."""
+        language = translation.get_language()
+        available = item.available_languages()
+        if language in available or not available:
+            return language
+        return item.language if item.language in available else available[0]
+
     def item_title(self, item: Statement) -> str:
-        return item.title
+        return getattr(item, f"title_{self.entry_language(item)}") or ""
+
+    def item_link(self, item: Statement) -> str:
+        with translation.override(self.entry_language(item)):
+            return item.get_absolute_url()
 
     def item_description(self, item: Statement) -> str:
-        return item.standfirst
+        standfirst = getattr(item, f"standfirst_{self.entry_language(item)}") or ""
+        summary = format_html("<p>{}</p>", standfirst) if standfirst else ""
+        corrections = list(item.corrections.all())
+        if corrections:
+            summary += format_html(
+                "<h2>{}</h2><ul>{}</ul>",
+                _("Corrections"),
+                format_html_join(
+                    "",
+                    "<li>{}: {}</li>",
+                    (
+                        (date_format(localtime(correction.corrected_at)), correction.note)
+                        for correction in corrections
+                    ),
+                ),
+            )
+        return summary
+
+    def item_extra_kwargs(self, item: Statement) -> dict[str, Any]:
+        language = self.entry_language(item)
+        return {"entry_language": language if language != translation.get_language() else None}
 
     def item_pubdate(self, item: Statement) -> datetime | None:
         return item.publish_at
 
     def item_updateddate(self, item: Statement) -> datetime | None:
-        return max(item.publish_at, item.updated_at) if item.publish_at else item.updated_at
+        return item.updated
 
     def item_author_name(self, item: Statement) -> str | None:
         return item.lead_organisation.name if item.lead_organisation else None

@@ -252,12 +252,7 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
         """
         if language not in Statement.language_codes():
             return self.none()
-        written = Q()
-        for field in Statement.REQUIRED_IN_EACH_LANGUAGE:
-            written &= Q(**{f"{field}_{language}__isnull": False}) & ~Q(
-                **{f"{field}_{language}": ""}
-            )
-        return self.filter(written)
+        return self.filter(Statement.written_in(language))
 
 
 class Statement(models.Model):
@@ -441,6 +436,17 @@ class Statement(models.Model):
     @staticmethod
     def language_codes() -> list[str]:
         return [code for code, _name in settings.LANGUAGES]
+
+    @classmethod
+    def written_in(cls, language: str) -> Q:
+        """The condition that a statement is written in `language` (a code of LANGUAGES):
+        for filters that ask it of one language among others, such as search."""
+        written = Q()
+        for field in cls.REQUIRED_IN_EACH_LANGUAGE:
+            written &= Q(**{f"{field}_{language}__isnull": False}) & ~Q(
+                **{f"{field}_{language}": ""}
+            )
+        return written
 
     def available_languages(self) -> list[str]:
         """The languages this statement is written in, in the order of settings.LANGUAGES."""

@@ -1,18 +1,23 @@
 """Full-text search over published statements, laws and public organisations.
 
-On PostgreSQL each statement is searched with the text-search configuration of the
-language it was written in (so Russian words are stemmed as Russian), through partial
-GIN indexes built from exactly the expressions below (migration 0007 creates them).
-Laws are searched as English text, organisations' names without stemming. Elsewhere
-(SQLite on a laptop) every word must appear somewhere, ignoring case, unranked.
+Every text is searched in each language it is written in, with that language's
+text-search configuration (Russian words stemmed as Russian, French as French), through
+one GIN index per language built from exactly the expressions below (migration 0010
+creates them). A statement is found through a language only if it is written in it, so a
+result always links to a page that exists, in the language the match was found in: the
+reader's own language when it matches there. Names of organisations are not stemmed.
+Elsewhere (SQLite on a laptop) every word must appear, ignoring case, in the text of one
+language, unranked.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.contrib.postgres.search import (
+    CombinedSearchQuery,
     SearchHeadline,
     SearchQuery,
     SearchRank,
@@ -22,6 +27,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     FloatField,
     Q,
     QuerySet,
@@ -31,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Concat
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,11 +47,9 @@ from organisations.models import Organisation
 from .models import Statement
 from .public import public_organisations
 
-# Statement.language → PostgreSQL text-search configuration; other languages use SIMPLE.
+# Language code → PostgreSQL text-search configuration; other languages use SIMPLE.
 CONFIGURATIONS = {"en": "english", "ru": "russian", "fr": "french"}
 SIMPLE = "simple"
-LAW_CONFIGURATION = "english"
-ORGANISATION_CONFIGURATION = "simple"
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -59,38 +64,38 @@ def clean_query(text: str) -> str:
     return " ".join(UNPRINTABLE.sub(" ", text).split())
 
 
-def statement_vector(configuration: str) -> CombinedExpression:
+def configuration_of(language: str) -> str:
+    return CONFIGURATIONS.get(language, SIMPLE)
+
+
+# The vectors of one language's text. Migration 0010 indexes each of them per language;
+# an index serves only a query written with the very same expression, which the
+# EXPLAIN test checks.
+
+
+def statement_text_vector(language: str) -> CombinedExpression:
+    configuration = configuration_of(language)
     return (
-        SearchVector("title", weight="A", config=configuration)
-        + SearchVector("standfirst", weight="B", config=configuration)
-        + SearchVector("body", weight="C", config=configuration)
+        SearchVector(f"title_{language}", weight="A", config=configuration)
+        + SearchVector(f"standfirst_{language}", weight="B", config=configuration)
+        + SearchVector(f"body_{language}", weight="C", config=configuration)
     )
 
 
-def law_vector() -> CombinedExpression:
-    titles = ("official_title", "common_title", "identifier")
-    return SearchVector(*titles, weight="A", config=LAW_CONFIGURATION) + SearchVector(
-        "summary", weight="B", config=LAW_CONFIGURATION
+def law_text_vector(language: str) -> CombinedExpression:
+    configuration = configuration_of(language)
+    titles = (f"official_title_{language}", f"common_title_{language}", "identifier")
+    return SearchVector(*titles, weight="A", config=configuration) + SearchVector(
+        f"summary_{language}", weight="B", config=configuration
     )
 
 
-def organisation_vector() -> CombinedExpression:
-    names = ("name", "short_name", "other_names")
-    return SearchVector(*names, weight="A", config=ORGANISATION_CONFIGURATION) + SearchVector(
-        "description", weight="C", config=ORGANISATION_CONFIGURATION
+def organisation_text_vector(language: str) -> CombinedExpression:
+    # Names are not stemmed: "Memorial" is a name, not a word to reduce to "memori".
+    names = (f"name_{language}", "short_name", "other_names")
+    return SearchVector(*names, weight="A", config=SIMPLE) + SearchVector(
+        f"description_{language}", weight="C", config=configuration_of(language)
     )
-
-
-def statement_language_condition(configuration: str) -> Q:
-    """The statements indexed (and searched) with a configuration: one partial index each."""
-    if configuration == SIMPLE:
-        return ~Q(language__in=list(CONFIGURATIONS))
-    code = next(code for code, name in CONFIGURATIONS.items() if name == configuration)
-    return Q(language=code)
-
-
-def statement_configurations() -> list[str]:
-    return [*CONFIGURATIONS.values(), SIMPLE]
 
 
 def web_query(text: str, configuration: str) -> SearchQuery:
@@ -131,8 +136,21 @@ def excerpt(text: str, words: list[str], length: int = 240) -> SafeString:
 
 
 @dataclass(frozen=True)
+class Result:
+    """One row found, as the results list shows it: in the language it was found in."""
+
+    row: Statement | Law | Organisation
+    title: str
+    url: str
+    headline: SafeString
+    language: str
+
+
+@dataclass(frozen=True)
 class Search:
     text: str
+    # The reader's language: a text that matches in it is shown in it.
+    language: str
 
     @property
     def full_text(self) -> bool:
@@ -142,6 +160,12 @@ class Search:
     def words(self) -> list[str]:
         return [word.strip("\"'") for word in self.text.split()][:MAX_WORDS]
 
+    @property
+    def languages(self) -> list[str]:
+        """Every language, the reader's first: the order in which a match is attributed."""
+        languages = Statement.language_codes()
+        return sorted(languages, key=lambda language: language != self.language)
+
     def _contains_every_word(self, fields: list[str]) -> Q:
         conditions = Q()
         for word in self.words:
@@ -149,70 +173,197 @@ class Search:
                 conditions &= reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
         return conditions
 
-    def statements(self, published: QuerySet[Statement]) -> QuerySet[Statement]:
-        if not self.full_text:
-            fields = ["title", "standfirst", "body"]
-            return published.filter(self._contains_every_word(fields)).order_by("-publish_at")
-        matches, ranks, headlines = [], [], []
-        for configuration in statement_configurations():
-            query = web_query(self.text, configuration)
-            language = statement_language_condition(configuration)
-            matches.append(language & Q(SearchVectorExact(statement_vector(configuration), query)))
-            ranks.append(When(language, then=SearchRank(statement_vector(configuration), query)))
-            headlines.append(
-                When(
-                    language,
-                    then=SearchHeadline(
-                        Concat("standfirst", Value("\n"), "body", output_field=TextField()),
-                        query,
-                        config=configuration,
-                        start_sel=START,
-                        stop_sel=STOP,
-                        max_words=40,
-                        min_words=15,
-                    ),
-                )
-            )
-        return (
-            published.filter(reduce(or_, matches))
-            .annotate(
-                rank=Case(*ranks, output_field=FloatField()),
-                headline=Case(*headlines, output_field=TextField()),
-            )
-            .order_by("-rank", "-publish_at", "-pk")
+    @staticmethod
+    def _found_language(found: dict[str, Q]) -> Case:
+        """The first language (the reader's first) in which the row matched."""
+        return Case(
+            *(When(condition, then=Value(language)) for language, condition in found.items()),
+            output_field=CharField(),
         )
+
+    def _full_text(
+        self,
+        rows: QuerySet,
+        vector: Callable[[str], CombinedExpression],
+        query: Callable[[str], SearchQuery | CombinedSearchQuery],
+        condition: Callable[[str], Q] = lambda language: Q(),
+        headline: Callable[[str], str | Concat] | None = None,
+    ) -> QuerySet:
+        """Rows matching in any language, with the language found, its rank and headline."""
+        found = {
+            language: condition(language) & Q(SearchVectorExact(vector(language), query(language)))
+            for language in self.languages
+        }
+        annotations = {
+            "found_language": self._found_language(found),
+            "rank": Case(
+                *(
+                    When(found[language], then=SearchRank(vector(language), query(language)))
+                    for language in found
+                ),
+                output_field=FloatField(),
+            ),
+        }
+        if headline is not None:
+            annotations["headline"] = Case(
+                *(
+                    When(
+                        found[language],
+                        then=SearchHeadline(
+                            headline(language),
+                            query(language),
+                            config=configuration_of(language),
+                            start_sel=START,
+                            stop_sel=STOP,
+                            max_words=40,
+                            min_words=15,
+                        ),
+                    )
+                    for language in found
+                ),
+                output_field=TextField(),
+            )
+        return rows.filter(reduce(or_, found.values())).annotate(**annotations)
+
+    def _every_word(
+        self,
+        rows: QuerySet,
+        fields: Callable[[str], list[str]],
+        condition: Callable[[str], Q] = lambda language: Q(),
+    ) -> QuerySet:
+        """The fallback: rows with every word in the fields of one language."""
+        if not any(self.words):
+            # Nothing left to look for (a lone quote, say): found nowhere, as on PostgreSQL.
+            return rows.none()
+        found = {
+            language: condition(language) & self._contains_every_word(fields(language))
+            for language in self.languages
+        }
+        return rows.filter(reduce(or_, found.values())).annotate(
+            found_language=self._found_language(found)
+        )
+
+    def _language_query(self, language: str) -> SearchQuery:
+        return web_query(self.text, configuration_of(language))
+
+    def statements(self, published: QuerySet[Statement]) -> QuerySet[Statement]:
+        # Only through a language it is written in: it has a page in no other.
+        if not self.full_text:
+            return self._every_word(
+                published,
+                lambda language: [f"{field}_{language}" for field in Statement.TEXT_FIELDS],
+                Statement.written_in,
+            ).order_by("-publish_at", "-pk")
+        return self._full_text(
+            published,
+            statement_text_vector,
+            self._language_query,
+            Statement.written_in,
+            headline=lambda language: Concat(
+                f"standfirst_{language}", Value("\n"), f"body_{language}", output_field=TextField()
+            ),
+        ).order_by("-rank", "-publish_at", "-pk")
 
     def laws(self) -> QuerySet[Law]:
         laws = Law.objects.all()
         if not self.full_text:
-            fields = ["official_title", "common_title", "identifier", "summary"]
-            return laws.filter(self._contains_every_word(fields)).order_by("country", "pk")
-        query = web_query(self.text, LAW_CONFIGURATION)
-        return (
-            laws.filter(SearchVectorExact(law_vector(), query))
-            .annotate(
-                rank=SearchRank(law_vector(), query),
-                headline=SearchHeadline(
-                    "summary", query, config=LAW_CONFIGURATION, start_sel=START, stop_sel=STOP
-                ),
-            )
-            .order_by("-rank", "pk")
-        )
+            return self._every_word(
+                laws,
+                lambda language: [
+                    f"official_title_{language}",
+                    f"common_title_{language}",
+                    "identifier",
+                    f"summary_{language}",
+                ],
+            ).order_by("country", "pk")
+        return self._full_text(
+            laws,
+            law_text_vector,
+            self._language_query,
+            headline=lambda language: f"summary_{language}",
+        ).order_by("-rank", "pk")
 
     def organisations(self) -> QuerySet[Organisation]:
         organisations = public_organisations()
         if not self.full_text:
-            fields = ["name", "short_name", "other_names", "description"]
-            return organisations.filter(self._contains_every_word(fields)).order_by("name")
-        query = web_query(self.text, ORGANISATION_CONFIGURATION)
-        return (
-            organisations.filter(SearchVectorExact(organisation_vector(), query))
-            .annotate(rank=SearchRank(organisation_vector(), query))
-            .order_by("-rank", "name")
-        )
+            return self._every_word(
+                organisations,
+                lambda language: [
+                    f"name_{language}",
+                    "short_name",
+                    "other_names",
+                    f"description_{language}",
+                ],
+            ).order_by("name")
+        return self._full_text(
+            organisations, organisation_text_vector, self._name_or_language_query
+        ).order_by("-rank", "name")
 
-    def headline_of(self, row: Statement | Law | Organisation, text: str) -> SafeString:
+    def _name_or_language_query(self, language: str) -> SearchQuery | CombinedSearchQuery:
+        # The names are in the vector unstemmed, the description stemmed: either reading
+        # of the words may match.
+        query = web_query(self.text, SIMPLE)
+        if configuration_of(language) == SIMPLE:
+            return query
+        return query | self._language_query(language)
+
+    def result(self, row: Statement | Law | Organisation) -> Result:
+        language = getattr(row, "found_language", None) or self.language
+        if isinstance(row, Statement):
+            with translation.override(language):
+                url = row.get_absolute_url()
+            title = getattr(row, f"title_{language}") or ""
+            text = "\n".join(
+                getattr(row, f"{field}_{language}") or "" for field in ("standfirst", "body")
+            )
+        elif isinstance(row, Law):
+            url, title = row.get_absolute_url(), str(row)
+            text = getattr(row, f"summary_{language}") or ""
+        else:
+            url, title = row.get_absolute_url(), str(row)
+            text = getattr(row, f"description_{language}") or ""
         headline = getattr(row, "headline", None)
-        if headline:
-            return highlighted(headline)
-        return excerpt(text, self.words)
+        shown = highlighted(headline) if headline else excerpt(text, self.words)
+        return Result(row=row, title=title, url=url, headline=shown, language=language)
+
+
+# --- The first indexes ---------------------------------------------------------------
+#
+# Migration 0007 built its indexes from these, over the columns as they were before
+# texts were written per language, and imports them to build (or, going back, rebuild)
+# those indexes. Nothing searches with them any more; 0010 drops those indexes.
+
+FIRST_LAW_CONFIGURATION = "english"
+
+
+def statement_vector(configuration: str) -> CombinedExpression:
+    return (
+        SearchVector("title", weight="A", config=configuration)
+        + SearchVector("standfirst", weight="B", config=configuration)
+        + SearchVector("body", weight="C", config=configuration)
+    )
+
+
+def law_vector() -> CombinedExpression:
+    titles = ("official_title", "common_title", "identifier")
+    return SearchVector(*titles, weight="A", config=FIRST_LAW_CONFIGURATION) + SearchVector(
+        "summary", weight="B", config=FIRST_LAW_CONFIGURATION
+    )
+
+
+def organisation_vector() -> CombinedExpression:
+    names = ("name", "short_name", "other_names")
+    return SearchVector(*names, weight="A", config=SIMPLE) + SearchVector(
+        "description", weight="C", config=SIMPLE
+    )
+
+
+def statement_language_condition(configuration: str) -> Q:
+    if configuration == SIMPLE:
+        return ~Q(language__in=list(CONFIGURATIONS))
+    code = next(code for code, name in CONFIGURATIONS.items() if name == configuration)
+    return Q(language=code)
+
+
+def statement_configurations() -> list[str]:
+    return [*CONFIGURATIONS.values(), SIMPLE]

@@ -248,7 +248,7 @@ class SearchView(TemplateView):
         text = form.cleaned_data["q"] if form.is_valid() else ""
         if not text:
             return context
-        search = Search(text)
+        search = Search(text, language=get_language())
         results: dict[str, QuerySet[Any]] = {
             "statements": search.statements(statement_list_queryset()),
             "laws": search.laws(),
@@ -260,7 +260,7 @@ class SearchView(TemplateView):
             # The first section with something in it, so a search for an NGO shows NGOs.
             section = next((name for name in self.sections if counts[name]), "statements")
         page = Paginator(results[section], self.paginate_by).get_page(self.request.GET.get("page"))
-        rows = [(row, search.headline_of(row, self.excerpt_text(row))) for row in page.object_list]
+        rows = [search.result(row) for row in page.object_list]
         context.update(
             text=text,
             counts=counts,
@@ -271,11 +271,3 @@ class SearchView(TemplateView):
             query_without_page=urlencode({"q": text, "in": section}),
         )
         return context
-
-    @staticmethod
-    def excerpt_text(row: Statement | Law | Organisation) -> str:
-        if isinstance(row, Statement):
-            return f"{row.standfirst}\n{row.body}"
-        if isinstance(row, Law):
-            return row.summary
-        return row.description

@@ -1,8 +1,14 @@
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone, translation
+from django.utils.feedgenerator import rfc3339_date
 
+from campaigns.models import Statement
 from tests.factories import DemandFactory, LawFactory, SignatureFactory, StatementFactory
 from tests.site.builders import build_world
 
@@ -42,7 +48,9 @@ def test_every_feed_is_atom_and_lists_only_published_statements(client: Client) 
         law_url + "feed/": 3,
         "/countries/ru/feed/": 3,
         "/countries/fr/feed/": 0,
-        "/ru/feed/": 3,
+        # Written in English only: not in the Russian edition, still in its subjects' feeds.
+        "/ru/feed/": 0,
+        "/ru" + world.campaign.get_absolute_url() + "feed/": 3,
     }
     for address, count in feeds.items():
         entries = atom_entries(client, address)
@@ -51,6 +59,100 @@ def test_every_feed_is_atom_and_lists_only_published_statements(client: Client) 
         assert "Draft in the campaign" not in titles
     link = atom_entries(client, "/feed/")[0].find(f"{ATOM}link[@rel='alternate']")
     assert link is not None and link.get("href", "").startswith("http://testserver/statements/")
+
+
+def bilingual_and_english_statements() -> tuple[Statement, Statement]:
+    bilingual = StatementFactory(
+        published=True,
+        title_en="Repeal the laws",
+        standfirst_en="In English.",
+        body_en="Text.",
+        title_ru="Отменить законы",
+        standfirst_ru="По-русски.",
+        body_ru="Текст.",
+    )
+    english = StatementFactory(
+        published=True,
+        campaign=bilingual.campaign,
+        publish_at=timezone.now() - timedelta(days=2),
+        title_en="Protect the defenders",
+        body_en="Text.",
+    )
+    return bilingual, english
+
+
+def entry_texts(entry: ET.Element) -> tuple[str | None, str | None, str | None]:
+    link = entry.find(f"{ATOM}link[@rel='alternate']")
+    return (
+        entry.findtext(f"{ATOM}title"),
+        link.get("href") if link is not None else None,
+        entry.get("{http://www.w3.org/XML/1998/namespace}lang"),
+    )
+
+
+def test_the_site_feed_of_a_language_lists_what_is_written_in_it(client: Client) -> None:
+    bilingual, _english = bilingual_and_english_statements()
+    with translation.override("ru"):
+        russian_page = bilingual.get_absolute_url()
+
+    russian = atom_entries(client, "/ru/feed/")
+    assert [entry_texts(entry) for entry in russian] == [
+        ("Отменить законы", f"http://testserver{russian_page}", None)
+    ]
+    assert "По-русски." in (russian[0].findtext(f"{ATOM}summary") or "")
+    assert [entry_texts(entry)[0] for entry in atom_entries(client, "/feed/")] == [
+        "Repeal the laws",
+        "Protect the defenders",
+    ]
+    assert atom_entries(client, "/fr/feed/") == []
+
+
+def test_a_feed_about_a_subject_lists_every_statement_in_a_language_it_has(
+    client: Client,
+) -> None:
+    bilingual, english = bilingual_and_english_statements()
+    with translation.override("ru"):
+        russian_page = bilingual.get_absolute_url()
+    assert bilingual.campaign is not None
+
+    entries = atom_entries(client, "/ru" + bilingual.campaign.get_absolute_url() + "feed/")
+
+    assert [entry_texts(entry) for entry in entries] == [
+        ("Отменить законы", f"http://testserver{russian_page}", None),
+        # No Russian text: its English one, saying so, linking to the English page.
+        ("Protect the defenders", f"http://testserver{english.get_absolute_url()}", "en"),
+    ]
+
+
+def test_an_entry_shows_its_corrections_and_when_it_was_last_corrected(
+    client: Client, editor: User
+) -> None:
+    statement = StatementFactory(published=True, title="Repeal the laws")
+    published = statement.publish_at
+    assert published is not None
+    [entry] = atom_entries(client, "/feed/")
+    assert entry.findtext(f"{ATOM}updated") == rfc3339_date(published)
+
+    statement.body = "The corrected text."
+    statement.save_correction("The summit was on 21 December, not 20.", by=editor)
+    statement.save_silent_fix(by=editor)  # later, and not the public's business
+    # Changes made in the admin refresh the cached pages; these were made through the model.
+    cache.clear()
+
+    [entry] = atom_entries(client, "/feed/")
+    assert statement.corrected_at is not None
+    assert entry.findtext(f"{ATOM}published") == rfc3339_date(published)
+    assert entry.findtext(f"{ATOM}updated") == rfc3339_date(statement.corrected_at)
+    summary = entry.findtext(f"{ATOM}summary") or ""
+    assert "<h2>Corrections</h2>" in summary
+    assert "The summit was on 21 December, not 20.</li>" in summary
+
+
+def test_a_feed_entry_escapes_the_text(client: Client) -> None:
+    StatementFactory(published=True, standfirst="Leaders <script>must</script> act & speak.")
+    [entry] = atom_entries(client, "/feed/")
+    summary = entry.findtext(f"{ATOM}summary") or ""
+    assert summary == "<p>Leaders &lt;script&gt;must&lt;/script&gt; act &amp; speak.</p>"
 
 
 def test_a_feed_of_something_that_does_not_exist_is_404(client: Client) -> None:

@@ -117,9 +117,14 @@ def test_the_feeds_and_the_sitemap(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
 ) -> None:
     world = build_world(size)
-    with django_assert_num_queries(2):  # statements with issuer; next publish time
+    # statements with issuer; their corrections; next publish time
+    with django_assert_num_queries(3):
         assert client.get("/feed/").status_code == 200
-    with django_assert_num_queries(3):  # law; its statements; next publish time
+    # Nothing is written in Russian: no corrections to fetch.
+    with django_assert_num_queries(2):
+        assert client.get("/ru/feed/").status_code == 200
+    # law; its statements with issuer; their corrections; next publish time
+    with django_assert_num_queries(4):
         assert client.get(world.law.get_absolute_url() + "feed/").status_code == 200
     # one query per section (pages need none); next publish time.
     with django_assert_num_queries(6):

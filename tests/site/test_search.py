@@ -1,8 +1,13 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from pytest_django import DjangoAssertNumQueries
 
+from campaigns.models import Statement
+from campaigns.search import Search
 from tests.factories import LawFactory, OrganisationFactory, SignatureFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +34,13 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.parametrize("prefix", ["", "/ru"])
 @pytest.mark.parametrize("query", HOSTILE)
-def test_an_empty_or_hostile_query_gets_a_calm_page(client: Client, query: str) -> None:
-    StatementFactory(published=True, title="Foreign agents law must go")
-    response = client.get("/search/", {"q": query})
+def test_an_empty_or_hostile_query_gets_a_calm_page(
+    client: Client, query: str, prefix: str
+) -> None:
+    bilingual_statement()
+    response = client.get(f"{prefix}/search/", {"q": query})
     assert response.status_code == 200
     assert "<script>alert" not in response.text
 
@@ -83,17 +91,142 @@ def test_highlights_are_escaped_text_with_marks(client: Client) -> None:
     assert "<mark>summit</mark>" in response.text
 
 
-@on_postgresql
-def test_statements_are_stemmed_in_their_own_language(client: Client) -> None:
-    StatementFactory(published=True, language="ru", title="Закон об иностранных агентах")  # noqa: RUF001
-    StatementFactory(published=True, language="fr", title="Défendre les libertés")
-    StatementFactory(published=True, language="en", title="Organisations are demanding")
+def bilingual_statement(**extra: object) -> Statement:
+    """A published statement written in English and Russian, not in French."""
+    return StatementFactory(
+        published=True,
+        title_en="Repeal the restrictive laws",
+        standfirst_en="Eight organisations speak before the summit.",
+        body_en="The laws on Magnitsky and foreign agents must go.",
+        title_ru="Отменить ограничительные законы",
+        standfirst_ru="Восемь организаций обращаются перед саммитом.",
+        body_ru="Законы о Магнитском и иностранных агентах (Magnitsky) должны быть отменены.",  # noqa: RUF001
+        **extra,
+    )
 
-    # "агент" matches "агентах" only with Russian stemming.
-    assert "Statements (1)" in client.get("/search/", {"q": "агент"}).text
-    # Inflected forms are found in each language: "liberté", "demand".
+
+def english_only_statement() -> Statement:
+    """Written in English; its Russian title alone does not make it written in Russian."""
+    return StatementFactory(
+        published=True,
+        title_en="Protect the defenders",
+        body_en="The defenders of rights need protection.",
+        title_ru="Защитить правозащитников: законы",
+    )
+
+
+def result_links(text: str) -> list[str]:
+    return re.findall(r'<li>\n      <h2><a href="([^"]+)"', text)
+
+
+@pytest.mark.parametrize(("word", "language"), [("законы", "ru"), ("Magnitsky", "en")])
+def test_a_result_links_to_the_language_it_was_found_in(
+    client: Client, word: str, language: str
+) -> None:
+    statement = bilingual_statement()
+    english_only_statement()
+    with translation.override(language):
+        address = statement.get_absolute_url()
+
+    response = client.get("/search/", {"q": word})
+
+    assert "Statements (1)" in response.text
+    assert result_links(response.text) == [address]
+    title = getattr(statement, f"title_{language}")
+    assert f'hreflang="{language}" lang="{language}">{title}</a>' in response.text
+
+
+def test_a_match_in_the_readers_language_links_to_the_readers_page(client: Client) -> None:
+    # "Magnitsky" is in both texts: a Russian reader is sent to the Russian page.
+    statement = bilingual_statement()
+    with translation.override("ru"):
+        russian = statement.get_absolute_url()
+    english = statement.get_absolute_url()
+
+    assert result_links(client.get("/search/", {"q": "Magnitsky"}).text) == [english]
+    assert result_links(client.get("/ru/search/", {"q": "Magnitsky"}).text) == [russian]
+    # There is no French page, and a French reader is not sent to one.
+    assert result_links(client.get("/fr/search/", {"q": "Magnitsky"}).text) == [english]
+
+
+def test_a_statement_is_not_found_through_a_language_it_is_not_written_in(
+    client: Client,
+) -> None:
+    english_only_statement()
+    # Its Russian title has the word, but it has no Russian page to find.
+    assert "Statements (0)" in client.get("/search/", {"q": "законы"}).text
+    assert "Statements (1)" in client.get("/search/", {"q": "defenders"}).text
+
+
+def test_laws_and_organisations_are_found_in_each_language(client: Client) -> None:
+    LawFactory(common_title_en="Treason law", summary_ru="Расширяет понятие госизмены.")
+    organisation = OrganisationFactory(name_en="Rights Watch", name_ru="Наблюдатель")
+    SignatureFactory(statement=StatementFactory(published=True), organisation=organisation)
+
+    laws = client.get("/search/", {"q": "госизмены", "in": "laws"}).text
+    assert "Laws (1)" in laws
+    assert '<p class="headline" lang="ru">' in laws
+    assert "<mark>госизмены</mark>" in laws
+    organisations = client.get("/search/", {"q": "Наблюдатель", "in": "organisations"}).text
+    assert "Organisations (1)" in organisations
+    assert f'href="{organisation.get_absolute_url()}"' in organisations
+
+
+@on_postgresql
+def test_statements_are_stemmed_in_each_language_they_are_written_in(client: Client) -> None:
+    statement = bilingual_statement()
+    english_only_statement()
+    StatementFactory(
+        published=True,
+        title_en="",
+        body_en="",
+        standfirst_en="",
+        title_fr="Défendre les libertés",
+        body_fr="Le texte.",
+    )
+    with translation.override("ru"):
+        russian = statement.get_absolute_url()
+
+    # "законам" finds "законы" only with Russian stemming, and only in Russian text.
+    found = client.get("/search/", {"q": "законам"}).text
+    assert result_links(found) == [russian]
+    assert "<mark>Законы</mark>" in found
+    assert "foreign agents" not in found  # the snippet is the Russian text
+    # "law" finds "laws" only with English stemming; the result is the English page.
+    found = client.get("/search/", {"q": "law"}).text
+    assert result_links(found) == [statement.get_absolute_url()]
+    assert "<mark>laws</mark>" in found
+    # "liberté" finds "libertés" in French.
     assert "Défendre les libertés" in client.get("/search/", {"q": "liberté"}).text
-    assert "Organisations are demanding" in client.get("/search/", {"q": "demand"}).text
+
+
+@on_postgresql
+def test_laws_and_organisations_are_stemmed_in_each_language(client: Client) -> None:
+    LawFactory(common_title_ru="Закон об иностранных агентах")  # noqa: RUF001
+    organisation = OrganisationFactory(
+        name_en="Memorial", description_fr="Elle défend les libertés publiques."
+    )
+    SignatureFactory(statement=StatementFactory(published=True), organisation=organisation)
+
+    assert "Laws (1)" in client.get("/search/", {"q": "агент"}).text
+    assert "Organisations (1)" in client.get("/search/", {"q": "liberté"}).text
+    # Names are not stemmed, but are found whole.
+    assert "Organisations (1)" in client.get("/search/", {"q": "memorial"}).text
+
+
+@pytest.mark.parametrize("size", [1, 25])
+def test_the_search_page_costs_the_same_whatever_it_finds(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
+) -> None:
+    for _number in range(size):
+        bilingual_statement()
+        english_only_statement()
+        LawFactory(common_title_en="Laws", summary_ru="Законы")
+    # counts of statements, laws and organisations found; the paginator's count of the
+    # section shown; the page of results; next publish time.
+    with django_assert_num_queries(6):
+        response = client.get("/ru/search/", {"q": "законы"})
+    assert len(result_links(response.text)) == min(size, 20)
 
 
 @on_postgresql
@@ -108,18 +241,32 @@ def test_results_are_ranked_title_before_text(client: Client) -> None:
 def test_the_search_indexes_serve_the_search(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    from campaigns.models import Statement
-    from campaigns.search import Search
-
-    StatementFactory.create_batch(3, published=True)
+    bilingual_statement()
+    search = Search("summit", language="ru")
     # Without the publication filter, whose own index the planner may prefer on a tiny table.
-    statements = Search("summit").statements(Statement.objects.all())
-    laws = Search("summit").laws()
+    statements = search.statements(Statement.objects.all())
+    laws = search.laws()
+    organisations = search.organisations()
     with connection.cursor() as cursor:
         # On a tiny table a scan is cheaper; forbid it to see whether an index can serve.
         cursor.execute("SET enable_seqscan = off")
         statement_plan = statements.explain()
         law_plan = laws.explain()
+        organisation_plan = organisations.explain()
         cursor.execute("SET enable_seqscan = on")
-    assert "statement_search_" in statement_plan
-    assert "law_search_idx" in law_plan
+    # A match in any language: each language's index serves its part of the query.
+    for language in Statement.language_codes():
+        assert f"statement_search_{language}_idx" in statement_plan
+        assert f"law_search_{language}_idx" in law_plan
+        assert f"organisation_search_{language}_idx" in organisation_plan
+
+
+@on_postgresql
+def test_every_language_has_its_search_indexes() -> None:
+    # A language added to LANGUAGES needs a migration creating its indexes (see 0010).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_search_%%'")
+        names = {name for (name,) in cursor.fetchall()}
+    for language in Statement.language_codes():
+        for model in ("statement", "law", "organisation"):
+            assert f"{model}_search_{language}_idx" in names
