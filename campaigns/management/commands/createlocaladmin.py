@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 USERNAME = "admin"
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".local-admin-password"
@@ -19,6 +19,11 @@ PASSWORD_FILE = Path(settings.BASE_DIR) / ".local-admin-password"
 
 class Command(BaseCommand):
     help = "Create or reuse the local administrator account and print its login."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--site", default="http://127.0.0.1:8000", help="Where the site is served."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -42,7 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{'Created' if created else 'Reusing'} the local admin account.\n"
-                f"  Admin:    http://127.0.0.1:8000/admin/\n"
+                f"  Admin:    {options['site'].rstrip('/')}/admin/\n"
                 f"  Username: {USERNAME}\n"
                 f"  Password: {password}"
             )
