@@ -15,7 +15,8 @@ RUN pip install .
 
 COPY --chown=chorus:chorus . .
 # collectstatic needs settings but no database, cache or real secret.
-RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --no-input
+RUN SECRET_KEY=collectstatic-only-not-a-secret REDIS_URL=redis://unused:6379/0 \
+    python manage.py collectstatic --no-input
 
 USER chorus
 EXPOSE 8000

@@ -57,6 +57,7 @@ from .models import (
     StatementQuerySet,
     Target,
 )
+from .public import public_organisations
 from .views import confirmed_signatures
 
 COUNTRY_CHOICES = [(code, name) for code, name in countries]
@@ -324,7 +325,9 @@ class StatementFilter(filters.FilterSet):
         field_name="campaign__coalition", queryset=Coalition.objects.all(), help_text="Its id."
     )
     organisation = filters.ModelChoiceFilter(
-        queryset=Organisation.objects.all(),
+        # Only organisations the public may know of: an id that only a draft names is
+        # answered like an id that never existed.
+        queryset=lambda request: public_organisations(),
         method="filter_organisation",
         help_text="Issued or signed (confirmed) by this organisation (its id).",
     )

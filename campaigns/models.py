@@ -611,6 +611,8 @@ class Statement(models.Model):
                 note=reason.strip(),
                 guard=already_public,
             )
+            # Links shared to preview it stop working with it.
+            self.preview_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
             self.record_change(Change.Kind.WITHDRAWN)
 
     def record_change(self, kind: str) -> "Change | None":

@@ -84,7 +84,10 @@ def cached_public_page(view: View) -> View:
             return response
 
         now = timezone.now()
-        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # The host is part of the address: pages carry absolute links built from it.
+        address = hashlib.sha256(
+            f"{request.get_host()}{request.get_full_path()}".encode()
+        ).hexdigest()
         key = f"public-pages:{content_version()}:{get_language()}:{address}"
         page: CachedPage | None = cache.get(key)
         if page is None or page["expires_at"] <= now:

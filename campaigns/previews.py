@@ -25,7 +25,9 @@ class StatementPreviewView(DetailView[Statement]):
             .values_list("statement_id", flat=True)
             .first()
         )
-        statement = as_shown(Statement.objects.filter(pk=link)).first() if link else None
+        # A withdrawn statement is gone for everyone, link or no link.
+        previewable = Statement.objects.exclude(status=Statement.Status.WITHDRAWN)
+        statement = as_shown(previewable.filter(pk=link)).first() if link else None
         if statement is None:
             raise Http404("No preview at this address.")
         return statement

@@ -164,8 +164,16 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG or TES
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, else this process's memory.
+# Cache: Redis when REDIS_URL is set, else this process's memory. A deployment runs
+# several processes, and a cache each keeps for itself would go on serving a withdrawn
+# statement's page from the processes that did not withdraw it, and count failed
+# sign-ins per process: so without DEBUG, Redis is required.
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
+if not (REDIS_URL or DEBUG or TESTING):
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. A deployment needs Redis for the cache its processes share "
+        "(redis://host:6379/0), or DEBUG=true for local development."
+    )
 # A Redis outage degrades to no cache rather than to errors (operations/cache.py).
 if REDIS_URL and not TESTING:
     CACHES = {"default": {"BACKEND": "operations.cache.DegradingRedisCache", "LOCATION": REDIS_URL}}
@@ -260,7 +268,8 @@ HTTPS = env_bool("HTTPS", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = HTTPS
 # Load balancers probe over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-if env_bool("BEHIND_PROXY", HTTPS):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", HTTPS)
+if BEHIND_PROXY:
     # Only right when the proxy overwrites this header; a client must not be able to set it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
@@ -285,7 +294,9 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Proxies in front of the site that append to X-Forwarded-For; 0 trusts REMOTE_ADDR alone.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Behind a proxy, REMOTE_ADDR is the proxy's: counting failures by it would let anyone
+# lock every member of staff out at once.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 # Staff must confirm a TOTP code from an authenticator app after their password.
 STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", False)
 

@@ -5,6 +5,7 @@ from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
+from campaigns.public import public_organisations
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField
 from lib.api.filters import UtcDateTimeFilter
@@ -112,7 +113,9 @@ class OrganisationViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Org
     }
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return Organisation.objects.prefetch_related(
+        # As on the site: an organisation is public once something public names it, so a
+        # signature on a draft does not make it known.
+        return public_organisations().prefetch_related(
             Prefetch(
                 "parent_links",
                 queryset=OrganisationParent.objects.select_related("parent").order_by(

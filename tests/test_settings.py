@@ -43,6 +43,7 @@ def start(**variables: str) -> subprocess.CompletedProcess[str]:
     ("variables", "message"),
     [
         ({}, "SECRET_KEY is not set"),
+        ({"SECRET_KEY": "a-long-random-string-for-this-test"}, "REDIS_URL is not set"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false, not 'maybe'."),
         (
             {"DEBUG": "true", "DATABASE_URL": "mysql://db/chorus"},
@@ -97,3 +98,33 @@ def test_real_services_are_chosen_by_the_environment() -> None:
         "tasks": "django_tasks_db.DatabaseBackend",
         "debug": False,
     }
+
+
+def test_behind_a_proxy_the_client_address_is_read_past_it() -> None:
+    show = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.TRUSTED_PROXY_COUNT)"
+    )
+    common = {
+        "SECRET_KEY": "a-long-random-string-for-this-test",
+        "REDIS_URL": "redis://cache:6379/0",
+    }
+    counts = {}
+    for behind_proxy in ("true", "false"):
+        environment = {key: value for key, value in os.environ.items() if key not in CONFIGURATION}
+        environment.update(
+            DJANGO_SETTINGS_MODULE="config.settings", BEHIND_PROXY=behind_proxy, **common
+        )
+        result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+            [sys.executable, "-c", show],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        counts[behind_proxy] = result.stdout.strip()
+    # Otherwise every client would share the proxy's address, and one person's failed
+    # sign-ins would lock all staff out.
+    assert counts == {"true": "1", "false": "0"}

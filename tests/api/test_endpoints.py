@@ -19,6 +19,7 @@ from tests.factories import (
     OrganisationParentFactory,
     PressContactFactory,
     RightFactory,
+    SignatureFactory,
     StatementFactory,
     TargetFactory,
 )
@@ -126,6 +127,7 @@ def test_organisation_list_and_detail(api: APIClient) -> None:
     programme = link.programme
     contact = PressContactFactory(organisation=programme)
     PressContactFactory(organisation=programme, is_active=False)
+    SignatureFactory(statement=StatementFactory(published=True), organisation=programme)
 
     body = api.get(f"/api/v1/organisations/{programme.pk}/").json()
 
@@ -265,3 +267,21 @@ def test_rights_list_detail_and_orderings(api: APIClient) -> None:
     assert ids(api.get("/api/v1/rights/")) == [first.pk, second.pk]
     assert ids(api.get("/api/v1/rights/", {"ordering": "id"})) == [second.pk, first.pk]
     assert api.get(f"/api/v1/rights/{first.pk}/").json()["name"] == first.name
+
+
+def test_an_organisation_named_only_by_a_draft_is_not_known(api: APIClient) -> None:
+    draft_only = OrganisationFactory(name="Signed only a draft")
+    SignatureFactory(statement=StatementFactory(), organisation=draft_only)
+    PressContactFactory(organisation=draft_only)
+
+    listed = api.get("/api/v1/organisations/")
+    detail = api.get(f"/api/v1/organisations/{draft_only.pk}/")
+    filtered = api.get(f"/api/v1/statements/?organisation={draft_only.pk}")
+    never = api.get("/api/v1/statements/?organisation=999999")
+
+    assert draft_only.pk not in ids(listed)
+    assert "Signed only a draft" not in listed.text
+    assert detail.status_code == 404
+    # Filtering by its id is answered as for an id that never existed.
+    assert filtered.status_code == never.status_code == 400
+    assert filtered.json() == never.json()

@@ -92,6 +92,8 @@ def full_organisation() -> None:
     OrganisationParentFactory(programme=programme)
     PressContactFactory(organisation=programme)
     PressContactFactory(organisation=programme, is_active=False)
+    # Listed once it signed something public.
+    SignatureFactory(statement=StatementFactory(published=True), organisation=programme)
 
 
 def full_change() -> None:

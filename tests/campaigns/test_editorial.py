@@ -275,6 +275,23 @@ def test_a_preview_link_shows_the_draft_to_anyone_while_valid(client: Client) ->
     assert "no-store" in response.headers["Cache-Control"]
 
 
+def test_a_preview_link_dies_with_a_withdrawal(client: Client, editor: User) -> None:
+    statement = StatementFactory(published=True, body="Text that was withdrawn.")
+    SignatureFactory(statement=statement)
+    shared_before = PreviewLinkFactory(statement=statement)
+
+    statement.withdraw(by=editor, reason="Published in error.")
+    # Even a link made after the withdrawal, by someone who may make links, shows nothing.
+    made_after = PreviewLinkFactory(statement=statement)
+
+    shared_before.refresh_from_db()
+    assert shared_before.revoked_at is not None
+    for link in (shared_before, made_after):
+        response = client.get(PreviewLink.url_for(link.token))
+        assert response.status_code == 404
+        assert "Text that was withdrawn." not in response.text
+
+
 def test_an_expired_or_revoked_preview_link_is_refused(client: Client) -> None:
     expired = PreviewLinkFactory(expires_at=timezone.now() - timedelta(minutes=1))
     revoked = PreviewLinkFactory()

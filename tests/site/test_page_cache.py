@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -91,3 +91,16 @@ def test_staff_pages_are_private_and_not_shared(client: Client, author: User) ->
     assert "Edit in the admin" in response.text
     client.logout()
     assert "Edit in the admin" not in client.get("/").text
+
+
+@override_settings(ALLOWED_HOSTS=["chorus.example.org", "other.example.org"])
+def test_a_page_cached_for_one_host_is_not_served_to_another(client: Client) -> None:
+    statement = StatementFactory(published=True)
+    url = statement.get_absolute_url()
+
+    other = client.get(url, headers={"host": "other.example.org"})
+    ours = client.get(url, headers={"host": "chorus.example.org"})
+
+    # Pages carry absolute links (JSON-LD, hreflang, Open Graph) built from the host.
+    assert "https://other.example.org" in other.text or "http://other.example.org" in other.text
+    assert "other.example.org" not in ours.text
