@@ -7,14 +7,14 @@ such read is logged.
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_countries import countries
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
@@ -37,6 +37,7 @@ from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField, PageLinkField, absolute
 from lib.api.filters import UtcDateTimeFilter
 from lib.api.pagination import MAX_PAGE_SIZE
+from lib.api.translations import text_in, translations_schema, written_translations
 from lib.markdown import render_markdown
 from organisations.api import OrganisationSummarySerializer
 from organisations.keys import HasScope, partner_key
@@ -154,7 +155,46 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
         fields = ["publisher", "publisher_name", "url", "published_on", "title"]
 
 
+STATEMENT_TRANSLATIONS_SCHEMA = translations_schema(
+    {
+        "title": "The title.",
+        "standfirst": "The one-paragraph summary under the title.",
+        "body_markdown": "The body as written, in Markdown.",
+        "body_html": "The body rendered and sanitised.",
+    },
+    example={
+        "en": {
+            "title": "Repeal the law on foreign agents",
+            "standfirst": "Eight organisations call on the State Duma to act.",
+            "body_markdown": "The organisations **urge** the deputies to repeal it.",
+            "body_html": (
+                "<p>The organisations <strong>urge</strong> the deputies to repeal it.</p>"
+            ),
+        },
+        "fr": {
+            "title": "Abrogez la loi sur les agents de l’étranger",
+            "standfirst": "Huit organisations appellent la Douma d’État à agir.",
+            "body_markdown": "Les organisations **exhortent** les députés à l’abroger.",
+            "body_html": (
+                "<p>Les organisations <strong>exhortent</strong> les députés à l’abroger.</p>"
+            ),
+        },
+    },
+    description=(
+        "The statement in every language it is written in (those in `languages`), keyed "
+        "by language code. A language appears only once its title and body are written."
+    ),
+)
+
+
 class StatementSerializer(serializers.ModelSerializer[Statement]):
+    """A statement as it reads in its own `language`, with every language in `translations`.
+
+    The top-level texts (and the names of what it nests) are in the statement's own
+    language whatever the request's Accept-Language: a statement's answer is the same for
+    every reader and every cache, and a webhook carries what the API shows.
+    """
+
     url = ApiLinkField("statement-detail")
     web_url = PageLinkField()
     body_markdown = serializers.CharField(source="body", read_only=True)
@@ -178,6 +218,15 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
     laws = serializers.SerializerMethodField(help_text="The laws the demands are about.")
     corrections = CorrectionSerializer(many=True, read_only=True)
     publications = PublicationSerializer(many=True, read_only=True)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        read_only=True,
+        help_text="The language it was written in: the top-level texts are in this language.",
+    )
+    languages = serializers.SerializerMethodField(
+        help_text="Every language it can be read in, in the site's order of languages."
+    )
+    translations = serializers.SerializerMethodField()
 
     class Meta:
         model = Statement
@@ -189,9 +238,11 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
             "title",
             "slug",
             "language",
+            "languages",
             "standfirst",
             "body_markdown",
             "body_html",
+            "translations",
             "publish_at",
             "embargoed",
             "embargo_until",
@@ -213,8 +264,31 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
             "updated_at",
         ]
 
+    def to_representation(self, instance: Statement) -> dict[str, Any]:
+        with translation.override(instance.language):
+            return super().to_representation(instance)
+
     def get_body_html(self, statement: Statement) -> str:
         return render_markdown(statement.body)
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=settings.LANGUAGES))
+    )
+    def get_languages(self, statement: Statement) -> list[str]:
+        return statement.available_languages()
+
+    @extend_schema_field(STATEMENT_TRANSLATIONS_SCHEMA)
+    def get_translations(self, statement: Statement) -> dict[str, dict[str, str]]:
+        translations = {}
+        for language in statement.available_languages():
+            texts = text_in(statement, Statement.TEXT_FIELDS, language)
+            translations[language] = {
+                "title": texts["title"],
+                "standfirst": texts["standfirst"],
+                "body_markdown": texts["body"],
+                "body_html": render_markdown(texts["body"]),
+            }
+        return translations
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_embargo_until(self, statement: Statement) -> datetime | None:
@@ -233,9 +307,14 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
 class TombstoneSerializer(serializers.Serializer[Any]):
     """What the public is told of a withdrawn statement."""
 
-    title = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True, help_text="In the statement's own language.")
     withdrawn_at = serializers.DateTimeField(read_only=True)
     reason = serializers.CharField(source="withdrawal_reason", read_only=True)
+
+    def to_representation(self, instance: Statement) -> dict[str, Any]:
+        # The same title whoever asks: the one its own answer gave while it was public.
+        with translation.override(instance.language):
+            return super().to_representation(instance)
 
 
 class WithdrawnNoticeSerializer(TombstoneSerializer):
@@ -274,6 +353,17 @@ class CoalitionSerializer(serializers.ModelSerializer[Coalition]):
         ]
 
 
+# The texts campaigns/translation.py writes per language.
+CAMPAIGN_TEXTS = {"title": "The title.", "summary": "The summary."}
+CAMPAIGN_TRANSLATIONS_SCHEMA = translations_schema(
+    CAMPAIGN_TEXTS,
+    example={
+        "en": {"title": "Against the foreign agents laws", "summary": "Repeal them all."},
+        "fr": {"title": "Contre les lois sur les agents de l’étranger", "summary": ""},
+    },
+)
+
+
 class CampaignSerializer(CountryFieldMixin, serializers.ModelSerializer[Campaign]):
     url = ApiLinkField("campaign-detail")
     web_url = PageLinkField()
@@ -284,6 +374,7 @@ class CampaignSerializer(CountryFieldMixin, serializers.ModelSerializer[Campaign
     statements_url = serializers.SerializerMethodField(
         help_text="The campaign's published statements."
     )
+    translations = serializers.SerializerMethodField()
 
     class Meta:
         model = Campaign
@@ -296,6 +387,7 @@ class CampaignSerializer(CountryFieldMixin, serializers.ModelSerializer[Campaign
             "summary",
             "body",
             "body_html",
+            "translations",
             "country",
             "status",
             "started_on",
@@ -310,6 +402,10 @@ class CampaignSerializer(CountryFieldMixin, serializers.ModelSerializer[Campaign
 
     def get_body_html(self, campaign: Campaign) -> str:
         return render_markdown(campaign.body)
+
+    @extend_schema_field(CAMPAIGN_TRANSLATIONS_SCHEMA)
+    def get_translations(self, campaign: Campaign) -> dict[str, dict[str, str]]:
+        return written_translations(campaign, list(CAMPAIGN_TEXTS))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_statements_url(self, campaign: Campaign) -> str:
@@ -349,7 +445,15 @@ class StatementFilter(filters.FilterSet):
     addressee = filters.ModelChoiceFilter(
         field_name="addressees", queryset=Target.objects.all(), help_text="Its id."
     )
-    language = filters.ChoiceFilter(choices=settings.LANGUAGES)
+    language = filters.ChoiceFilter(
+        choices=settings.LANGUAGES,
+        help_text="Written in this language (its `language`); see `available_in` for any language.",
+    )
+    available_in = filters.ChoiceFilter(
+        choices=settings.LANGUAGES,
+        method="filter_available_in",
+        help_text="Can be read in this language: it is among the statement's `languages`.",
+    )
     kind = filters.ChoiceFilter(choices=Statement.Kind.choices)
     published_after = UtcDateTimeFilter(field_name="publish_at", lookup_expr="gte")
     published_before = UtcDateTimeFilter(field_name="publish_at", lookup_expr="lt")
@@ -366,6 +470,7 @@ class StatementFilter(filters.FilterSet):
             "country",
             "addressee",
             "language",
+            "available_in",
             "kind",
             "published_after",
             "published_before",
@@ -391,6 +496,11 @@ class StatementFilter(filters.FilterSet):
         self, queryset: QuerySet[Statement], name: str, value: Right
     ) -> QuerySet[Statement]:
         return queryset.filter(pk__in=Demand.objects.filter(law__rights=value).values("statement"))
+
+    def filter_available_in(
+        self, queryset: QuerySet[Statement], name: str, value: str
+    ) -> QuerySet[Statement]:
+        return cast(StatementQuerySet, queryset).available_in(value)
 
     def filter_country(
         self, queryset: QuerySet[Statement], name: str, value: str

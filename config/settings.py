@@ -374,6 +374,8 @@ SPECTACULAR_SETTINGS = {
         "StandardKindEnum": "legislation.models.Standard.Kind",
         "DemandActionEnum": "campaigns.models.Demand.Action",
         "DemandOutcomeEnum": "campaigns.models.Demand.Outcome",
+        # A statement's `language` and its `languages`: one enum of the site's languages.
+        "LanguageEnum": LANGUAGES,
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

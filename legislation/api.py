@@ -3,21 +3,58 @@
 from django.db.models import Prefetch, QuerySet
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField, PageLinkField
 from lib.api.filters import UtcDateTimeFilter
+from lib.api.translations import translations_schema, written_translations
 
 from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
+
+# The texts legislation/translation.py writes per language.
+RIGHT_TEXTS = {"name": "The name.", "description": "What the right protects."}
+RIGHT_TRANSLATIONS_SCHEMA = translations_schema(
+    RIGHT_TEXTS,
+    example={
+        "en": {"name": "Freedom of association", "description": "To form and join groups."},
+        "fr": {"name": "Liberté d’association", "description": ""},
+    },
+)
+LAW_TEXTS = {
+    "official_title": "The title as enacted.",
+    "common_title": "The name it is known by.",
+    "summary": "What it does.",
+}
+LAW_TRANSLATIONS_SCHEMA = translations_schema(
+    LAW_TEXTS,
+    example={
+        "en": {
+            "official_title": "Federal Law No. 121-FZ of 20 July 2012",
+            "common_title": "The foreign agents law",
+            "summary": "Brands NGOs that receive foreign funding as foreign agents.",
+        },
+        "fr": {
+            "official_title": "Loi fédérale n° 121-FZ du 20 juillet 2012",
+            "common_title": "La loi sur les agents de l’étranger",
+            "summary": "",
+        },
+    },
+)
 
 
 class RightSerializer(serializers.ModelSerializer[Right]):
     url = ApiLinkField("right-detail")
+    translations = serializers.SerializerMethodField()
 
     class Meta:
         model = Right
-        fields = ["id", "url", "name", "slug", "description"]
+        fields = ["id", "url", "name", "slug", "description", "translations"]
+
+    @extend_schema_field(RIGHT_TRANSLATIONS_SCHEMA)
+    def get_translations(self, right: Right) -> dict[str, dict[str, str]]:
+        return written_translations(right, list(RIGHT_TEXTS))
 
 
 class RightSummarySerializer(serializers.ModelSerializer[Right]):
@@ -97,6 +134,7 @@ class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
     provisions = ProvisionSerializer(many=True, read_only=True)
     events = LawEventSerializer(many=True, read_only=True)
     sources = LawSourceSerializer(many=True, read_only=True)
+    translations = serializers.SerializerMethodField()
 
     class Meta:
         model = Law
@@ -114,6 +152,7 @@ class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
             "status",
             "status_since",
             "summary",
+            "translations",
             "rights",
             "conflicts_with",
             "replaced_by",
@@ -125,6 +164,10 @@ class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(LAW_TRANSLATIONS_SCHEMA)
+    def get_translations(self, law: Law) -> dict[str, dict[str, str]]:
+        return written_translations(law, list(LAW_TEXTS))
 
 
 class RightViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Right]):

@@ -3,12 +3,14 @@
 from django.db.models import Prefetch, QuerySet
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from campaigns.public import public_organisations
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField
 from lib.api.filters import UtcDateTimeFilter
+from lib.api.translations import translations_schema, written_translations
 
 from .models import Organisation, OrganisationParent, PressContact
 
@@ -44,6 +46,17 @@ class RunBySerializer(serializers.ModelSerializer[OrganisationParent]):
         fields = ["id", "url", "name", "short_name"]
 
 
+# The texts organisations/translation.py writes per language.
+ORGANISATION_TEXTS = {"name": "The full name.", "description": "What the organisation does."}
+ORGANISATION_TRANSLATIONS_SCHEMA = translations_schema(
+    ORGANISATION_TEXTS,
+    example={
+        "en": {"name": "Memorial Human Rights Centre", "description": "Documents abuses."},
+        "fr": {"name": "Centre des droits humains Memorial", "description": ""},
+    },
+)
+
+
 class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Organisation]):
     url = ApiLinkField("organisation-detail")
     display_name = serializers.CharField(
@@ -58,6 +71,7 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Orga
         source="parent_links", many=True, read_only=True, help_text="For a joint programme."
     )
     press_contacts = PressContactSerializer(many=True, read_only=True, source="active_contacts")
+    translations = serializers.SerializerMethodField()
 
     class Meta:
         model = Organisation
@@ -72,6 +86,7 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Orga
             "country",
             "website",
             "description",
+            "translations",
             "other_names",
             "run_by",
             "press_contacts",
@@ -79,6 +94,12 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Orga
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(
+        ORGANISATION_TRANSLATIONS_SCHEMA, component_name="OrganisationTranslations"
+    )
+    def get_translations(self, organisation: Organisation) -> dict[str, dict[str, str]]:
+        return written_translations(organisation, list(ORGANISATION_TEXTS))
 
 
 class OrganisationFilter(filters.FilterSet):

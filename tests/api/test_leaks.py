@@ -1,10 +1,10 @@
 """Nothing the public may not see leaks through any endpoint, filter, ordering or page.
 
 A public statement and a hidden one share everything a filter can select on (campaign,
-coalition, organisations, law, right, addressee, country, language, kind, dates), so
-that each filter that finds the public one would find the hidden one too if the
-publication gate were missing. The hidden one's words are marked SECRET and must never
-appear in any answer.
+coalition, organisations, law, right, addressee, country, language, languages it is
+written in, kind, dates), so that each filter that finds the public one would find the
+hidden one too if the publication gate were missing. The hidden one's words, in every
+language it is written in, are marked SECRET and must never appear in any answer.
 """
 
 from datetime import timedelta
@@ -57,11 +57,16 @@ class World:
         self.lead = OrganisationFactory()
         self.signer = OrganisationFactory()
         CoalitionMembershipFactory(coalition=self.coalition, organisation=self.signer)
-        self.public = self.statement(published=True)
+        self.public = self.statement(
+            published=True, title_ru="Public title ru", body_ru="Public body ru"
+        )
         self.hidden = self.statement(
             title="SECRET title",
             standfirst="SECRET standfirst",
             body="SECRET body",
+            title_ru="SECRET title ru",
+            standfirst_ru="SECRET standfirst ru",
+            body_ru="SECRET body ru",
             **({"published": True} if trait == "withdrawn" else self.traits(trait)),
         )
         DemandFactory(
@@ -107,9 +112,11 @@ def world(request: pytest.FixtureRequest, editor: User) -> World:
     return World(request.param, editor)
 
 
-@pytest.fixture(params=["anonymous", "key without scopes"])
+@pytest.fixture(params=["anonymous", "anonymous reading Russian", "key without scopes"])
 def client(request: pytest.FixtureRequest, api: APIClient) -> APIClient:
-    if request.param != "anonymous":
+    if request.param == "anonymous reading Russian":
+        api.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    if request.param == "key without scopes":
         _, secret = partner_key(can_sign=True)
         api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
     return api
@@ -147,6 +154,8 @@ def statement_filters(world: World) -> list[dict[str, Any]]:
         {"country": "BY"},
         {"addressee": world.addressee.pk},
         {"language": "en"},
+        {"available_in": "en"},
+        {"available_in": "ru"},
         {"kind": world.public.kind},
         {"published_after": long_ago},
         {"published_before": far_ahead},

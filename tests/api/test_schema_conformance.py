@@ -79,6 +79,12 @@ TABLES: dict[str, type[Model]] = {
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_operation_keeps_to_the_schema() -> None:
     call_command("loaddemo", verbosity=0)
+    # Texts in more than one language, so that every `translations` object has entries.
+    Statement.objects.update(title_fr="Déclaration commune", body_fr="Les organisations.")
+    Campaign.objects.update(title_ru="Kampaniya")
+    Law.objects.update(summary_fr="Une loi.")
+    Organisation.objects.update(description_fr="Une organisation.")
+    Right.objects.update(description_ru="Pravo")
     # Something only the embargo scope sees, and a statement open to sign-on requests.
     embargoed = StatementFactory(scheduled=True, signatures_open=True)
     SignatureFactory(statement=embargoed)
