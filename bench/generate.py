@@ -196,7 +196,7 @@ class TableWriter:
             else:
                 marks = ", ".join(["%s"] * len(self.fields))
                 # Names from the models' metadata, values as parameters.
-                insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+                insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
                 cursor.executemany(insert, prepared)
         self.written += len(self.rows)
         self.rows = []
