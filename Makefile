@@ -98,3 +98,26 @@ restore:
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/chorus-....dump" >&2; exit 1; }
 	@test -f "$(FILE)" || { echo "No such file: $(FILE)" >&2; exit 1; }
 	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$(DATABASE_URL)" "$(FILE)"
+
+# --- Benchmarks -----------------------------------------------------------------------
+# `make bench` generates the benchmark data (bench/generate.py) into its own database and
+# runs bench/run.py against it: the stack on loopback, wrk per surface, the two floors,
+# bench/RESULTS.md rewritten. Never part of `make test`.
+BENCH_SCALE ?= standard
+BENCH_SEED ?= 1
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chorus_bench$(if $(filter large,$(BENCH_SCALE)),_large,)
+BENCH_DURATION ?= 10
+BENCH_CONNECTIONS ?= 16
+
+.PHONY: bench bench-data
+bench-data: install
+	@database="$(BENCH_DATABASE_URL)"; name="$${database##*/}"; \
+	psql "$${database%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$name'" | grep -q 1 \
+		|| psql "$${database%/*}/postgres" -c "CREATE DATABASE \"$$name\""
+	DEBUG=true DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python manage.py migrate --no-input -v0
+	DEBUG=true DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench.generate \
+		--scale $(BENCH_SCALE) --seed $(BENCH_SEED)
+
+bench: bench-data
+	$(BIN)/python -m bench.run --database "$(BENCH_DATABASE_URL)" --scale $(BENCH_SCALE) \
+		--duration $(BENCH_DURATION) --connections $(BENCH_CONNECTIONS)

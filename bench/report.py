@@ -1,0 +1,102 @@
+"""bench/RESULTS.md, written from the results files of the last run at each scale."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+TARGET_QUERIES = {
+    "statement page, cold cache": 8,
+    "statement page, cold, 300 signatories": 8,
+    "API statements, 50 nested": 6,
+    "API statements, 5 nested": 6,
+}
+
+
+def verdict(figure: dict[str, Any], django_rate: float) -> str:
+    target = figure["target"]
+    ratio = figure["requests_per_second"] / django_rate if django_rate else 0
+    if "0.25" in target:
+        return "met" if ratio >= 0.25 else "MISSED"
+    if "0.8" in target:
+        return "met" if ratio >= 0.8 else "MISSED"
+    return ""
+
+
+def scale_section(results: dict[str, Any]) -> list[str]:
+    nginx_rate, django_rate = results["nginx_rate"], results["django_rate"]
+    lines = [
+        f"## Scale: {results['scale']} ({results['statements']:,} statements, "
+        f"{results['public_statements']:,} public) — run {results['when']}",
+        "",
+        f"wrk: {results['duration']} s per surface, {results['connections']} connections, "
+        f"2 threads; gunicorn {results['workers']} sync workers. Floors (median of "
+        f"{len(results['floors'])} runs interleaved with the surfaces): nginx "
+        f"**{nginx_rate:,.0f} req/s**, minimal Django view **{django_rate:,.0f} req/s**.",
+        "",
+        "| Surface | req/s | p50 ms | p99 ms | errors | queries | × nginx | × Django | target | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for figure in results["figures"]:
+        rate = figure["requests_per_second"]
+        lines.append(
+            f"| {figure['name']} | {rate:,.0f} | {figure['p50_ms']:.1f} | {figure['p99_ms']:.1f} "
+            f"| {figure['errors']} | {figure['queries']} | {rate / nginx_rate:.3f} "
+            f"| {rate / django_rate:.2f} | {figure['target']} | {verdict(figure, django_rate)} |"
+        )
+    lines += ["", "Floor runs, in order:", ""]
+    for nginx, django in results["floors"]:
+        lines.append(
+            f"- nginx {nginx['requests_per_second']:,.0f} req/s (p99 {nginx['p99_ms']:.2f} ms); "
+            f"Django {django['requests_per_second']:,.0f} req/s (p99 {django['p99_ms']:.1f} ms)"
+        )
+    lines += ["", "Queries per response (first request, cold cache where it applies):", ""]
+    for name, count in results["queries"].items():
+        limit = TARGET_QUERIES.get(name)
+        mark = f" (target ≤ {limit}: {'met' if count <= limit else 'MISSED'})" if limit else ""
+        lines.append(f"- {name}: {count}{mark}")
+    rss = results["peak_worker_rss_mb"]
+    lines += [
+        "",
+        f"Peak gunicorn worker RSS (VmHWM): **{rss:.0f} MB** "
+        f"(target < 200 MB: {'met' if rss < 200 else 'MISSED'}).",
+        "",
+    ]
+    return lines
+
+
+def write_report() -> None:
+    runs = [json.loads(path.read_text()) for path in sorted(BENCH.glob("results-*.json"))]
+    notes = BENCH / "NOTES.md"
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (bench/run.py, bench/report.py); do not edit by hand —",
+        "findings and what is not measured yet are in bench/NOTES.md, copied below.",
+        "",
+    ]
+    if runs:
+        lines += ["## Machine", ""]
+        lines += [f"- {key}: {value}" for key, value in runs[-1]["machine"].items()]
+        lines.append("")
+    for results in runs:
+        lines += scale_section(results)
+    lines += [
+        "## How to reproduce",
+        "",
+        "```",
+        "make bench                      # standard scale: generates chorus_bench, then runs",
+        "make bench BENCH_SCALE=large    # the same surfaces on a million statements",
+        "```",
+        "",
+        "PostgreSQL and Redis on 127.0.0.1; wrk and nginx are installed with apt-get when",
+        "missing. Everything listens on loopback only.",
+        "",
+    ]
+    if notes.exists():
+        lines += [notes.read_text()]
+    (BENCH / "RESULTS.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    write_report()
