@@ -344,6 +344,10 @@ API_CHANGES_SETTLE_SECONDS = env_int("API_CHANGES_SETTLE_SECONDS", 5)
 WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 60)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Webhooks go to public addresses only, so that an endpoint URL cannot reach services
+# inside our own network. A deployment whose partners' endpoints are on its own network
+# turns this on (link-local, multicast and reserved addresses stay refused).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chorus partner API",

@@ -1,6 +1,7 @@
 import secrets
 import uuid
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -281,7 +282,20 @@ class WebhookEndpoint(models.Model):
         related_name="webhook_endpoints",
         verbose_name=_("organisation"),
     )
-    url = models.URLField(_("URL"), max_length=500, help_text=_("Receives a POST per event."))
+    url = models.URLField(
+        _("URL"),
+        max_length=500,
+        # URLField alone also takes ftp:// and ftps://; a webhook is an HTTP POST.
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("Enter an http:// or https:// address."),
+                # Not "invalid", which the field would word as a plain "Enter a valid URL."
+                code="scheme",
+            )
+        ],
+        help_text=_("Receives a POST per event. http:// or https:// only, on a public address."),
+    )
     secret = models.CharField(
         _("signing secret"),
         max_length=100,

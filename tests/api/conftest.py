@@ -17,6 +17,8 @@ def api_settings(settings: Any) -> Iterator[None]:
     cache.clear()
     settings.API_THROTTLE_RATES = {"anonymous": "100000/minute", "partner": "100000/minute"}
     settings.API_CHANGES_SETTLE_SECONDS = 0
+    # The receiver listens on loopback; tests of the refusal turn this back off.
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     yield
     cache.clear()
 
@@ -31,6 +33,7 @@ def receiver() -> Iterator[str]:
     """The URL of a partner's endpoint listening on 127.0.0.1; what it gets is in Receiver."""
     Receiver.received = []
     Receiver.failures_left = 0
+    Receiver.failure_body = b"boom"
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -10,6 +10,7 @@ class Receiver(BaseHTTPRequestHandler):
     """A partner's endpoint: fails with 500 as many times as told, then accepts."""
 
     failures_left = 0
+    failure_body = b"boom"
     received: list[dict[str, Any]] = []
 
     def do_POST(self) -> None:
@@ -19,7 +20,7 @@ class Receiver(BaseHTTPRequestHandler):
         type(self).failures_left -= 1
         self.send_response(status)
         self.end_headers()
-        self.wfile.write(b"boom" if status == 500 else b"thanks")
+        self.wfile.write(type(self).failure_body if status == 500 else b"thanks")
 
     def log_message(self, *args: Any) -> None:
         pass
