@@ -389,7 +389,16 @@ class WithdrawForm(forms.Form):
 
 
 EVERYWHERE = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+# What the public has read (or will read at a scheduled time) is deleted by nobody.
 FIXED_ONCE_PUBLISHED = {Statement.Status.PUBLISHED, Statement.Status.WITHDRAWN}
+# An approved text is the one an editor read: from then on only an editor changes it, or
+# returns it to draft for its author.
+EDITORS_ONLY_ONCE_APPROVED = {Statement.Status.APPROVED, *FIXED_ONCE_PUBLISHED}
+
+
+def may_change_public(request: HttpRequest) -> bool:
+    """Whether the user may change what the public reads: an editor, who can publish."""
+    return request.user.has_perm("campaigns.publish_statement")
 
 
 @admin.register(Statement)
@@ -617,10 +626,10 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
     # --- permissions -----------------------------------------------------------------
 
     def has_change_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
-        # What the public has read changes only at an editor's hand.
+        # What an editor approved or the public has read changes only at an editor's hand.
         if (
             obj is not None
-            and obj.status in FIXED_ONCE_PUBLISHED
+            and obj.status in EDITORS_ONLY_ONCE_APPROVED
             and not self.has_publish_permission(request)
         ):
             return False
@@ -840,8 +849,58 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
         return None
 
 
+class StatementPartAdmin[PartT: Signature | Demand](admin.ModelAdmin[PartT]):
+    """The admin of a statement's own rows, on their own pages.
+
+    Once the statement is in `editors_only`, its rows change at an editor's hand only,
+    as the statement does on its own page: no one else adds, changes or deletes them, or
+    moves a row onto or off such a statement.
+    """
+
+    editors_only: frozenset[str]
+    refused_statement: "StrOrPromise"
+
+    def editors_only_for(self, request: HttpRequest, obj: PartT | None) -> bool:
+        return (
+            obj is not None
+            and obj.statement_id is not None
+            and obj.statement.status in self.editors_only
+            and not may_change_public(request)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: PartT | None = None) -> bool:
+        if self.editors_only_for(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: PartT | None = None) -> bool:
+        if self.editors_only_for(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        if db_field.name == "statement" and not may_change_public(request):
+            kwargs["queryset"] = Statement.objects.exclude(status__in=self.editors_only)
+            kwargs["error_messages"] = {"invalid_choice": self.refused_statement}
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PartT]) -> None:
+        if not may_change_public(request) and queryset.filter(
+            statement__status__in=self.editors_only
+        ):
+            raise PermissionDenied(self.refused_statement)
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(Signature)
-class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Signature]):
+class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, StatementPartAdmin[Signature]):
+    # Signatories may still be gathered while an approved statement waits to be published.
+    editors_only = frozenset(FIXED_ONCE_PUBLISHED)
+    refused_statement = _(
+        "Only an editor changes the signatures of a published, scheduled or withdrawn statement."
+    )
     # Filter the list by statement to export one statement's signatories.
     resource_classes = [SignatureResource]
     formats = [CSV, XLSX]
@@ -871,6 +930,20 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Sig
     @admin.action(permissions=["change"], description=_("Confirm selected signatures"))
     def confirm(self, request: HttpRequest, signatures: QuerySet[Signature]) -> None:
         awaiting = [Signature.Status.INVITED, Signature.Status.PENDING]
+        if not may_change_public(request):
+            refused = signatures.filter(statement__status__in=self.editors_only)
+            if refused_count := refused.count():
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d signature was not confirmed: %(reason)s",
+                        "%(count)d signatures were not confirmed: %(reason)s",
+                        refused_count,
+                    )
+                    % {"count": refused_count, "reason": self.refused_statement},
+                    messages.ERROR,
+                )
+                signatures = signatures.exclude(pk__in=refused.values("pk"))
         left_alone = signatures.filter(
             status__in=[Signature.Status.DECLINED, Signature.Status.WITHDRAWN]
         ).count()
@@ -911,7 +984,13 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Sig
 
 
 @admin.register(Demand)
-class DemandAdmin(SimpleHistoryAdmin, admin.ModelAdmin[Demand]):
+class DemandAdmin(SimpleHistoryAdmin, StatementPartAdmin[Demand]):
+    # The demands are part of the text an editor approves.
+    editors_only = frozenset(EDITORS_ONLY_ONCE_APPROVED)
+    refused_statement = _(
+        "Only an editor changes the demands of an approved, published, scheduled or "
+        "withdrawn statement."
+    )
     list_display = ["__str__", "statement", "addressee", "law", "outcome", "outcome_on"]
     list_filter = ["outcome", "action"]
     list_select_related = ["statement", "addressee", "law"]

@@ -78,11 +78,7 @@ class StatementFeed(Feed[Statement, Any]):
     @staticmethod
     def entry_language(item: Statement) -> str:
         """The feed's language if the statement is written in it, otherwise its own."""
-        language = translation.get_language()
-        available = item.available_languages()
-        if language in available or not available:
-            return language
-        return item.language if item.language in available else available[0]
+        return item.language_shown_in(translation.get_language())
 
     def item_title(self, item: Statement) -> str:
         return getattr(item, f"title_{self.entry_language(item)}") or ""

@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
@@ -255,6 +256,16 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
         return self.filter(Statement.written_in(language))
 
 
+@dataclass(frozen=True)
+class ShownStatement:
+    """What a list shows of a statement, all in one language: see Statement.shown_in()."""
+
+    language: str
+    title: str
+    standfirst: str
+    url: str
+
+
 class Statement(models.Model):
     class Kind(models.TextChoices):
         JOINT_STATEMENT = "joint_statement", _("Joint statement")
@@ -426,12 +437,35 @@ class Statement(models.Model):
         # is the year it was (or will be) published.
         year = (self.publish_at or self.created_at or timezone.now()).year
         # In a language it is not written in, a statement has no page: link to its own.
-        language = translation.get_language()
-        available = self.available_languages()
-        if available and language not in available:
-            language = self.language if self.language in available else available[0]
-        with translation.override(language):
+        with translation.override(self.language_shown_in(translation.get_language())):
             return reverse("campaigns:statement", kwargs={"year": year, "slug": self.slug})
+
+    def language_shown_in(self, language: str) -> str:
+        """The language this statement is shown in on a page (or feed) in `language`:
+        that language if the statement is written in it, otherwise its own."""
+        available = self.available_languages()
+        if language in available or not available:
+            return language
+        return self.language if self.language in available else available[0]
+
+    def shown_in(self, language: str) -> "ShownStatement":
+        """The statement as a list on a page in `language` shows it: its title, standfirst
+        and address all in one language, never a title half translated for a page that
+        does not exist yet."""
+        shown = self.language_shown_in(language)
+        with translation.override(shown):
+            url = self.get_absolute_url()
+        return ShownStatement(
+            language=shown,
+            title=getattr(self, f"title_{shown}", None) or self.title,
+            standfirst=getattr(self, f"standfirst_{shown}", None) or "",
+            url=url,
+        )
+
+    @property
+    def shown(self) -> "ShownStatement":
+        """The statement as shown on a page in the current language, for templates."""
+        return self.shown_in(translation.get_language())
 
     @staticmethod
     def language_codes() -> list[str]:

@@ -2,10 +2,14 @@
 
 Rows name the statement and the organisation by slug; a row for an organisation that
 already signed updates its signature. An import with any bad row changes nothing.
+Only an editor imports the signatures of a published, scheduled or withdrawn statement,
+as only an editor changes them in the admin.
 """
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
 from lib.spreadsheet_rows import SpreadsheetResource
@@ -44,6 +48,26 @@ class SignatureResource(SpreadsheetResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+
+    def import_instance(self, instance: Signature, row: Any, **kwargs: Any) -> None:
+        super().import_instance(instance, row, **kwargs)
+        # The statement names the row (an import id field): a row cannot move a signature
+        # off a statement, so the statement it names is the one to ask about.
+        user = kwargs.get("user")
+        statement = instance.statement if instance.statement_id else None
+        if (
+            statement is not None
+            and statement.status in {Statement.Status.PUBLISHED, Statement.Status.WITHDRAWN}
+            and not (user is not None and user.has_perm("campaigns.publish_statement"))
+        ):
+            raise ValidationError(
+                {
+                    "statement": _(
+                        "Only an editor imports the signatures of a published, scheduled "
+                        "or withdrawn statement."
+                    )
+                }
+            )
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("statement", "organisation")
