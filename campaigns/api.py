@@ -301,7 +301,12 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
         for demand in statement.demands.all():
             if demand.law is not None:
                 laws.setdefault(demand.law.pk, demand.law)
-        return LawSummarySerializer(list(laws.values()), many=True, context=self.context).data
+        # One serializer for every statement of the answer, not one built per statement.
+        laws_serializer: LawSummarySerializer | None = getattr(self, "_laws_serializer", None)
+        if laws_serializer is None:
+            laws_serializer = LawSummarySerializer(context=self.context)
+            self._laws_serializer = laws_serializer
+        return [laws_serializer.to_representation(law) for law in laws.values()]
 
 
 class TombstoneSerializer(serializers.Serializer[Any]):

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
 from legislation.models import Law
-from organisations.models import Organisation, PressContact
+from organisations.models import Organisation, OrganisationParent, PressContact
 
 from . import structured_data
 from .forms import SearchForm, StatementFilterForm
@@ -41,7 +41,13 @@ def public_press_contacts(organisation: str) -> Prefetch[Any]:
 
 def confirmed_signatures(*, with_press_contacts: bool = False) -> Prefetch[Any]:
     """Signatures the public may see, in their display order, with what displaying them reads."""
-    related: list[str | Prefetch[Any]] = ["organisation__parent_links__parent"]
+    # The parents of joint programmes come with their links: one query, not two.
+    related: list[str | Prefetch[Any]] = [
+        Prefetch(
+            "organisation__parent_links",
+            queryset=OrganisationParent.objects.select_related("parent"),
+        )
+    ]
     if with_press_contacts:
         related.append(public_press_contacts("organisation__"))
     return Prefetch(

@@ -5,6 +5,8 @@ is shown as text. nh3 then keeps only the tags and attributes listed here: the r
 is not a sanitiser, and a link such as `[x](javascript:...)` must never reach a reader.
 """
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -31,9 +33,20 @@ def sanitise_html(html: str) -> str:
     )
 
 
+# The same texts are rendered again and again (an API page shows each statement's body
+# in every language it is written in, twice over): rendering and sanitising is pure, so
+# the HTML of the texts read most recently is kept, a bounded number of them.
+RENDERED_TEXTS_KEPT = 1024
+
+
 def render_markdown(text: str) -> str:
     """The HTML of a Markdown text, sanitised. A level-one heading becomes level two:
     the page's own title is the only h1."""
-    html = _renderer.render(text or "")
+    return _rendered(text or "")
+
+
+@lru_cache(maxsize=RENDERED_TEXTS_KEPT)
+def _rendered(text: str) -> str:
+    html = _renderer.render(text)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return sanitise_html(html)

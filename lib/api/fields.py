@@ -32,11 +32,30 @@ class ApiLinkField(serializers.Field):
         kwargs.update(read_only=True, source="*")
         super().__init__(**kwargs)
 
+    # Stands for the id while the route is reversed once; the router's ids match any
+    # text without "/" or ".", and this text is never quoted by reverse().
+    ID_PLACEHOLDER = "0id0"
+
     def to_representation(self, value: Any) -> str | None:
         identifier = getattr(value, self.id_attribute)
         if identifier is None:
             return None
-        return absolute(reverse(f"api:{self.route}", kwargs={"pk": identifier}), self.context)
+        prefix, suffix = self.link_parts()
+        return f"{prefix}{int(identifier)}{suffix}"
+
+    def link_parts(self) -> tuple[str, str]:
+        """The full URL before and after the id, reversed once per serializer, not per link.
+
+        A list of statements links to thousands of resources; reversing and making each
+        link absolute one by one was most of the time its answer took. The field lives
+        as long as the serializer that owns it (one answer), so the host asked is the same.
+        """
+        parts: tuple[str, str] | None = getattr(self, "_link_parts", None)
+        if parts is None:
+            path = reverse(f"api:{self.route}", kwargs={"pk": self.ID_PLACEHOLDER})
+            prefix, suffix = absolute(path, self.context).split(self.ID_PLACEHOLDER)
+            parts = self._link_parts = (prefix, suffix)
+        return parts
 
 
 @extend_schema_field(OpenApiTypes.URI)

@@ -21,10 +21,10 @@ def test_the_statement_page(
 ) -> None:
     world = build_world(size)
     # statement with campaign, coalition, issuer and moment; confirmed signatures; the
-    # links to their organisations' parents; those parents; their press contacts; the
-    # issuer's press contacts; addressees; leverage; corrections; publications; demands
-    # with law, provision and addressee; next publish time.
-    with django_assert_num_queries(12):
+    # links to their organisations' parents, with those parents joined; their press
+    # contacts; the issuer's press contacts; addressees; leverage; corrections;
+    # publications; demands with law, provision and addressee; next publish time.
+    with django_assert_num_queries(11):
         response = client.get(world.statement.get_absolute_url())
     assert response.status_code == 200
     assert response.text.count('<li><a href="/organisations/') == size
