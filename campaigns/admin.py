@@ -8,7 +8,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -552,11 +552,7 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def warn_of_earlier_version_signatures(self, request: HttpRequest, object_id: str) -> None:
-        signatures = Signature.objects.filter(
-            statement_id=object_id,
-            status=Signature.Status.CONFIRMED,
-            signed_version__lt=F("statement__version"),
-        ).select_related("organisation")
+        signatures = Signature.objects.filter(statement_id=object_id).signed_before_correction()
         names = [str(signature.organisation) for signature in signatures]
         if names:
             self.message_user(

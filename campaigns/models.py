@@ -527,11 +527,9 @@ class Statement(models.Model):
         self._change_reason = str(_("Silent fix"))
         self.save()
 
-    def earlier_version_signatures(self) -> "models.QuerySet[Signature]":
+    def earlier_version_signatures(self) -> "SignatureQuerySet":
         """Confirmed signatures given to a version of the text that was corrected since."""
-        return self.signatures.filter(
-            status=Signature.Status.CONFIRMED, signed_version__lt=self.version
-        ).select_related("organisation")
+        return Signature.objects.filter(statement=self).signed_before_correction()
 
     @property
     def is_public(self) -> bool:
@@ -786,6 +784,14 @@ class Transition(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
+class SignatureQuerySet(models.QuerySet["Signature"]):
+    def signed_before_correction(self) -> "SignatureQuerySet":
+        """Confirmed signatures given to a version of the text that was corrected since."""
+        return self.filter(
+            status=Signature.Status.CONFIRMED, signed_version__lt=F("statement__version")
+        ).select_related("organisation")
+
+
 class Signature(models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", _("Lead")
@@ -844,6 +850,8 @@ class Signature(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "order", "pk"]

@@ -1,21 +1,54 @@
 """Full-text search indexes, on PostgreSQL only (written by hand).
 
 GIN indexes over text-search vectors exist only in PostgreSQL; elsewhere search falls
-back to a plain scan. The indexes are built from the very expressions campaigns.search
-queries with, so the planner can match them: one partial index per statement language
-(each with its own text-search configuration), one for laws, one for organisations.
+back to a plain scan. One partial index per statement language (each with its own
+text-search configuration), one for laws, one for organisations.
 """
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
+from django.db.models import Q
 
-from campaigns.search import (
-    law_vector,
-    organisation_vector,
-    statement_configurations,
-    statement_language_condition,
-    statement_vector,
-)
+# The expressions as they were when this migration was written, over the columns as they
+# were before texts were written per language; 0010 drops these indexes. Kept here, not
+# imported, so that later changes to search cannot change what this migration builds.
+CONFIGURATIONS = {"en": "english", "ru": "russian", "fr": "french"}
+SIMPLE = "simple"
+LAW_CONFIGURATION = "english"
+
+
+def statement_vector(configuration):
+    return (
+        SearchVector("title", weight="A", config=configuration)
+        + SearchVector("standfirst", weight="B", config=configuration)
+        + SearchVector("body", weight="C", config=configuration)
+    )
+
+
+def law_vector():
+    titles = ("official_title", "common_title", "identifier")
+    return SearchVector(*titles, weight="A", config=LAW_CONFIGURATION) + SearchVector(
+        "summary", weight="B", config=LAW_CONFIGURATION
+    )
+
+
+def organisation_vector():
+    names = ("name", "short_name", "other_names")
+    return SearchVector(*names, weight="A", config=SIMPLE) + SearchVector(
+        "description", weight="C", config=SIMPLE
+    )
+
+
+def statement_language_condition(configuration):
+    if configuration == SIMPLE:
+        return ~Q(language__in=list(CONFIGURATIONS))
+    code = next(code for code, name in CONFIGURATIONS.items() if name == configuration)
+    return Q(language=code)
+
+
+def statement_configurations():
+    return [*CONFIGURATIONS.values(), SIMPLE]
 
 
 def search_indexes(apps):

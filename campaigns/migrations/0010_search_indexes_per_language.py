@@ -14,17 +14,14 @@ makemigrations and its search indexes from a migration like this one (a test fai
 until it has them).
 """
 
+import importlib
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-from campaigns.search import (
-    law_vector,
-    organisation_vector,
-    statement_configurations,
-    statement_language_condition,
-    statement_vector,
-)
+# The indexes of migration 0007, to drop going forward and rebuild going back.
+first_indexes = importlib.import_module("campaigns.migrations.0007_search_indexes").search_indexes
 
 CONFIGURATIONS = {"en": "english", "ru": "russian", "fr": "french"}
 
@@ -52,21 +49,6 @@ def new_indexes(apps):
             + SearchVector(f"description_{language}", weight="C", config=configuration),
             name=f"organisation_search_{language}_idx",
         )
-
-
-def first_indexes(apps):
-    """The indexes of migration 0007, to drop going forward and rebuild going back."""
-    statement = apps.get_model("campaigns", "Statement")
-    law = apps.get_model("legislation", "Law")
-    organisation = apps.get_model("organisations", "Organisation")
-    for configuration in statement_configurations():
-        yield statement, GinIndex(
-            statement_vector(configuration),
-            condition=statement_language_condition(configuration),
-            name=f"statement_search_{configuration}_idx",
-        )
-    yield law, GinIndex(law_vector(), name="law_search_idx")
-    yield organisation, GinIndex(organisation_vector(), name="organisation_search_idx")
 
 
 def forward(apps, schema_editor):
