@@ -1,9 +1,11 @@
 import json
 from datetime import timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -248,3 +250,23 @@ def test_a_correction_in_the_admin_is_in_the_feed_and_sent_to_webhooks(
     ]
     assert received["headers"]["Chorus-Event-Id"] == payload["id"]
     assert verify(endpoint.secret, received["headers"], received["body"])
+
+
+def test_sendwebhooks_catches_up_where_no_worker_ran(receiver: str, editor: User) -> None:
+    """Where tasks run inline there is no deferred task: the command announces what came due."""
+    WebhookEndpoint.objects.create(organisation=OrganisationFactory(), url=receiver)
+    statement = ready_to_publish()
+    statement.publish(by=editor, at=timezone.now() + timedelta(hours=1))
+    # The hour passes.
+    Change.objects.filter(statement=statement).update(visible_from=timezone.now())
+    Statement.objects.filter(pk=statement.pk).update(publish_at=timezone.now())
+
+    out = StringIO()
+    call_command("sendwebhooks", stdout=out)
+
+    assert out.getvalue().strip() == "Announced 1 changes; 1 deliveries accepted."
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
+    assert json.loads(Receiver.received[0]["body"])["event"] == "statement.published"
+    # Nothing is announced twice.
+    call_command("sendwebhooks", stdout=out)
+    assert len(Receiver.received) == 1
