@@ -109,7 +109,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chorus_bench$(if $(filt
 BENCH_DURATION ?= 10
 BENCH_CONNECTIONS ?= 16
 
-.PHONY: bench bench-data
+.PHONY: bench bench-data drill
 bench-data: install
 	@database="$(BENCH_DATABASE_URL)"; name="$${database##*/}"; \
 	psql "$${database%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$name'" | grep -q 1 \
@@ -121,3 +121,11 @@ bench-data: install
 bench: bench-data
 	$(BIN)/python -m bench.run --database "$(BENCH_DATABASE_URL)" --scale $(BENCH_SCALE) \
 		--duration $(BENCH_DURATION) --connections $(BENCH_CONNECTIONS)
+
+# `make drill`: the leak crawl, fuzzing, the XSS set in Chromium, and the load and fault
+# drills (bench/drill.py), each bounded in time and requests, on loopback, against their
+# own database. Exits non-zero when a target is missed.
+DRILL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chorus_drill
+
+drill: install
+	$(BIN)/python -m bench.drill --database "$(DRILL_DATABASE_URL)"

@@ -65,8 +65,33 @@ def scale_section(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def drill_section(drills: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "## Drills (`make drill`)",
+        "",
+        "| Drill | Check | measured | target | |",
+        "|---|---|---|---|---|",
+    ]
+    for drill in drills:
+        for check in drill["checks"]:
+            lines.append(
+                f"| {drill['drill']} ({drill['when']}) | {check['name']} | {check['measured']} "
+                f"| {check['target']} | {'met' if check['met'] else 'MISSED'} |"
+            )
+    for drill in drills:
+        if drill["notes"]:
+            lines += ["", f"{drill['drill']}:", ""]
+            lines += [f"- {note}" for note in drill["notes"]]
+    return [*lines, ""]
+
+
 def write_report() -> None:
-    runs = [json.loads(path.read_text()) for path in sorted(BENCH.glob("results-*.json"))]
+    runs = [
+        json.loads(path.read_text())
+        for path in sorted(BENCH.glob("results-*.json"))
+        if not path.name.startswith("results-drill-")
+    ]
+    drills = [json.loads(path.read_text()) for path in sorted(BENCH.glob("results-drill-*.json"))]
     notes = BENCH / "NOTES.md"
     lines = [
         "# Benchmark results",
@@ -81,12 +106,15 @@ def write_report() -> None:
         lines.append("")
     for results in runs:
         lines += scale_section(results)
+    if drills:
+        lines += drill_section(drills)
     lines += [
         "## How to reproduce",
         "",
         "```",
         "make bench                      # standard scale: generates chorus_bench, then runs",
         "make bench BENCH_SCALE=large    # the same surfaces on a million statements",
+        "make drill                      # leak crawl, fuzzing, load and fault drills",
         "```",
         "",
         "PostgreSQL and Redis on 127.0.0.1; wrk and nginx are installed with apt-get when",

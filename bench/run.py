@@ -16,18 +16,23 @@ import json
 import os
 import platform
 import re
-import secrets
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from bench.stack import (
+    DEFAULT_REDIS,
+    ensure_command,
+    fetch,
+    free_port,
+    psql,
+    running_stack,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -58,42 +63,6 @@ class Figure:
     target: str = ""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def ensure_command(command: str, package: str) -> None:
-    """Install a missing Debian package, as the CI script does."""
-    if shutil.which(command):
-        return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run(
-        [*sudo, "apt-get", "install", "-y", "--no-install-recommends", package], check=True
-    )
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"Nothing answered at {url} within {seconds:.0f} s")
-
-
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
 def milliseconds(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip()).groups()  # type: ignore[union-attr]
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
@@ -120,24 +89,6 @@ def wrk(
         found = re.search(pattern, output)
         errors += int(found.group(1)) if found else 0
     return rate, p50, p99, errors
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
-
-
-def peak_rss_mb(pids: list[int]) -> float:
-    peaks = []
-    for pid in pids:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        found = re.search(r"VmHWM:\s+(\d+) kB", status)
-        if found:
-            peaks.append(int(found.group(1)) / 1024)
-    return max(peaks, default=0.0)
 
 
 def machine() -> dict[str, str]:
@@ -178,16 +129,7 @@ def public_statement_paths(database: str, limit: int) -> list[str]:
         "|| slug || '/' FROM campaigns_statement WHERE status = 'published' "
         f"AND publish_at <= now() AND withdrawn_at IS NULL ORDER BY id LIMIT {int(limit)}"
     )
-    output = subprocess.run(
-        ["psql", database, "-tAc", sql], capture_output=True, text=True, check=True
-    )
-    return output.stdout.split()
-
-
-def scalar(database: str, sql: str) -> str:
-    return subprocess.run(
-        ["psql", database, "-tAc", sql], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    return psql(database, sql).split()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,9 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chorus_bench"
         ),
     )
-    parser.add_argument(
-        "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-    )
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
     parser.add_argument("--scale", default="standard")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
@@ -209,197 +149,169 @@ def main(argv: list[str] | None = None) -> int:
     ensure_command("nginx", "nginx-light")
 
     database = arguments.database
-    port, nginx_port = free_port(), free_port()
-    base = f"http://127.0.0.1:{port}"
-    workers = 2 * (os.cpu_count() or 1) + 1
-    environment = {
-        **os.environ,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": database,
-        "REDIS_URL": arguments.redis,
-        "TASKS_BACKEND": "database",
-        "HTTPS": "false",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "WEB_CONCURRENCY": str(workers),
-        "BIND": f"127.0.0.1:{port}",
-        # The run reads thousands of pages a second: the request limits are not under test.
-        "API_ANONYMOUS_RATE": "100000000/minute",
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=environment, check=True
-    )
-    subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
-    # An empty page cache: the cold figures must be cold.
-    subprocess.run(["redis-cli", "-u", arguments.redis, "FLUSHDB"], check=True, capture_output=True)
+    nginx_port = free_port()
+    with running_stack(database, arguments.redis) as stack:
+        workers = len(stack.worker_pids())
+        base = stack.base
+        work = stack.work
+        nginx: subprocess.Popen[bytes] | None = None
+        try:
+            statements = public_statement_paths(database, 100_000)
+            widest = statements[0]
+            demo_shaped = statements[1]
 
-    work = Path(tempfile.mkdtemp(prefix="chorus-bench-"))
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "--config", "config/gunicorn.py", "bench.wsgi"],
-        cwd=ROOT,
-        env=environment,
-        stdout=(work / "gunicorn.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    nginx: subprocess.Popen[bytes] | None = None
-    try:
-        wait_for(f"{base}/bench-floor/")
-        statements = public_statement_paths(database, 100_000)
-        widest = statements[0]
-        demo_shaped = statements[1]
+            # The nginx floor: the statement page's exact bytes, as a file.
+            status, _headers, page = fetch(base + demo_shaped)
+            if status != 200:
+                raise SystemExit(f"{demo_shaped} answered {status}")
+            (work / "www").mkdir()
+            (work / "www" / "statement.html").write_bytes(page)
+            (work / "nginx.conf").write_text(
+                f"worker_processes auto; pid {work}/nginx.pid; error_log {work}/nginx-error.log;\n"
+                "events { worker_connections 1024; }\n"
+                f"http {{ access_log off; client_body_temp_path {work}; proxy_temp_path {work};\n"
+                f"  fastcgi_temp_path {work}; uwsgi_temp_path {work}; scgi_temp_path {work};\n"
+                f"  server {{ listen 127.0.0.1:{nginx_port}; root {work}/www;\n"
+                "    location / { default_type text/html; } } }\n"
+            )
+            nginx = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
+            wait_for(f"http://127.0.0.1:{nginx_port}/statement.html")
 
-        # The nginx floor: the statement page's exact bytes, as a file.
-        status, _headers, page = fetch(base + demo_shaped)
-        if status != 200:
-            raise SystemExit(f"{demo_shaped} answered {status}")
-        (work / "www").mkdir()
-        (work / "www" / "statement.html").write_bytes(page)
-        (work / "nginx.conf").write_text(
-            f"worker_processes auto; pid {work}/nginx.pid; error_log {work}/nginx-error.log;\n"
-            "events { worker_connections 1024; }\n"
-            f"http {{ access_log off; client_body_temp_path {work}; proxy_temp_path {work};\n"
-            f"  fastcgi_temp_path {work}; uwsgi_temp_path {work}; scgi_temp_path {work};\n"
-            f"  server {{ listen 127.0.0.1:{nginx_port}; root {work}/www;\n"
-            "    location / { default_type text/html; } } }\n"
-        )
-        nginx = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
-        wait_for(f"http://127.0.0.1:{nginx_port}/statement.html")
+            cold_list = work / "cold.txt"
+            cold_list.write_text("\n".join(statements[2:]) + "\n")
+            cold_script = work / "cold.lua"
+            cold_script.write_text(ROTATE_LUA % cold_list)
 
-        cold_list = work / "cold.txt"
-        cold_list.write_text("\n".join(statements[2:]) + "\n")
-        cold_script = work / "cold.lua"
-        cold_script.write_text(ROTATE_LUA % cold_list)
+            campaign = (
+                "/campaigns/"
+                + psql(database, "SELECT slug FROM campaigns_campaign ORDER BY id LIMIT 1")
+                + "/"
+            )
+            law = psql(
+                database,
+                "SELECT '/laws/' || lower(country) || '/' || slug || '/' "
+                "FROM legislation_law ORDER BY id LIMIT 1",
+            )
+            public_count = len(statements)
+            deep_page = max(1, public_count // 20 - 1)
+            statement_id = int(re.search(r"statement-(\d+)", demo_shaped).group(1))  # type: ignore[union-attr]
+            _status, api_headers, _body = fetch(f"{base}/api/v1/statements/{statement_id}/")
+            etag = api_headers.get("ETag", "")
 
-        campaign = (
-            "/campaigns/"
-            + scalar(database, "SELECT slug FROM campaigns_campaign ORDER BY id LIMIT 1")
-            + "/"
-        )
-        law = scalar(
-            database,
-            "SELECT '/laws/' || lower(country) || '/' || slug || '/' "
-            "FROM legislation_law ORDER BY id LIMIT 1",
-        )
-        public_count = len(statements)
-        deep_page = max(1, public_count // 20 - 1)
-        statement_id = int(re.search(r"statement-(\d+)", demo_shaped).group(1))  # type: ignore[union-attr]
-        _status, api_headers, _body = fetch(f"{base}/api/v1/statements/{statement_id}/")
-        etag = api_headers.get("ETag", "")
-
-        surfaces: list[tuple[str, str, dict[str, Any]]] = [
-            (
-                "statement page, cold cache",
-                "COLD",
-                {"target": "≥ 0.25 × Django floor, ≤ 8 queries"},
-            ),
-            ("statement page, warm cache", demo_shaped, {"target": "≥ 0.8 × Django floor"}),
-            ("campaign page, warm", campaign, {"target": "≥ 0.8 × Django floor"}),
-            ("law page, warm", law, {"target": "≥ 0.8 × Django floor"}),
-            ("law tracker, warm", "/laws/", {"target": "≥ 0.8 × Django floor"}),
-            ("statements list, page 1, warm", "/statements/", {"target": "≥ 0.8 × Django floor"}),
-            (
-                f"statements list, page {deep_page}, warm",
-                f"/statements/?page={deep_page}",
-                {"target": "≥ 0.8 × Django floor"},
-            ),
-            (
-                "search, selective term",
-                "/search/?q=quinquereme",
-                {"target": "≥ 0.8 × Django floor (cached)"},
-            ),
-            (
-                "search, common term",
-                "/search/?q=freedom",
-                {"target": "≥ 0.8 × Django floor (cached)"},
-            ),
-            ("Atom feed", "/feed/", {"target": "≥ 0.8 × Django floor"}),
-            (
-                "API statements, 50 nested",
-                "/api/v1/statements/?page_size=50",
-                {"target": "≤ 6 queries"},
-            ),
-            ("API statement detail", f"/api/v1/statements/{statement_id}/", {"target": ""}),
-            ("API change feed", "/api/v1/changes/", {"target": ""}),
-            (
-                "API detail, conditional GET → 304",
-                f"/api/v1/statements/{statement_id}/",
-                {"target": "≥ 0.8 × Django floor", "headers": {"If-None-Match": etag}},
-            ),
-        ]
-
-        def measure_floors() -> tuple[Figure, Figure]:
-            nginx_figure = Figure(
-                "floor: nginx static file",
-                "/statement.html",
-                *wrk(
-                    f"http://127.0.0.1:{nginx_port}/statement.html",
-                    arguments.duration,
-                    arguments.connections,
+            surfaces: list[tuple[str, str, dict[str, Any]]] = [
+                (
+                    "statement page, cold cache",
+                    "COLD",
+                    {"target": "≥ 0.25 × Django floor, ≤ 8 queries"},
                 ),
-            )
-            django_figure = Figure(
-                "floor: minimal Django view",
-                "/bench-floor/",
-                *wrk(f"{base}/bench-floor/", arguments.duration, arguments.connections),
-            )
-            return nginx_figure, django_figure
+                ("statement page, warm cache", demo_shaped, {"target": "≥ 0.8 × Django floor"}),
+                ("campaign page, warm", campaign, {"target": "≥ 0.8 × Django floor"}),
+                ("law page, warm", law, {"target": "≥ 0.8 × Django floor"}),
+                ("law tracker, warm", "/laws/", {"target": "≥ 0.8 × Django floor"}),
+                (
+                    "statements list, page 1, warm",
+                    "/statements/",
+                    {"target": "≥ 0.8 × Django floor"},
+                ),
+                (
+                    f"statements list, page {deep_page}, warm",
+                    f"/statements/?page={deep_page}",
+                    {"target": "≥ 0.8 × Django floor"},
+                ),
+                (
+                    "search, selective term",
+                    "/search/?q=quinquereme",
+                    {"target": "≥ 0.8 × Django floor (cached)"},
+                ),
+                (
+                    "search, common term",
+                    "/search/?q=freedom",
+                    {"target": "≥ 0.8 × Django floor (cached)"},
+                ),
+                ("Atom feed", "/feed/", {"target": "≥ 0.8 × Django floor"}),
+                (
+                    "API statements, 50 nested",
+                    "/api/v1/statements/?page_size=50",
+                    {"target": "≤ 6 queries"},
+                ),
+                ("API statement detail", f"/api/v1/statements/{statement_id}/", {"target": ""}),
+                ("API change feed", "/api/v1/changes/", {"target": ""}),
+                (
+                    "API detail, conditional GET → 304",
+                    f"/api/v1/statements/{statement_id}/",
+                    {"target": "≥ 0.8 × Django floor", "headers": {"If-None-Match": etag}},
+                ),
+            ]
 
-        # Warm-up: every worker imports and connects before anything is timed.
-        wrk(f"{base}/bench-floor/", 3, arguments.connections)
-        floors: list[tuple[Figure, Figure]] = [measure_floors()]
-        figures: list[Figure] = []
-        queries: dict[str, int] = {}
-        for index, (name, path, options) in enumerate(surfaces):
-            extra_headers = options.get("headers")
-            if path == "COLD":
-                # Counted on a page nobody has asked for yet: the demo-shaped one after a flush.
-                subprocess.run(
-                    ["redis-cli", "-u", arguments.redis, "FLUSHDB"], check=True, capture_output=True
+            def measure_floors() -> tuple[Figure, Figure]:
+                nginx_figure = Figure(
+                    "floor: nginx static file",
+                    "/statement.html",
+                    *wrk(
+                        f"http://127.0.0.1:{nginx_port}/statement.html",
+                        arguments.duration,
+                        arguments.connections,
+                    ),
                 )
-                _s, counted, _b = fetch(base + demo_shaped)
-                queries[name] = int(counted.get("X-Bench-Queries", "-1"))
-                _s, counted, _b = fetch(base + widest)
-                queries["statement page, cold, 300 signatories"] = int(
-                    counted.get("X-Bench-Queries", "-1")
+                django_figure = Figure(
+                    "floor: minimal Django view",
+                    "/bench-floor/",
+                    *wrk(f"{base}/bench-floor/", arguments.duration, arguments.connections),
                 )
-                result = wrk(
-                    base + "/", arguments.duration, arguments.connections, script=cold_script
+                return nginx_figure, django_figure
+
+            # Warm-up: every worker imports and connects before anything is timed.
+            wrk(f"{base}/bench-floor/", 3, arguments.connections)
+            floors: list[tuple[Figure, Figure]] = [measure_floors()]
+            figures: list[Figure] = []
+            queries: dict[str, int] = {}
+            for index, (name, path, options) in enumerate(surfaces):
+                extra_headers = options.get("headers")
+                if path == "COLD":
+                    # Counted on a page nobody has asked for yet: the demo-shaped one after a flush.
+                    subprocess.run(
+                        ["redis-cli", "-u", arguments.redis, "FLUSHDB"],
+                        check=True,
+                        capture_output=True,
+                    )
+                    _s, counted, _b = fetch(base + demo_shaped)
+                    queries[name] = int(counted.get("X-Bench-Queries", "-1"))
+                    _s, counted, _b = fetch(base + widest)
+                    queries["statement page, cold, 300 signatories"] = int(
+                        counted.get("X-Bench-Queries", "-1")
+                    )
+                    result = wrk(
+                        base + "/", arguments.duration, arguments.connections, script=cold_script
+                    )
+                else:
+                    _s, counted, _b = fetch(base + path, extra_headers)
+                    queries[name] = int(counted.get("X-Bench-Queries", "-1"))
+                    fetch(base + path, extra_headers)  # warm
+                    result = wrk(
+                        base + path,
+                        arguments.duration,
+                        arguments.connections,
+                        headers=extra_headers,
+                    )
+                figures.append(
+                    Figure(name, path, *result, queries=queries[name], target=options["target"])
                 )
-            else:
-                _s, counted, _b = fetch(base + path, extra_headers)
-                queries[name] = int(counted.get("X-Bench-Queries", "-1"))
-                fetch(base + path, extra_headers)  # warm
-                result = wrk(
-                    base + path, arguments.duration, arguments.connections, headers=extra_headers
+                rate, p50, p99, _errors = result
+                print(
+                    f"{name}: {rate:.0f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms, "
+                    f"{queries[name]} queries",
+                    flush=True,
                 )
-            figures.append(
-                Figure(name, path, *result, queries=queries[name], target=options["target"])
-            )
-            rate, p50, p99, _errors = result
-            print(
-                f"{name}: {rate:.0f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms, "
-                f"{queries[name]} queries",
-                flush=True,
-            )
-            if index % 4 == 3:
-                floors.append(measure_floors())
-        floors.append(measure_floors())
-        _s, counted, _b = fetch(f"{base}/api/v1/statements/?page_size=5")
-        queries["API statements, 5 nested"] = int(counted.get("X-Bench-Queries", "-1"))
-        rss = peak_rss_mb(worker_pids(server.pid))
-    finally:
-        if nginx:
-            nginx.terminate()
-            nginx.wait()
-        server.terminate()
-        server.wait()
+                if index % 4 == 3:
+                    floors.append(measure_floors())
+            floors.append(measure_floors())
+            _s, counted, _b = fetch(f"{base}/api/v1/statements/?page_size=5")
+            queries["API statements, 5 nested"] = int(counted.get("X-Bench-Queries", "-1"))
+            rss = max(stack.worker_rss_mb(peak=True), default=0.0)
+        finally:
+            if nginx:
+                nginx.terminate()
+                nginx.wait()
 
     nginx_rate = statistics.median(f[0].requests_per_second for f in floors)
     django_rate = statistics.median(f[1].requests_per_second for f in floors)
@@ -411,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         "duration": arguments.duration,
         "connections": arguments.connections,
         "public_statements": public_count,
-        "statements": int(scalar(database, "SELECT count(*) FROM campaigns_statement")),
+        "statements": int(psql(database, "SELECT count(*) FROM campaigns_statement")),
         "floors": [[asdict(a), asdict(b)] for a, b in floors],
         "nginx_rate": nginx_rate,
         "django_rate": django_rate,
