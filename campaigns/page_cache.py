@@ -8,9 +8,16 @@ are cached: staff see edit links and previews, which must never be shared.
 
 Browsers and proxies are told to revalidate every time (`max-age=0`); the ETag and
 Last-Modified make that cheap, answered with 304 from the cache without a query.
+
+Each process also keeps the pages it served last in its own memory, under the same
+versioned key, so a warm page costs one small read of the content version instead of a
+whole page from Redis. That copy is used only when the shared content version could be
+read: a change made in another process, or a Redis outage, can never bring back a page
+the shared cache would not serve.
 """
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
@@ -46,11 +53,50 @@ class CachedPage(TypedDict):
 
 
 def content_version() -> str:
+    """The version every cached page is keyed by; empty when the cache cannot say."""
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
         cache.add(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
         version = cache.get(CONTENT_VERSION_KEY, "")
     return str(version)
+
+
+class ProcessPages:
+    """The pages this process served last, least recently used first out, within a budget
+    of bytes (each gunicorn worker has its own; 16 MB keeps a worker well under its
+    memory target)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
+
+    def get(self, key: str) -> CachedPage | None:
+        page = self.pages.get(key)
+        if page is not None:
+            self.pages.move_to_end(key)
+        return page
+
+    def put(self, key: str, page: CachedPage) -> None:
+        if len(page["content"]) > self.budget // 4:
+            return
+        self.discard(key)
+        self.pages[key] = page
+        self.size += len(page["content"])
+        while self.size > self.budget:
+            self.discard(next(iter(self.pages)))
+
+    def discard(self, key: str) -> None:
+        page = self.pages.pop(key, None)
+        if page is not None:
+            self.size -= len(page["content"])
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.size = 0
+
+
+process_pages = ProcessPages(budget=16 * 1024 * 1024)
 
 
 def refresh_public_pages() -> None:
@@ -88,8 +134,15 @@ def cached_public_page(view: View) -> View:
         address = hashlib.sha256(
             f"{request.get_host()}{request.get_full_path()}".encode()
         ).hexdigest()
-        key = f"public-pages:{content_version()}:{get_language()}:{address}"
-        page: CachedPage | None = cache.get(key)
+        version = content_version()
+        key = f"public-pages:{version}:{get_language()}:{address}"
+        # Without a version (Redis unreachable) only the shared cache is asked, and it
+        # answers nothing: the page is built from the database.
+        page = process_pages.get(key) if version else None
+        if page is None or page["expires_at"] <= now:
+            page = cache.get(key)
+            if version and page is not None and page["expires_at"] > now:
+                process_pages.put(key, page)
         if page is None or page["expires_at"] <= now:
             response = view(request, *args, **kwargs)
             render = getattr(response, "render", None)
@@ -108,6 +161,8 @@ def cached_public_page(view: View) -> View:
             lifetime = (page["expires_at"] - now).total_seconds()
             if lifetime >= 1:
                 cache.set(key, page, timeout=int(lifetime))
+                if version:
+                    process_pages.put(key, page)
 
         response = HttpResponse(page["content"], content_type=page["content_type"])
         response["ETag"] = page["etag"]

@@ -93,6 +93,8 @@ def test_with_redis_up_the_degrading_cache_is_a_real_cache(settings: Settings) -
     assert cache.add("chorus-test-counter", 0, timeout=10)
     assert cache.incr("chorus-test-counter") == 1
     assert cache.is_reachable()
+    # One redis.Redis per connection pool, not one per operation.
+    assert cache._cache.get_client() is cache._cache.get_client()
     cache.delete_many(["chorus-test-key", "chorus-test-counter"])
 
 

@@ -3,11 +3,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from campaigns import page_cache
 from campaigns.models import Statement
+from campaigns.page_cache import CONTENT_VERSION_KEY, CachedPage, ProcessPages
 from tests.factories import SignatureFactory, StatementFactory, TargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +107,65 @@ def test_a_page_cached_for_one_host_is_not_served_to_another(client: Client) -> 
     # Pages carry absolute links (JSON-LD, hreflang, Open Graph) built from the host.
     assert "https://other.example.org" in other.text or "http://other.example.org" in other.text
     assert "other.example.org" not in ours.text
+
+
+def test_a_page_kept_in_process_memory_is_not_served_once_another_process_changes_content(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    statement = StatementFactory(published=True, title="First wording")
+    client.get(statement.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert "First wording" in client.get(statement.get_absolute_url()).text
+
+    # Another worker withdraws the statement: all this process sees is the shared version.
+    Statement.objects.filter(pk=statement.pk).update(
+        status=Statement.Status.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawal_reason="Sent in error",
+    )
+    cache.set(CONTENT_VERSION_KEY, "changed elsewhere", timeout=None)
+    assert client.get(statement.get_absolute_url()).status_code == 410
+
+
+def test_while_the_shared_cache_is_unreachable_nothing_is_kept_in_process_memory(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statement = StatementFactory(published=True)
+    # Redis is away: reads miss and the content version cannot be known.
+    monkeypatch.setattr(page_cache.cache, "get", lambda key, default=None: default)
+    assert client.get(statement.get_absolute_url()).status_code == 200
+    Statement.objects.filter(pk=statement.pk).update(
+        status=Statement.Status.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawal_reason="Sent in error",
+    )
+    # No version bump can reach Redis either; the page must still come from the database.
+    assert client.get(statement.get_absolute_url()).status_code == 410
+
+
+def test_process_memory_keeps_the_most_recent_pages_within_its_budget() -> None:
+    now = timezone.now()
+
+    def page(size: int) -> CachedPage:
+        return {
+            "content": b"x" * size,
+            "content_type": "text/html",
+            "etag": '"e"',
+            "rendered_at": now,
+            "expires_at": now,
+        }
+
+    pages = ProcessPages(budget=900)
+    pages.put("a", page(200))
+    pages.put("b", page(200))
+    pages.get("a")  # used again: "b" is now the oldest
+    pages.put("c", page(200))
+    pages.put("d", page(200))
+    pages.put("e", page(200))
+    assert pages.size <= 900
+    assert pages.get("b") is None
+    assert pages.get("a") is not None
+    pages.put("huge", page(300))  # more than a quarter of the budget: never kept
+    assert pages.get("huge") is None
+    pages.put("a", page(100))  # replacing a page counts its new size only
+    assert pages.size == sum(len(p["content"]) for p in pages.pages.values())
