@@ -5,12 +5,61 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from modeltranslation.utils import build_localized_fieldname
 
 from legislation.models import Law
 from organisations.models import Organisation
 
 from .models import Campaign, Demand, Statement
 from .search import MAX_QUERY_LENGTH, clean_query
+
+
+class OrganisationField(forms.CharField):
+    """An organisation named by its slug or by its name, whole or in part, in any language.
+
+    A list to choose from would hold every organisation that has signed something public:
+    thousands, most of the page's weight. One that is not found, or several that match,
+    are reported with the filter, like any other value that matches nothing.
+    """
+
+    widget = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
+    shown_when_several = 5
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=200, **kwargs)
+        self.queryset: QuerySet[Organisation] = Organisation.objects.none()
+
+    def clean(self, value: Any) -> Organisation | None:
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        names = [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
+        named = Q(slug=text)
+        for name in names:
+            named |= Q(**{f"{name}__iexact": text})
+        exact = list(self.queryset.filter(named)[:2])
+        if len(exact) == 1:
+            return exact[0]
+        containing = Q()
+        for name in names:
+            containing |= Q(**{f"{name}__icontains": text})
+        found = list(self.queryset.filter(containing).order_by("name")[: self.shown_when_several])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(
+                _("No organisation that has signed a public statement is called “%(text)s”."),
+                code="invalid_choice",
+                params={"text": text},
+            )
+        raise forms.ValidationError(
+            _(
+                "Several organisations match “%(text)s”, among them %(names)s: "
+                "type more of the name."
+            ),
+            code="ambiguous",
+            params={"text": text, "names": ", ".join(str(o) for o in found)},
+        )
 
 
 class StatementFilterForm(forms.Form):
@@ -20,10 +69,7 @@ class StatementFilterForm(forms.Form):
         Campaign.objects.order_by("title"), to_field_name="slug", required=False,
         label=_("Campaign"), empty_label=_("All campaigns"),
     )  # fmt: skip
-    organisation = forms.ModelChoiceField(
-        Organisation.objects.none(), to_field_name="slug", required=False,
-        label=_("Signed by"), empty_label=_("Any organisation"),
-    )  # fmt: skip
+    organisation = OrganisationField(required=False, label=_("Signed by"))
     country = forms.ChoiceField(required=False, label=_("Country"))
     law = forms.ModelChoiceField(
         Law.objects.order_by("country", "official_title"), required=False,
@@ -39,9 +85,7 @@ class StatementFilterForm(forms.Form):
         self, *args: Any, organisations: QuerySet[Organisation], years: list[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(
-            forms.ModelChoiceField[Organisation], self.fields["organisation"]
-        ).queryset = organisations
+        cast(OrganisationField, self.fields["organisation"]).queryset = organisations
         cast(forms.ChoiceField, self.fields["country"]).choices = [
             ("", _("Any country")),
             *countries,

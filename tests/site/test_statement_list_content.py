@@ -33,7 +33,7 @@ def statements() -> dict[str, Statement]:
     """Four published statements that differ in one thing each, and hidden ones that match all."""
     russia = CampaignFactory(slug="russia", country="RU")
     kazakhstan = CampaignFactory(slug="kazakhstan", country="KZ")
-    signer = OrganisationFactory(slug="signer")
+    signer = OrganisationFactory(slug="signer", name="Civic Solidarity Platform")
     libel_law = LawFactory(country="BY", slug="libel")
 
     def statement(title: str, year: int, **fields: object) -> Statement:
@@ -70,6 +70,9 @@ def statements() -> dict[str, Statement]:
         ("", ["Briefing on libel", "Déclaration", "Open letter", "Russian release"]),
         ("?campaign=russia", ["Open letter", "Russian release"]),
         ("?organisation=signer", ["Déclaration", "Russian release"]),
+        # An organisation may also be named by its name, whole or in part, in any case.
+        ("?organisation=civic+solidarity+platform", ["Déclaration", "Russian release"]),
+        ("?organisation=Solidarity", ["Déclaration", "Russian release"]),
         # A country is that of the campaign, or of a law a demand is about.
         ("?country=RU", ["Open letter", "Russian release"]),
         ("?country=BY", ["Briefing on libel"]),
@@ -122,18 +125,41 @@ def test_only_organisations_with_something_public_are_offered(
     only_draft = OrganisationFactory(name="Signed only a draft", slug="draft-only")
     SignatureFactory(statement=StatementFactory(), organisation=only_draft)
 
-    response = client.get("/statements/?organisation=draft-only")
+    for query in ("?organisation=draft-only", "?organisation=Signed+only"):
+        response = client.get(f"/statements/{query}")
+        assert "Signed only a draft" not in response.text
+        assert "No organisation that has signed a public statement is called" in response.text
+        assert len(listed(client, query)) == 4
 
-    assert "Signed only a draft" not in response.text
-    assert "Select a valid choice" in response.text
-    assert len(listed(client, "?organisation=draft-only")) == 4
+
+def test_the_organisation_filter_is_a_search_box_not_a_list_of_every_signatory(
+    client: Client, statements: dict[str, Statement]
+) -> None:
+    form = read(client.get("/statements/")).find("form", class_="filters")
+    assert not form.has("select", name="organisation")
+    assert form.find("input", name="organisation").attrs["type"] == "search"
+    assert "Civic Solidarity Platform" not in form.text
+
+
+def test_a_name_several_organisations_share_asks_for_more_and_filters_nothing(
+    client: Client, statements: dict[str, Statement]
+) -> None:
+    other = OrganisationFactory(name="Solidarity Network")
+    SignatureFactory(statement=statements["briefing"], organisation=other)
+
+    response = client.get("/statements/?organisation=solidarity")
+
+    error = read(response).find("form", class_="filters").find("span", class_="error").text
+    assert "Several organisations match “solidarity”" in error
+    assert "Civic Solidarity Platform" in error and "Solidarity Network" in error
+    assert len(listed(client, "?organisation=solidarity")) == 4
+    assert listed(client, "?organisation=solidarity+network") == ["Briefing on libel"]
 
 
 @pytest.mark.parametrize(
     "query",
     [
         "?campaign=no-such-campaign",
-        "?organisation=no-such-organisation",
         "?country=XX",
         "?law=999999",
         "?law=not-a-number",
@@ -153,6 +179,15 @@ def test_an_unknown_filter_value_gets_a_calm_page_with_the_error(
     assert "Select a valid choice" in read(response).find("form", class_="filters").text
     # What cannot be read is left out; the list is not emptied by a typo.
     assert len(listed(client, query)) == 4
+
+
+def test_an_unknown_organisation_gets_a_calm_page_with_the_error(
+    client: Client, statements: dict[str, Statement]
+) -> None:
+    response = client.get("/statements/?organisation=no-such-organisation")
+    assert response.status_code == 200
+    assert "is called “no-such-organisation”" in read(response).find("form", class_="filters").text
+    assert len(listed(client, "?organisation=no-such-organisation")) == 4
 
 
 def test_an_unknown_value_leaves_the_other_filters_in_force(
