@@ -34,13 +34,15 @@ def scale_section(results: dict[str, Any]) -> list[str]:
         f"{len(results['floors'])} runs interleaved with the surfaces): nginx "
         f"**{nginx_rate:,.0f} req/s**, minimal Django view **{django_rate:,.0f} req/s**.",
         "",
-        "| Surface | req/s | p50 ms | p99 ms | errors | queries | × nginx | × Django | target | |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| Surface | req/s | p50 ms | p95 ms | p99 ms | errors | queries | × nginx | × Django "
+        "| target | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for figure in results["figures"]:
         rate = figure["requests_per_second"]
         lines.append(
-            f"| {figure['name']} | {rate:,.0f} | {figure['p50_ms']:.1f} | {figure['p99_ms']:.1f} "
+            f"| {figure['name']} | {rate:,.0f} | {figure['p50_ms']:.1f} "
+            f"| {figure.get('p95_ms', 0):.1f} | {figure['p99_ms']:.1f} "
             f"| {figure['errors']} | {figure['queries']} | {rate / nginx_rate:.3f} "
             f"| {rate / django_rate:.2f} | {figure['target']} | {verdict(figure, django_rate)} |"
         )
@@ -60,6 +62,55 @@ def scale_section(results: dict[str, Any]) -> list[str]:
         "",
         f"Peak gunicorn worker RSS (VmHWM): **{rss:.0f} MB** "
         f"(target < 200 MB: {'met' if rss < 200 else 'MISSED'}).",
+        "",
+    ]
+    return lines
+
+
+# Large scale against standard: p95 may grow by at most this factor.
+SCALE_TARGETS = {
+    "statement page, cold cache": 1.5,
+    "API statement detail": 1.5,
+    "statements list, page 1, uncached": 1.5,
+    "API statements, 50 nested": 1.5,
+    "statements list, deep page, uncached": 1.5,
+    "API change feed": 1.5,
+    "search, selective term, uncached": 3.0,
+    "search, common term, uncached": 3.0,
+}
+
+
+def comparison_section(standard: dict[str, Any], large: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Large scale against standard",
+        "",
+        f"p95 latency at {large['statements']:,} statements against {standard['statements']:,}, "
+        "surfaces built on every request (no page cache).",
+        "",
+        "| Surface | standard p95 ms | large p95 ms | × | target | | queries (standard / large) |",
+        "|---|---:|---:|---:|---|---|---|",
+    ]
+    before = {figure["name"]: figure for figure in standard["figures"]}
+    after = {figure["name"]: figure for figure in large["figures"]}
+    for name, limit in SCALE_TARGETS.items():
+        if name not in before or name not in after:
+            continue
+        old, new = before[name].get("p95_ms", 0), after[name].get("p95_ms", 0)
+        ratio = new / old if old else float("inf")
+        queries = f"{standard['queries'].get(name)} / {large['queries'].get(name)}"
+        lines.append(
+            f"| {name} | {old:.1f} | {new:.1f} | {ratio:.2f} | ≤ {limit} × "
+            f"| {'met' if ratio <= limit else 'MISSED'} | {queries} |"
+        )
+    differing = [
+        name
+        for name, count in standard["queries"].items()
+        if large["queries"].get(name, count) != count
+    ]
+    lines += [
+        "",
+        "Query counts identical at both scales: "
+        + ("yes." if not differing else f"**no**: {', '.join(differing)}."),
         "",
     ]
     return lines
@@ -106,6 +157,9 @@ def write_report() -> None:
         lines.append("")
     for results in runs:
         lines += scale_section(results)
+    by_scale = {results["scale"]: results for results in runs}
+    if "standard" in by_scale and "large" in by_scale:
+        lines += comparison_section(by_scale["standard"], by_scale["large"])
     if drills:
         lines += drill_section(drills)
     lines += [
