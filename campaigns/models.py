@@ -1248,3 +1248,26 @@ class EmbargoedRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_prefix} read {self.statement_id} at {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class PublicContentVersion(models.Model):
+    """A number raised after every change the public may see (one row).
+
+    The API remembers the ETag of an answer together with the number it was made under,
+    and answers 304 without building the body only while the number is the same. It is
+    kept in the database, not in the cache, so that a change made while Redis was
+    unreachable still raises it: no cached ETag can outlive a change it did not see.
+    """
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("public content version")
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+    @classmethod
+    def raise_number(cls) -> None:
+        if not cls.objects.filter(pk=1).update(number=F("number") + 1):
+            cls.objects.get_or_create(pk=1)
