@@ -209,10 +209,10 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
     campaign_url = ApiLinkField("campaign-detail", id_attribute="campaign_id", allow_null=True)
     lead_organisation = OrganisationSummarySerializer(read_only=True, allow_null=True)
     signatories = SignatorySerializer(source="confirmed_signatures", many=True, read_only=True)
-    addressees = TargetSerializer(many=True, read_only=True)
+    addressees = TargetSerializer(source="listed_addressees", many=True, read_only=True)
     moment = MomentSerializer(read_only=True, allow_null=True)
-    leverage: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="name", many=True, read_only=True
+    leverage = serializers.ListField(
+        source="leverage_names", child=serializers.CharField(), read_only=True
     )
     demands = DemandSerializer(many=True, read_only=True)
     laws = serializers.SerializerMethodField(help_text="The laws the demands are about.")
@@ -580,16 +580,19 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
     @staticmethod
     def statement_queryset(statements: QuerySet[Statement]) -> QuerySet[Statement]:
         """What showing these statements reads, loaded in a fixed number of queries."""
-        return statements.select_related("lead_organisation", "moment").prefetch_related(
-            confirmed_signatures(),
-            "addressees",
-            "leverage",
-            "corrections",
-            Prefetch("publications", queryset=Publication.objects.select_related("publisher")),
-            Prefetch(
-                "demands",
-                queryset=Demand.objects.select_related("addressee", "law", "provision"),
-            ),
+        return (
+            cast(StatementQuerySet, statements)
+            .with_short_lists()
+            .select_related("lead_organisation", "moment")
+            .prefetch_related(
+                confirmed_signatures(),
+                "corrections",
+                Prefetch("publications", queryset=Publication.objects.select_related("publisher")),
+                Prefetch(
+                    "demands",
+                    queryset=Demand.objects.select_related("addressee", "law", "provision"),
+                ),
+            )
         )
 
     def paginate_queryset(self, queryset: Any) -> Any:
@@ -826,6 +829,9 @@ class ChangeFeedView(ConditionalGetMixin, APIView):
     the statement. Entries appear a few seconds after the change, in the order they
     became visible, so that polling never skips one.
     """
+
+    # Entries appear as the clock passes their settling time, with nothing saved then.
+    remembers_etags = False
 
     @extend_schema(
         operation_id="changes_list",

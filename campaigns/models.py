@@ -12,11 +12,13 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
 from legislation.models import Law, Provision
+from lib.related_rows import related_rows
 from organisations.models import Organisation, PartnerKey
 
 type Staff = User | AnonymousUser
@@ -255,6 +257,22 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
             return self.none()
         return self.filter(Statement.written_in(language))
 
+    def with_short_lists(self) -> "StatementQuerySet":
+        """Addressees and leverage read in the statements' own query, not one query each:
+        see `Statement.listed_addressees` and `Statement.leverage_names`."""
+        return self.annotate(
+            addressee_rows=related_rows(
+                Target.objects.all(),
+                "statements",
+                id="id",
+                name="name",
+                slug="slug",
+                kind="kind",
+                country="country",
+            ),
+            leverage_rows=related_rows(Leverage.objects.all(), "statements", name="name"),
+        )
+
 
 @dataclass(frozen=True)
 class ShownStatement:
@@ -492,6 +510,21 @@ class Statement(models.Model):
                 for field in self.REQUIRED_IN_EACH_LANGUAGE
             )
         ]
+
+    @cached_property
+    def listed_addressees(self) -> list[Target]:
+        """The addressees by name; read with the statement by `with_short_lists()`."""
+        if not hasattr(self, "addressee_rows"):
+            return list(self.addressees.order_by("name", "pk"))
+        targets = [Target(**row) for row in self.addressee_rows or []]
+        return sorted(targets, key=lambda target: (target.name, target.pk))
+
+    @cached_property
+    def leverage_names(self) -> list[str]:
+        """What is at stake, by name; read with the statement by `with_short_lists()`."""
+        if not hasattr(self, "leverage_rows"):
+            return [leverage.name for leverage in self.leverage.order_by("name")]
+        return sorted(row["name"] for row in self.leverage_rows or [])
 
     @property
     def updated(self) -> datetime | None:
@@ -1215,3 +1248,26 @@ class EmbargoedRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_prefix} read {self.statement_id} at {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class PublicContentVersion(models.Model):
+    """A number raised after every change the public may see (one row).
+
+    The API remembers the ETag of an answer together with the number it was made under,
+    and answers 304 without building the body only while the number is the same. It is
+    kept in the database, not in the cache, so that a change made while Redis was
+    unreachable still raises it: no cached ETag can outlive a change it did not see.
+    """
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("public content version")
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+    @classmethod
+    def raise_number(cls) -> None:
+        if not cls.objects.filter(pk=1).update(number=F("number") + 1):
+            cls.objects.get_or_create(pk=1)

@@ -19,12 +19,14 @@ the shared cache would not serve.
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypedDict, cast
 from uuid import uuid4
 
 from django.core.cache import cache
+from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import (
@@ -35,7 +37,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from .models import Statement
+from .models import PublicContentVersion, Statement
 
 CONTENT_VERSION_KEY = "public-pages:content-version"
 # The longest a page is kept even when nothing changes: a bound on any mistake.
@@ -100,7 +102,12 @@ process_pages = ProcessPages(budget=16 * 1024 * 1024)
 
 
 def refresh_public_pages() -> None:
-    """Make every cached public page obsolete. Called where content changes."""
+    """Make every cached public page obsolete. Called where content changes, after commit.
+
+    The API's remembered ETags are made obsolete through the database's number, which a
+    Redis outage cannot lose (see PublicContentVersion).
+    """
+    PublicContentVersion.raise_number()
     cache.set(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
 
 
@@ -206,3 +213,89 @@ class AdminChangesRefreshPublicPages:
         ):
             refresh_public_pages()
         return response
+
+
+# --- the API's remembered ETags ---------------------------------------------------------
+
+# How long an API answer's ETag is remembered. Its validity is checked in the database
+# on every use (see api_validation); this only bounds what the cache holds.
+API_ETAG_LIFETIME = timedelta(hours=1)
+
+
+class RememberedETag(TypedDict):
+    etag: str
+    last_modified: int | None
+    version: int
+    rendered_at: datetime
+
+
+@dataclass
+class ApiValidation:
+    """What a conditional GET to the API learnt before the answer was built."""
+
+    key: str
+    started_at: datetime
+    version: int
+    remembered: RememberedETag | None
+    published_since: bool
+
+    def not_modified(self, request: HttpRequest) -> HttpResponseBase | None:
+        """304 when the remembered ETag is still the answer's and the client holds it.
+
+        Still the answer's: made under the current version (nothing changed since that
+        staff or a workflow step saved) and no statement's publish time came since it
+        was made (the one change that happens with no save). Anything else builds the
+        answer in full.
+        """
+        remembered = self.remembered
+        if remembered is None or remembered["version"] != self.version or self.published_since:
+            return None
+        response = HttpResponse(status=200)
+        response["ETag"] = remembered["etag"]
+        if remembered["last_modified"] is not None:
+            response["Last-Modified"] = http_date(remembered["last_modified"])
+        conditional = get_conditional_response(
+            request,
+            etag=remembered["etag"],
+            last_modified=remembered["last_modified"],
+            response=response,
+        )
+        return conditional if conditional is not None and conditional.status_code == 304 else None
+
+    def remember(self, etag: str, last_modified: int | None) -> None:
+        entry: RememberedETag = {
+            "etag": etag,
+            "last_modified": last_modified,
+            "version": self.version,
+            # The time before anything of the answer was read, so that a statement
+            # published while it was built counts as published since.
+            "rendered_at": self.started_at,
+        }
+        cache.set(self.key, entry, timeout=int(API_ETAG_LIFETIME.total_seconds()))
+
+
+def api_validation(request: HttpRequest, variant: str) -> ApiValidation:
+    """Read what a conditional GET needs: the remembered ETag (cache) and, in one query,
+    the current version and whether a statement was published since it was made.
+
+    Read before the answer's rows, so that an ETag is never remembered under a version
+    newer than the rows it hashes. A cache outage reads nothing: the answer is built.
+    """
+    started_at = timezone.now()
+    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    key = f"api-etags:{get_language()}:{variant}:{address}"
+    remembered: RememberedETag | None = cache.get(key)
+    since = remembered["rendered_at"] if remembered else started_at
+    row = (
+        PublicContentVersion.objects.filter(pk=1)
+        .annotate(
+            published_since=Exists(Statement.objects.published().filter(publish_at__gt=since))
+        )
+        .values_list("number", "published_since")
+        .first()
+    )
+    if row is None:  # never raised yet (or the table was emptied): start it
+        version, published_since = PublicContentVersion.objects.get_or_create(pk=1)[0].number, True
+    else:
+        version, published_since = row
+    return ApiValidation(key, started_at, version, remembered, published_since)

@@ -30,31 +30,19 @@ from .public import public_organisations
 from .search import Search
 
 
-def public_press_contacts(organisation: str) -> Prefetch[Any]:
-    """The active press contacts of the organisation at this lookup, as `public_press_contacts`."""
-    return Prefetch(
-        f"{organisation}press_contacts",
-        queryset=PressContact.objects.filter(is_active=True),
-        to_attr="public_press_contacts",
-    )
-
-
-def confirmed_signatures(*, with_press_contacts: bool = False) -> Prefetch[Any]:
+def confirmed_signatures() -> Prefetch[Any]:
     """Signatures the public may see, in their display order, with what displaying them reads."""
     # The parents of joint programmes come with their links: one query, not two.
-    related: list[str | Prefetch[Any]] = [
-        Prefetch(
-            "organisation__parent_links",
-            queryset=OrganisationParent.objects.select_related("parent"),
-        )
-    ]
-    if with_press_contacts:
-        related.append(public_press_contacts("organisation__"))
     return Prefetch(
         "signatures",
         queryset=Signature.objects.filter(status=Signature.Status.CONFIRMED)
         .select_related("organisation")
-        .prefetch_related(*related)
+        .prefetch_related(
+            Prefetch(
+                "organisation__parent_links",
+                queryset=OrganisationParent.objects.select_related("parent"),
+            )
+        )
         .order_by("order", "pk"),
         to_attr="confirmed_signatures",
     )
@@ -71,19 +59,20 @@ def statement_list_queryset() -> QuerySet[Statement]:
 
 def as_shown(statements: QuerySet[Statement]) -> QuerySet[Statement]:
     """Statements with everything their page shows loaded with them."""
-    return statements.select_related(
-        "campaign__coalition", "lead_organisation", "moment"
-    ).prefetch_related(
-        confirmed_signatures(with_press_contacts=True),
-        public_press_contacts("lead_organisation__"),
-        "addressees",
-        "leverage",
-        "corrections",
-        Prefetch("publications", Publication.objects.select_related("publisher")),
-        Prefetch(
-            "demands",
-            Demand.objects.select_related("law", "provision", "addressee").order_by("order", "pk"),
-        ),
+    return (
+        statements.with_short_lists()  # type: ignore[attr-defined]
+        .select_related("campaign__coalition", "lead_organisation", "moment")
+        .prefetch_related(
+            confirmed_signatures(),
+            "corrections",
+            Prefetch("publications", Publication.objects.select_related("publisher")),
+            Prefetch(
+                "demands",
+                Demand.objects.select_related("law", "provision", "addressee").order_by(
+                    "order", "pk"
+                ),
+            ),
+        )
     )
 
 
@@ -170,14 +159,20 @@ class StatementDetailView(DetailView[Statement]):
         statement = self.object
         speakers = [statement.lead_organisation] if statement.lead_organisation else []
         speakers += [signature.organisation for signature in statement.confirmed_signatures]  # type: ignore[attr-defined]
-        seen: set[int] = set()
-        contacts = []
+        organisations: dict[int, Organisation] = {}
         for organisation in speakers:
-            if organisation.pk in seen:
-                continue
-            seen.add(organisation.pk)
-            contacts += [(organisation, contact) for contact in organisation.public_press_contacts]  # type: ignore[attr-defined]
-        return contacts
+            organisations.setdefault(organisation.pk, organisation)
+        by_organisation: dict[int, list[PressContact]] = {pk: [] for pk in organisations}
+        # The issuer's and the signatories' contacts in one query, not one per lookup.
+        for contact in PressContact.objects.filter(
+            organisation__in=list(by_organisation), is_active=True
+        ):
+            by_organisation[contact.organisation_id].append(contact)
+        return [
+            (organisations[pk], contact)
+            for pk, contacts in by_organisation.items()
+            for contact in contacts
+        ]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:

@@ -1,13 +1,24 @@
-"""Conditional GET for the API: an ETag and a Last-Modified on every answer, and 304s."""
+"""Conditional GET for the API: an ETag and a Last-Modified on every answer, and 304s.
+
+The ETag is a hash of the body. For an anonymous conditional GET, the ETag of the last
+answer to the same address is remembered with the public content version it was made
+under (campaigns/page_cache.py): while that version stands and no statement's publish
+time has come, the 304 is given from it with one cache read and one query, without
+building the body. Whatever is uncertain (no remembered ETag, a cache outage, a newer
+version) builds the answer in full and hashes it.
+"""
 
 from datetime import datetime
 from typing import Any, cast
 
+from django.http import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from campaigns.page_cache import ApiValidation, api_validation
 
 
 def latest_update(data: Any) -> datetime | None:
@@ -23,6 +34,11 @@ def latest_update(data: Any) -> datetime | None:
     return max(times, default=None)
 
 
+class NotModified(Exception):
+    def __init__(self, response: HttpResponseBase) -> None:
+        self.response = response
+
+
 class ConditionalGetMixin:
     """ETag from the body itself, so that anything that changes the answer changes the tag.
 
@@ -33,6 +49,34 @@ class ConditionalGetMixin:
 
     # Set by a view when its answer shows what only a key may see (embargoed statements).
     private_answer = False
+    # False for a view whose answer changes with the clock in ways no version or publish
+    # time records (the change feed's settling window): its 304s always hash the body.
+    remembers_etags = True
+    validation: ApiValidation | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # After authentication, permissions and throttles: a 304 is counted like any answer.
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        self.validation = None
+        if (
+            self.remembers_etags
+            and request.method in {"GET", "HEAD"}
+            and "If-None-Match" in request.headers
+            # Only what anyone may see: a key's answer may differ and its reads may be logged.
+            and request.auth is None
+            and not request.user.is_authenticated
+        ):
+            # The same address answers differently per format (JSON, the browsable API).
+            variant = str(request.accepted_media_type)
+            self.validation = api_validation(request._request, variant)
+            not_modified = self.validation.not_modified(request._request)
+            if not_modified is not None:
+                raise NotModified(not_modified)
+
+    def handle_exception(self, exc: Exception) -> Any:
+        if isinstance(exc, NotModified):
+            return exc.response
+        return super().handle_exception(exc)  # type: ignore[misc]
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
@@ -53,6 +97,8 @@ class ConditionalGetMixin:
         timestamp = int(updated.timestamp()) if updated else None
         if timestamp is not None:
             response.headers["Last-Modified"] = http_date(timestamp)
+        if self.validation is not None:
+            self.validation.remember(response.headers["ETag"], timestamp)
         answer = get_conditional_response(
             request, etag=response.headers["ETag"], last_modified=timestamp, response=response
         )

@@ -2,12 +2,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from campaigns.models import EmbargoedRead, Signature, Statement
 from lib.markdown import render_markdown
+from tests.admin_pages import admin_url, form_data
 from tests.factories import (
     DemandFactory,
     LawFactory,
@@ -169,7 +171,7 @@ def test_filters(api: APIClient) -> None:
     assert ids(api.get("/api/v1/statements/", {"updated_since": future})) == []
 
 
-def test_conditional_get_answers_304(api: APIClient) -> None:
+def test_conditional_get_answers_304(api: APIClient, admin_client: Client) -> None:
     statement = StatementFactory(published=True)
     first = api.get(f"/api/v1/statements/{statement.pk}/")
 
@@ -177,7 +179,11 @@ def test_conditional_get_answers_304(api: APIClient) -> None:
     since = api.get(
         f"/api/v1/statements/{statement.pk}/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
     )
-    Statement.objects.filter(pk=statement.pk).update(title="Changed")
+    # Changed as staff change it: through the admin (tests/api/test_conditional_get.py).
+    data = form_data(admin_client.get(admin_url(statement, "change")), "statement")
+    data["title_en"] = "Changed"
+    data["change_kind"] = "silent_fix"
+    assert admin_client.post(admin_url(statement, "change"), data).status_code == 302
     changed = api.get(f"/api/v1/statements/{statement.pk}/", HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304

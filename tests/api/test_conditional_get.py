@@ -1,0 +1,197 @@
+"""A 304 from a remembered ETag is cheap, and never hides a change.
+
+The API remembers the ETag of an anonymous answer with the public content version
+(campaigns/page_cache.py); each test here makes a change the way staff make it, through
+the admin, and shows that the old ETag stops being answered 304 at once.
+"""
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from campaigns.models import Signature, Statement
+from legislation.models import Law
+from organisations.models import Organisation
+from tests.admin_pages import admin_url, form_data
+from tests.factories import (
+    DemandFactory,
+    LawFactory,
+    OrganisationFactory,
+    SignatureFactory,
+    StatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/statements/"
+
+
+def etag_of(api: APIClient, url: str) -> str:
+    """The ETag a client holds after a first GET and a first conditional GET.
+
+    The first conditional GET builds the answer (nothing is remembered yet) and
+    remembers its ETag; from then on a 304 is given from memory.
+    """
+    etag = str(api.get(url)["ETag"])
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    return etag
+
+
+def test_a_remembered_304_costs_one_query_and_no_body(
+    api: APIClient, django_assert_num_queries: Any
+) -> None:
+    for _ in range(5):
+        SignatureFactory(statement=StatementFactory(published=True))
+    etag = etag_of(api, LIST)
+    # The version and whether a statement was published since, in one query.
+    with django_assert_num_queries(1):
+        response = api.get(LIST, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response.content == b""
+    assert response["Cache-Control"] == "no-cache"
+    assert "Authorization" in response["Vary"]
+
+
+def rename_organisation(admin_client: Client, organisation: Organisation) -> None:
+    data = form_data(admin_client.get(admin_url(organisation, "change")), "organisation")
+    data["name_en"] = "A new name"
+    response = admin_client.post(admin_url(organisation, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def confirm_signature(admin_client: Client, signature: Signature) -> None:
+    admin_client.post(
+        admin_url(Signature, "changelist"),
+        {"action": "confirm", "index": "0", "_selected_action": [signature.pk]},
+    )
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+
+
+def retitle_law(admin_client: Client, law: Law) -> None:
+    data = form_data(admin_client.get(admin_url(law, "change")), "law")
+    data["official_title_en"] = "The new official title"
+    data["common_title_en"] = "the new title"
+    response = admin_client.post(admin_url(law, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def correct(admin_client: Client, statement: Statement) -> None:
+    data = form_data(admin_client.get(admin_url(statement, "change")), "statement")
+    data["body_en"] = "The summit is on Tuesday."
+    data["change_kind"] = "correction"
+    data["correction_note"] = "An earlier version gave Monday."
+    response = admin_client.post(admin_url(statement, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def translate(admin_client: Client, statement: Statement) -> None:
+    data = form_data(admin_client.get(admin_url(statement, "change")), "statement")
+    data["title_fr"] = "Un titre"
+    data["standfirst_fr"] = "Un chapeau"
+    data["body_fr"] = "Un texte."
+    data["change_kind"] = "silent_fix"
+    response = admin_client.post(admin_url(statement, "change"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+
+CHANGES: dict[str, Callable[[Client, dict[str, Any]], None]] = {
+    "a signatory organisation renamed": lambda admin, world: rename_organisation(
+        admin, world["signatory"]
+    ),
+    "a signature confirmed": lambda admin, world: confirm_signature(admin, world["pending"]),
+    "a law's title changed": lambda admin, world: retitle_law(admin, world["law"]),
+    "a correction published": lambda admin, world: correct(admin, world["statement"]),
+    "a translation added": lambda admin, world: translate(admin, world["statement"]),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+@pytest.mark.parametrize("address", ["list", "detail"])
+def test_no_304_after_a_change_to_what_the_answer_shows(
+    api: APIClient, admin_client: Client, change: str, address: str
+) -> None:
+    statement = StatementFactory(published=True, body="The summit is on Monday.")
+    signatory = OrganisationFactory()
+    SignatureFactory(statement=statement, organisation=signatory)
+    pending = SignatureFactory(statement=statement, status=Signature.Status.PENDING)
+    law = LawFactory()
+    DemandFactory(statement=statement, law=law)
+    world = {"statement": statement, "signatory": signatory, "pending": pending, "law": law}
+    url = LIST if address == "list" else f"{LIST}{statement.pk}/"
+    etag = etag_of(api, url)
+    before = api.get(url).json()
+
+    CHANGES[change](admin_client, world)
+
+    response = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert response.json() != before
+    # The new answer's ETag is remembered in turn.
+    assert api.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_no_304_once_a_scheduled_statement_is_published_by_the_clock(api: APIClient) -> None:
+    StatementFactory(published=True)
+    scheduled = StatementFactory(scheduled=True, publish_at=timezone.now() + timedelta(seconds=1))
+    etag = etag_of(api, LIST)
+    # Its time comes with nothing saved: the clock alone makes it public.
+    while timezone.now() <= scheduled.publish_at:
+        time.sleep(0.05)
+    response = api.get(LIST, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert scheduled.pk in [row["id"] for row in response.json()["results"]]
+
+
+def test_a_cache_outage_never_gives_a_304_from_memory(
+    api: APIClient, admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the cache is unreachable every read misses and every write is dropped
+    (operations/cache.py), so a change made then cannot make a remembered ETag obsolete
+    in the cache. The version lives in the database, which the change did raise."""
+    statement = StatementFactory(published=True)
+    organisation = SignatureFactory(statement=statement).organisation
+    url = f"{LIST}{statement.pk}/"
+    etag = etag_of(api, url)
+
+    # The outage: nothing read, nothing written, while staff rename a signatory.
+    remembered = dict(cache._cache)  # type: ignore[attr-defined]
+    monkeypatch.setattr(cache, "get", lambda key, default=None, version=None: default)
+    monkeypatch.setattr(cache, "set", lambda *args, **kwargs: None)
+    during = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    rename_organisation(admin_client, organisation)
+    monkeypatch.undo()
+    # The cache is back with what it held before, the old ETag among it.
+    assert dict(cache._cache).keys() == remembered.keys()  # type: ignore[attr-defined]
+
+    after = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert during.status_code == 304  # built in full and hashed: the body had not changed
+    assert after.status_code == 200
+    assert "A new name" in after.text
+
+
+def test_a_key_and_the_change_feed_always_hash_the_body(
+    api: APIClient, django_assert_num_queries: Any
+) -> None:
+    from tests.factories import partner_key
+
+    SignatureFactory(statement=StatementFactory(published=True))
+    _, secret = partner_key()
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    etag = str(api.get(LIST)["ETag"])
+    # The key; the 6 queries of the answer, built to be hashed.
+    with django_assert_num_queries(1 + 6):
+        assert api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    api.credentials()
+    feed = str(api.get("/api/v1/changes/")["ETag"])
+    for _ in range(2):
+        assert api.get("/api/v1/changes/", HTTP_IF_NONE_MATCH=feed).status_code == 304
