@@ -47,7 +47,7 @@ def test_the_statement_list(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
 ) -> None:
     build_world(size)
-    # years for the filter; campaigns and laws for the filter's choices (organisations are
+    # first and latest public year for the filter; campaigns and laws for the filter's choices (organisations are
     # typed, not listed); count; the page of statements; next publish time.
     with django_assert_num_queries(6):
         assert client.get("/statements/?kind=joint_statement").status_code == 200

@@ -109,14 +109,22 @@ def test_the_count_says_how_many_match(client: Client, statements: dict[str, Sta
     assert "No published statement matches these filters." in response.text
 
 
-def test_the_year_filter_offers_only_years_with_something_public(
+def test_the_year_filter_offers_the_years_from_the_first_public_statement_to_the_latest(
     client: Client, statements: dict[str, Statement]
 ) -> None:
+    # What the public may not see does not stretch the range.
     StatementFactory(scheduled=True, publish_at=datetime(2099, 1, 1, tzinfo=UTC))
+    StatementFactory(publish_at=datetime(1999, 1, 1, tzinfo=UTC))
     select = read(client.get("/statements/")).find("select", name="year")
     assert [option.text for option in select.find_all("option")] == [
         "Any year", "2015", "2014", "2013", "2012",
     ]  # fmt: skip
+
+
+def test_with_nothing_public_no_year_is_offered(client: Client) -> None:
+    StatementFactory(publish_at=datetime(2012, 1, 1, tzinfo=UTC))
+    select = read(client.get("/statements/")).find("select", name="year")
+    assert [option.text for option in select.find_all("option")] == ["Any year"]
 
 
 def test_only_organisations_with_something_public_are_offered(
