@@ -1,4 +1,4 @@
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -13,67 +13,98 @@ from organisations.models import Organisation
 from .models import Campaign, Demand, Statement
 from .search import MAX_QUERY_LENGTH, clean_query
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
-class OrganisationField(forms.CharField):
-    """An organisation named by its slug or by its name, whole or in part, in any language.
 
-    A list to choose from would hold every organisation that has signed something public:
-    thousands, most of the page's weight. One that is not found, or several that match,
-    are reported with the filter, like any other value that matches nothing.
+class NamedRowField(forms.CharField):
+    """A row named by its key (slug or id) or by its name, whole or in part, in any language.
+
+    A list to choose from would hold every organisation that has signed something public,
+    every campaign, every law: at scale, thousands of options and most of the page's
+    weight. One that is not found, or several that match, are reported with the filter,
+    like any other value that matches nothing.
     """
 
     widget = forms.TextInput(attrs={"type": "search", "autocomplete": "off"})
     shown_when_several = 5
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        *,
+        key: str,
+        names: tuple[str, ...],
+        not_found: "StrOrPromise",
+        ambiguous: "StrOrPromise",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(max_length=200, **kwargs)
-        self.queryset: QuerySet[Organisation] = Organisation.objects.none()
+        self.queryset = queryset
+        self.key = key
+        # Every language's column of each translated name.
+        self.names = [
+            build_localized_fieldname(name, code)
+            for name in names
+            for code, _language in settings.LANGUAGES
+        ]
+        self.error_messages.update({"not_found": not_found, "ambiguous": ambiguous})
 
-    def clean(self, value: Any) -> Organisation | None:
+    def matching(self, lookup: str, text: str) -> Q:
+        found = Q()
+        for name in self.names:
+            found |= Q(**{f"{name}__{lookup}": text})
+        return found
+
+    def clean(self, value: Any) -> Any:
         text = super().clean(value).strip()
         if not text:
             return None
-        names = [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
-        named = Q(slug=text)
-        for name in names:
-            named |= Q(**{f"{name}__iexact": text})
+        named = self.matching("iexact", text)
+        if self.key != "pk" or text.isdigit():
+            named |= Q(**{self.key: text})
         exact = list(self.queryset.filter(named)[:2])
         if len(exact) == 1:
             return exact[0]
-        containing = Q()
-        for name in names:
-            containing |= Q(**{f"{name}__icontains": text})
-        found = list(self.queryset.filter(containing).order_by("name")[: self.shown_when_several])
+        found = list(
+            self.queryset.filter(self.matching("icontains", text))[: self.shown_when_several]
+        )
         if len(found) == 1:
             return found[0]
-        if not found:
-            raise forms.ValidationError(
-                _("No organisation that has signed a public statement is called “%(text)s”."),
-                code="invalid_choice",
-                params={"text": text},
-            )
+        code = "ambiguous" if found else "not_found"
         raise forms.ValidationError(
-            _(
-                "Several organisations match “%(text)s”, among them %(names)s: "
-                "type more of the name."
-            ),
-            code="ambiguous",
-            params={"text": text, "names": ", ".join(str(o) for o in found)},
+            self.error_messages[code],
+            code=code,
+            params={"text": text, "names": ", ".join(str(row) for row in found)},
         )
 
 
 class StatementFilterForm(forms.Form):
     """The filters of /statements/. A value that matches nothing is reported, not fatal."""
 
-    campaign = forms.ModelChoiceField(
-        Campaign.objects.order_by("title"), to_field_name="slug", required=False,
-        label=_("Campaign"), empty_label=_("All campaigns"),
+    campaign = NamedRowField(
+        Campaign.objects.order_by("title"), key="slug", names=("title",), required=False,
+        label=_("Campaign"),
+        not_found=_("No campaign is called “%(text)s”."),
+        ambiguous=_(
+            "Several campaigns match “%(text)s”, among them %(names)s: type more of the name."
+        ),
     )  # fmt: skip
-    organisation = OrganisationField(required=False, label=_("Signed by"))
+    organisation = NamedRowField(
+        Organisation.objects.none(), key="slug", names=("name",), required=False,
+        label=_("Signed by"),
+        not_found=_("No organisation that has signed a public statement is called “%(text)s”."),
+        ambiguous=_(
+            "Several organisations match “%(text)s”, among them %(names)s: "
+            "type more of the name."
+        ),
+    )  # fmt: skip
     country = forms.ChoiceField(required=False, label=_("Country"))
-    law = forms.ModelChoiceField(
-        Law.objects.order_by("country", "official_title"), required=False,
-        label=_("About the law"), empty_label=_("Any law"),
+    law = NamedRowField(
+        Law.objects.order_by("country", "official_title"), key="pk",
+        names=("official_title", "common_title"), required=False, label=_("About the law"),
+        not_found=_("No law is called “%(text)s”."),
+        ambiguous=_("Several laws match “%(text)s”, among them %(names)s: type more of the name."),
     )  # fmt: skip
     kind = forms.ChoiceField(
         choices=[("", _("Any kind")), *Statement.Kind.choices], required=False, label=_("Kind")
@@ -85,7 +116,7 @@ class StatementFilterForm(forms.Form):
         self, *args: Any, organisations: QuerySet[Organisation], years: list[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(OrganisationField, self.fields["organisation"]).queryset = organisations
+        cast(NamedRowField, self.fields["organisation"]).queryset = organisations
         cast(forms.ChoiceField, self.fields["country"]).choices = [
             ("", _("Any country")),
             *countries,

@@ -47,13 +47,14 @@ def test_the_statement_list(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
 ) -> None:
     build_world(size)
-    # first and latest public year for the filter; campaigns and laws for the filter's choices (organisations are
-    # typed, not listed); count; the page of statements; next publish time.
-    with django_assert_num_queries(6):
+    # first and latest public year for the filter (campaigns, organisations and laws are
+    # typed, not listed); count (up to the list's depth); the ids of the page's
+    # statements; those statements with campaign and issuer; next publish time.
+    with django_assert_num_queries(5):
         assert client.get("/statements/?kind=joint_statement").status_code == 200
     # Naming an organisation: the one whose slug or name it is; failing that, the ones
     # whose names contain it.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get("/statements/?organisation=nobody-by-this-name").status_code == 200
 
 

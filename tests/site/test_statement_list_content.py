@@ -31,10 +31,10 @@ def listed(client: Client, query: str = "") -> list[str]:
 @pytest.fixture
 def statements() -> dict[str, Statement]:
     """Four published statements that differ in one thing each, and hidden ones that match all."""
-    russia = CampaignFactory(slug="russia", country="RU")
+    russia = CampaignFactory(slug="russia", country="RU", title="Foreign agents in Russia")
     kazakhstan = CampaignFactory(slug="kazakhstan", country="KZ")
     signer = OrganisationFactory(slug="signer", name="Civic Solidarity Platform")
-    libel_law = LawFactory(country="BY", slug="libel")
+    libel_law = LawFactory(country="BY", slug="libel", official_title="Criminal libel act")
 
     def statement(title: str, year: int, **fields: object) -> Statement:
         return StatementFactory(
@@ -69,6 +69,8 @@ def statements() -> dict[str, Statement]:
     [
         ("", ["Briefing on libel", "Déclaration", "Open letter", "Russian release"]),
         ("?campaign=russia", ["Open letter", "Russian release"]),
+        ("?campaign=foreign+agents", ["Open letter", "Russian release"]),
+        ("?law=criminal+libel", ["Briefing on libel"]),
         ("?organisation=signer", ["Déclaration", "Russian release"]),
         # An organisation may also be named by its name, whole or in part, in any case.
         ("?organisation=civic+solidarity+platform", ["Déclaration", "Russian release"]),
@@ -140,13 +142,15 @@ def test_only_organisations_with_something_public_are_offered(
         assert len(listed(client, query)) == 4
 
 
-def test_the_organisation_filter_is_a_search_box_not_a_list_of_every_signatory(
+def test_signatories_campaigns_and_laws_are_typed_not_listed(
     client: Client, statements: dict[str, Statement]
 ) -> None:
     form = read(client.get("/statements/")).find("form", class_="filters")
-    assert not form.has("select", name="organisation")
-    assert form.find("input", name="organisation").attrs["type"] == "search"
-    assert "Civic Solidarity Platform" not in form.text
+    for name in ("organisation", "campaign", "law"):
+        assert not form.has("select", name=name)
+        assert form.find("input", name=name).attrs["type"] == "search"
+    for listed_once in ("Civic Solidarity Platform", "Foreign agents", "Criminal libel act"):
+        assert listed_once not in form.text
 
 
 def test_a_name_several_organisations_share_asks_for_more_and_filters_nothing(
@@ -170,7 +174,7 @@ def test_a_name_several_organisations_share_asks_for_more_and_filters_nothing(
         "?campaign=no-such-campaign",
         "?country=XX",
         "?law=999999",
-        "?law=not-a-number",
+        "?law=no-such-law",
         "?kind=manifesto",
         "?language=de",
         "?year=1066",
@@ -184,7 +188,7 @@ def test_an_unknown_filter_value_gets_a_calm_page_with_the_error(
 ) -> None:
     response = client.get(f"/statements/{query}")
     assert response.status_code == 200
-    assert "Select a valid choice" in read(response).find("form", class_="filters").text
+    assert read(response).find("form", class_="filters").has("span", class_="error")
     # What cannot be read is left out; the list is not emptied by a typo.
     assert len(listed(client, query)) == 4
 
@@ -238,3 +242,38 @@ def test_an_empty_list_has_one_page_and_says_so(client: Client) -> None:
     assert response.status_code == 200
     assert "No published statement matches these filters." in response.text
     assert not read(response).has("nav", class_="pagination")
+
+
+def test_a_list_longer_than_its_depth_says_so_and_lists_the_first(
+    client: Client, statements: dict[str, Statement], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaigns.views import ListedStatements
+
+    monkeypatch.setattr(ListedStatements, "depth", 3)
+    response = client.get("/statements/")
+    assert read(response).find("p", role="status").text == (
+        "More than 3 statements: the first 3 are listed; the filters narrow them down."
+    )
+    assert listed(client) == ["Briefing on libel", "Déclaration", "Open letter"]
+    assert client.get("/statements/?page=2").status_code == 404
+    # A filter that brings the list within the depth counts it exactly.
+    assert read(client.get("/statements/?campaign=russia")).find("p", role="status").text == (
+        "2 statements"
+    )
+
+
+def test_pages_keep_the_order_of_the_list(client: Client) -> None:
+    for day in range(1, 46):
+        StatementFactory(
+            published=True,
+            title=f"Day {day:02d}",
+            publish_at=datetime(2020, 1, day % 28 + 1, day % 24, tzinfo=UTC),
+        )
+    pages = [listed(client, f"?page={number}") for number in (1, 2, 3)]
+    assert [len(page) for page in pages] == [20, 20, 5]
+    everything = [title for page in pages for title in page]
+    expected = [
+        statement.title
+        for statement in Statement.objects.published().order_by("-publish_at", "-pk")
+    ]
+    assert everything == expected
