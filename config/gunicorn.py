@@ -13,8 +13,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Workers are recycled now and then so that a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# GUNICORN_MAX_REQUESTS=0 turns recycling off: the soak drill does, to see a leak.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200 if max_requests else 0
 # The application logs each request itself, with its request id.
 accesslog = None
 logconfig_dict = {
