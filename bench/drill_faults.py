@@ -8,8 +8,9 @@ config/gunicorn.py, PostgreSQL, Redis), each bounded in time and requests, on lo
   errors, the last window's p99 within 20 % of the first's, no worker's memory grown by
   more than 10 % from the end of the warm-up to the end of the soak.
 - overload: 512 connections for 20 s. Targets: the master and every worker still alive,
-  and a 64-connection run's median back within 1.5 x the pre-overload median, with no
-  errors, in a run that ends within 10 s of the overload ending.
+  and a 2-second 64-connection run back to the baseline measured before the overload
+  (median within 1.5 x, rate at least / 1.5, no errors), ending within 10 s of the
+  overload's end.
 - PostgreSQL restarted (pg_ctl restart -m fast) during a load of partner sign-ons, each
   for its own statement and organisation. Targets: every sign-on answered 2xx is in the
   database with the id it was answered with; every other answer is a 503; sign-ons
@@ -69,6 +70,7 @@ RECOVERY_FACTOR = 1.5
 P99_DRIFT = 0.20
 MEMORY_GROWTH = 0.10
 WRITERS = 16
+DRILLS = ["soak", "postgres", "redis", "overload"]
 
 # The drill's partner organisations, each with a key that may sign, and the published
 # statements opened for signatures: every (organisation, statement) pair is one sign-on
@@ -618,19 +620,22 @@ def overload(
     alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
     now_workers = stack.worker_pids()
     limit = RECOVERY_FACTOR * baseline.p50_ms
+    floor = baseline.requests_per_second / RECOVERY_FACTOR
     recovered_after: float | None = None
     while time.monotonic() - ended < 3 * RECOVERY_SECONDS:
         run = wrk(stack.base, script, RECOVERY_RUN_SECONDS, SOAK_CONNECTIONS)
         since = time.monotonic() - ended
         say(f"  {since:4.1f} s after: {describe(run)}")
-        if run.requests and run.p50_ms <= limit and run.errors == 0:
+        if run.p50_ms <= limit and run.requests_per_second >= floor and run.errors == 0:
             recovered_after = since
             break
     notes.append(
         f"Overload: {OVERLOAD_CONNECTIONS} connections for {OVERLOAD_SECONDS} s "
         f"({describe(flood)}). Back to baseline means a {RECOVERY_RUN_SECONDS} s run at "
-        f"{SOAK_CONNECTIONS} connections with no errors and a median within "
-        f"{RECOVERY_FACTOR} x the median before the overload ({baseline.p50_ms:.1f} ms), "
+        f"{SOAK_CONNECTIONS} connections with no errors, a median within "
+        f"{RECOVERY_FACTOR} x the median before the overload ({baseline.p50_ms:.1f} ms) "
+        f"and a rate at least the rate before it / {RECOVERY_FACTOR} "
+        f"({baseline.requests_per_second:.0f}/s), "
         f"ending within {RECOVERY_SECONDS} s of the overload's end; runs follow one another "
         "from the moment the overload ends."
     )
@@ -645,7 +650,7 @@ def overload(
         Check(
             "overload: back to baseline median after the overload",
             "not within 30 s" if recovered_after is None else f"{recovered_after:.1f} s",
-            f"≤ {RECOVERY_SECONDS} s (p50 ≤ {limit:.1f} ms, no errors)",
+            f"≤ {RECOVERY_SECONDS} s (p50 ≤ {limit:.1f} ms, ≥ {floor:.0f}/s, no errors)",
             recovered_after is not None and recovered_after <= RECOVERY_SECONDS,
         ),
     ]
@@ -772,6 +777,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", help="accepted for bench/drill.py; not used")
     parser.add_argument("--soak-minutes", type=float, default=10)
     parser.add_argument("--scale", default="tiny", help="bench/generate.py's scale")
+    parser.add_argument(
+        "--only", choices=DRILLS, action="append", help="run only these (all by default)"
+    )
     arguments = parser.parse_args(argv)
     ensure_command("wrk", "wrk")
 
@@ -795,14 +803,19 @@ def main(argv: list[str] | None = None) -> int:
             mix.write_text("\n".join(paths) + "\n")
             script = stack.work / "mix.lua"
             script.write_text(ROTATE_LUA % mix)
-            checks += soak(stack, script, arguments.soak_minutes, len(paths), notes, say)
-            settle(stack, say)
-            checks += postgres_restart(stack, postgres, database, fixtures, notes, say)
-            settle(stack, say)
-            checks += redis_outage(stack, redis, cache, fixtures, paths, notes, say)
+            chosen = arguments.only or DRILLS
+            if "soak" in chosen:
+                checks += soak(stack, script, arguments.soak_minutes, len(paths), notes, say)
+            if "postgres" in chosen:
+                settle(stack, say)
+                checks += postgres_restart(stack, postgres, database, fixtures, notes, say)
+            if "redis" in chosen:
+                settle(stack, say)
+                checks += redis_outage(stack, redis, cache, fixtures, paths, notes, say)
             # Last: what it leaves queued must not spill into another drill's figures.
-            settle(stack, say)
-            checks += overload(stack, script, notes, say)
+            if "overload" in chosen:
+                settle(stack, say)
+                checks += overload(stack, script, notes, say)
     return record("faults", checks, notes)
 
 

@@ -9,6 +9,11 @@ import os
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Connections waiting for a worker. Past this, new ones wait in their own TCP retries:
+# a longer queue under a flood fills with requests whose clients have given up, and the
+# workers then serve them for nobody. The overload drill (bench/drill_faults.py) measured
+# it: with gunicorn's 2048, not back to normal 30 s after the flood; with 64, in 2 s.
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "64"))
 # A request that takes longer is stuck; its worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
