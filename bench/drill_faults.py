@@ -543,10 +543,15 @@ def soak(
     before = dict(zip(workers, worker_rss(workers), strict=True))
     say(f"  worker memory after warm-up (MB): {fmt_memory(before)}")
     runs = []
+    loads = []
     for number in range(windows):
         run = wrk(stack.base, script, window, SOAK_CONNECTIONS)
         runs.append(run)
-        say(f"  window {number + 1}/{windows} ({window} s): {describe(run)}")
+        loads.append(os.getloadavg()[0])
+        say(
+            f"  window {number + 1}/{windows} ({window} s): {describe(run)}; "
+            f"machine load {loads[-1]:.1f}"
+        )
     after = dict(zip(workers, worker_rss(workers), strict=True))
     say(f"  worker memory at the end (MB): {fmt_memory(after)}")
     replaced = set(stack.worker_pids()) != set(workers)
@@ -560,7 +565,9 @@ def soak(
         f"Soak: {windows} windows of {window} s at {SOAK_CONNECTIONS} connections after a "
         f"{warm_up} s warm-up, {requests} requests over {paths} paths "
         "(public pages and API reads), worker recycling off (GUNICORN_MAX_REQUESTS=0); "
-        "p99 per window: " + ", ".join(f"{run.p99_ms:.0f}" for run in runs) + " ms."
+        "p99 per window: " + ", ".join(f"{run.p99_ms:.0f}" for run in runs) + " ms; "
+        "the machine's load average at the end of each (other work shares the machine, "
+        f"{os.cpu_count()} cores): " + ", ".join(f"{load:.1f}" for load in loads) + "."
     )
     return [
         Check(
