@@ -9,12 +9,18 @@ import os
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Connections waiting for a worker. Past this, new ones wait in their own TCP retries:
+# a longer queue under a flood fills with requests whose clients have given up, and the
+# workers then serve them for nobody. The overload drill (bench/drill_faults.py) measured
+# it: with gunicorn's 2048, not back to normal 30 s after the flood; with 64, in 2 s.
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "64"))
 # A request that takes longer is stuck; its worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 # Workers are recycled now and then so that a slow leak cannot grow without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# GUNICORN_MAX_REQUESTS=0 turns recycling off: the soak drill does, to see a leak.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200 if max_requests else 0
 # The application logs each request itself, with its request id.
 accesslog = None
 logconfig_dict = {

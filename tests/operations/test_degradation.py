@@ -8,17 +8,19 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
+from campaigns.models import Signature
 from operations.cache import DegradingRedisCache
-from tests.factories import StatementFactory
+from tests.factories import StatementFactory, partner_key
 
 
 def closed_port() -> int:
@@ -131,6 +133,35 @@ def test_requests_during_a_database_outage_get_503_and_the_site_recovers(client:
     # Back: the next requests open a new connection by themselves.
     assert client.get(statement.get_absolute_url()).status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_sign_on_when_the_database_goes_away_gets_503_not_a_validation_error() -> None:
+    statement = StatementFactory(published=True, signatures_open=True)
+    _key, secret = partner_key(can_sign=True)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+
+    def signatures_unreachable(
+        execute: Callable[..., object], sql: str, params: object, many: bool, context: object
+    ) -> object:
+        # The key and the statement were read; then the database goes away.
+        if "campaigns_signature" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(signatures_unreachable):
+        response = api.post(
+            "/api/v1/sign-on-requests/",
+            {"statement": statement.pk, "signatory_name": "A. Person"},
+            format="json",
+        )
+
+    # Not 400 "A statement has only one lead signatory.": a constraint checked with a
+    # query that failed must not be taken as broken. The partner may simply try again.
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert not Signature.objects.exists()
 
 
 @pytest.fixture
