@@ -239,20 +239,21 @@ def try_in_browser(context: Any, number: int, outcome: Outcome, allowed_tags: se
     output = page.locator("#output")
     try:
         markup = output.evaluate(
-            FIND_LIVE_MARKUP.replace("ALLOWED", json.dumps(sorted(allowed_tags))), timeout=5000
+            FIND_LIVE_MARKUP.replace("ALLOWED", json.dumps(sorted(allowed_tags))), timeout=30_000
         )
         outcome.live_markup += [f"in the browser: {problem}" for problem in markup]
-        output.evaluate(PROVOKE_HANDLERS, timeout=5000)
+        output.evaluate(PROVOKE_HANDLERS, timeout=30_000)
         page.wait_for_timeout(50)
     except PlaywrightError as error:
-        executed.append(f"the page could not be read: it left or broke ({error.message[:200]})")
+        where = "left for " + page.url if page.url != page_url else "could not be read"
+        executed.append(f"the page {where}: {error.message[:200]}")
         page.close()
         return
     state["clicking"] = True
     links = output.locator("a")
     for index in range(links.count()):
         try:
-            links.nth(index).evaluate("(link) => link.click()", timeout=5000)
+            links.nth(index).evaluate("(link) => link.click()", timeout=30_000)
             page.wait_for_timeout(50)
         except PlaywrightError:  # the page left for a clicked ordinary address
             break
@@ -276,27 +277,42 @@ class Reporter:
 
 def statement_pages(database: str, redis: str, vectors: list[str]) -> list[str]:
     """Published statements whose bodies are the given vectors; their addresses."""
-    from bench.stack import ensure_database, manage, stack_environment
+    from bench.stack import ROOT, ensure_database, manage, stack_environment
 
     ensure_database(database)
     environment = stack_environment(database, redis, 0, 1)
     manage(environment, "migrate", "--no-input", "-v0")
+    # The demo data gives the statements a campaign and a lead organisation; loading it
+    # again changes nothing.
+    subprocess.run(
+        [sys.executable, "manage.py", "loaddemo"],
+        cwd=ROOT,
+        env={**environment, "LOG_LEVEL": "WARNING"},
+        check=True,
+        capture_output=True,
+    )
     code = f"""
 import json
 from tests.factories import StatementFactory
-from campaigns.models import Statement
+from campaigns.models import Campaign, Statement
+from organisations.models import Organisation
 Statement.objects.filter(slug__startswith="xss-drill-").delete()
 urls = []
 for number, body in enumerate(json.loads({json.dumps(vectors)!r})):
     statement = StatementFactory(
-        published=True, slug=f"xss-drill-{{number}}", title=f"XSS drill {{number}}", body=body
+        published=True,
+        slug=f"xss-drill-{{number}}",
+        title=f"XSS drill {{number}}",
+        body=body,
+        campaign=Campaign.objects.order_by("id").first(),
+        lead_organisation=Organisation.objects.order_by("id").first(),
     )
     urls.append(statement.get_absolute_url())
 print(json.dumps(urls))
 """
     made = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         env={**environment, "LOG_LEVEL": "WARNING"},
         check=True,
         capture_output=True,
