@@ -17,6 +17,7 @@ exits non-zero when an operation saw fewer cases than asked, any 5xx or any viol
 """
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -362,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(result.cases for result in results)
     notes = [
         f"{total:,} requests over {len(results)} operations in {elapsed:.0f} s "
-        f"({sum(result.with_key for result in results):,} with a key having every scope).",
+        f"({sum(result.with_key for result in results):,} with a key having every scope), "
+        f"{arguments.jobs} operations at once; load average {os.getloadavg()[0]:.1f} at the end.",
         f"{ACCEPTED_INVALID}: {sum(result.accepted_invalid for result in results)}",
         *(f"{kind}: {count} cases" for kind, count in kinds.items()),
         *(
