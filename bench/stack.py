@@ -176,3 +176,4 @@ def running_stack(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        shutil.rmtree(work, ignore_errors=True)
