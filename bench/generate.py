@@ -14,13 +14,16 @@ a statement id given in `Generated` names the ones the benchmark reads.
 
 import argparse
 import io
+import operator
 import os
 import random
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 # The clock of the data: everything published happened before it, everything scheduled
@@ -131,10 +134,12 @@ class TableWriter:
 
     Columns not given take the field's default, its time for auto_now fields, NULL where
     allowed, else an empty string; a missing required value is an error, not a guess.
+    A row is kept as the tuple of its columns' values: a million statements and their
+    signatures make millions of rows, and per-row work is what the load time is made of.
     """
 
     def __init__(self, model: Any, batch: int, now: datetime) -> None:
-        from django.db import models
+        from django.db import connection, models
 
         self.model = model
         self.batch = batch
@@ -155,22 +160,25 @@ class TableWriter:
                 self.defaults[name] = ""
             else:
                 self.required.add(name)
-        self.rows: list[list[Any]] = []
+        self.columns = operator.itemgetter(*(f.attname for f in self.fields))
+        self.rows: list[tuple[Any, ...]] = []
         self.written = 0
         # Rows given no id are numbered in the order they are added.
         self.primary_key = model._meta.pk.attname
         self.required.discard(self.primary_key)
         self.last_id = 0
+        self.copy = connection.vendor == "postgresql"
 
     def add(self, **values: Any) -> None:
-        missing = self.required - values.keys()
-        if missing:
-            raise ValueError(f"{self.model.__name__}: no value for {sorted(missing)}")
-        row = {**self.defaults, **values}
+        if not self.required <= values.keys():
+            missing = sorted(self.required - values.keys())
+            raise ValueError(f"{self.model.__name__}: no value for {missing}")
+        row = self.defaults.copy()
+        row.update(values)
         if self.primary_key not in values:
             self.last_id += 1
             row[self.primary_key] = self.last_id
-        self.rows.append([row[model_field.attname] for model_field in self.fields])
+        self.rows.append(self.columns(row))
         if len(self.rows) >= self.batch:
             self.flush()
 
@@ -181,19 +189,21 @@ class TableWriter:
             return
         table = connection.ops.quote_name(self.model._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        prepared = [
-            [
-                f.get_db_prep_save(value, connection)
-                for f, value in zip(self.fields, row, strict=True)
-            ]
-            for row in self.rows
-        ]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO("".join(copy_line(row) for row in prepared))
+            if self.copy:
+                text = "".join([copy_line(row) for row in self.rows])
                 # psycopg2's own cursor: Django's wrapper does not expose COPY.
-                cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+                cursor.cursor.copy_expert(
+                    f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text), size=1 << 20
+                )
             else:
+                prepared = [
+                    [
+                        f.get_db_prep_save(value, connection)
+                        for f, value in zip(self.fields, row, strict=True)
+                    ]
+                    for row in self.rows
+                ]
                 marks = ", ".join(["%s"] * len(self.fields))
                 # Names from the models' metadata, values as parameters.
                 insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
@@ -202,23 +212,36 @@ class TableWriter:
         self.rows = []
 
 
+# COPY's text format: backslash escapes, \N for NULL. Only the types the generator
+# writes; anything else (a JSON default, say) is an error rather than a wrong string.
+COPY_FORMATS: dict[type, Any] = {
+    str: lambda value: (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    ),
+    int: str,
+    bool: lambda value: "t" if value else "f",
+    type(None): lambda value: r"\N",
+    datetime: datetime.isoformat,
+    date: date.isoformat,
+    Decimal: str,
+}
+
+
 def copy_text(value: Any) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(value, Enum):  # a TextChoices member is written as its value
+        value = value.value
+    return str(COPY_FORMATS[type(value)](value))
 
 
 def copy_line(row: Iterable[Any]) -> str:
-    return "\t".join(copy_text(value) for value in row) + "\n"
+    try:
+        return "\t".join([COPY_FORMATS[type(value)](value) for value in row]) + "\n"
+    except KeyError:
+        return "\t".join([copy_text(value) for value in row]) + "\n"
 
 
 def sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words))
+    return " ".join(rng.choices(WORDS, k=words))
 
 
 def paragraphs(rng: random.Random, count: int, marker: str = "") -> str:
@@ -291,9 +314,11 @@ def empty_tables() -> None:
 
 
 def drop_secondary_indexes() -> list[str]:
-    """On PostgreSQL, drop the generated tables' indexes that back no constraint, and
-    return the statements that make them again: one build per index after the load is
-    far faster than keeping them (the full-text GIN indexes above all) row by row."""
+    """On PostgreSQL, drop the generated tables' foreign keys and the indexes that back no
+    constraint, and return the statements that make them again. One index build per index
+    after the load is far faster than keeping them (the full-text GIN indexes above all)
+    row by row, and one check per foreign key (a join) far faster than millions of
+    deferred row-by-row checks queued until commit."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -308,10 +333,25 @@ def drop_secondary_indexes() -> list[str]:
             """,
             [tables],
         )
-        found = cursor.fetchall()
-        for name, _definition in found:
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT constraint_.conrelid::regclass::text, constraint_.conname,
+                   pg_get_constraintdef(constraint_.oid)
+            FROM pg_constraint AS constraint_
+            WHERE constraint_.contype = 'f' AND constraint_.conrelid::regclass::text = ANY(%s)
+            """,
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return [definition for _name, definition in found]
+    return [definition for _name, definition in indexes] + [
+        f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+        for table, name, definition in foreign_keys
+    ]
 
 
 def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
@@ -343,8 +383,10 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
             writers[key] = TableWriter(model, scale.batch, PAST)
         return writers[key]
 
+    started = time.monotonic()
+
     def say(text: str) -> None:
-        print(text, file=out, flush=True)
+        print(f"[{time.monotonic() - started:6.0f} s] {text}", file=out, flush=True)
 
     with transaction.atomic():
         empty_tables()
@@ -589,11 +631,13 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
         for table in writers.values():
             table.flush()
 
-        say(f"indexes: {len(index_definitions)} rebuilt")
+        say(f"indexes and foreign keys: {len(index_definitions)} rebuilt")
         with connection.cursor() as cursor:
-            # Check the foreign keys now: an index cannot be built over pending checks.
             if connection.vendor == "postgresql":
+                # Check what foreign keys remain now: an index cannot be built over
+                # pending checks. Then give the index builds memory to sort in.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for definition in index_definitions:
                 cursor.execute(definition)
 
@@ -603,6 +647,7 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 cursor.execute(statement)
 
     if connection.vendor == "postgresql":
+        say("analyze")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     result.counts = {label: table.written for label, table in writers.items()}
