@@ -104,7 +104,8 @@ def surfaces() -> list[tuple[str, str]]:
     organisation = public_organisations().order_by("pk").first()
     public_count = statements.count()
     deep_page = max(1, public_count // 20 - 1)
-    assert campaign and coalition and law and organisation
+    if not (campaign and coalition and law and organisation):
+        raise SystemExit("The data lacks a campaign, coalition, law or public organisation.")
     return [
         ("home page", "/"),
         ("statement list", "/statements/"),

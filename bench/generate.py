@@ -112,6 +112,8 @@ WORDS = (
     "participation",
 )
 COUNTRIES = ("RU", "BY", "AZ", "KZ", "GE", "HU", "TR", "KG", "UZ", "TJ", "AM", "RS")
+DEMAND_ACTIONS = ("repeal", "amend", "halt", "release", "protect")
+CORRECTION_NOTE = "A date was wrong."
 LANGUAGE_TEXT = {
     "ru": "Гражданское общество требует отменить закон и защитить свободу объединений.",
     "fr": "La société civile demande l'abrogation de la loi et la liberté d'association.",
@@ -181,6 +183,34 @@ class TableWriter:
         self.rows.append(self.columns(row))
         if len(self.rows) >= self.batch:
             self.flush()
+
+    def insert_select(self, expressions: dict[str, str], source: str, params: list[Any]) -> None:
+        """INSERT ... SELECT: each column from its SQL expression over `source` (a FROM
+        clause with whatever WITH it needs, at its head: `WITH ... SELECT {columns} FROM
+        ...`), the others their default, as for add()."""
+        from django.db import connection
+
+        missing = self.required - expressions.keys() - {self.primary_key}
+        if missing:
+            raise ValueError(f"{self.model.__name__}: no value for {sorted(missing)}")
+        selected, defaults = [], []
+        for model_field in self.fields:
+            if model_field.attname in expressions:
+                selected.append(expressions[model_field.attname])
+            else:
+                default = self.defaults[model_field.attname]
+                selected.append("%s")
+                defaults.append(default.value if isinstance(default, Enum) else default)
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        # The defaults come first in the SELECT list, the source's own parameters after.
+        head, _, tail = source.partition("{columns}")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) {head}{', '.join(selected)}{tail}",
+                [*params[: head.count("%s")], *defaults, *params[head.count("%s") :]],
+            )
+            self.written += cursor.rowcount
 
     def flush(self) -> None:
         from django.db import connection
@@ -258,6 +288,151 @@ def weighted_states(rng: random.Random) -> str:
             return state
         pick -= share
     return "published"
+
+
+def uniform(key: str, seed: int, salt: int) -> str:
+    """SQL for a number in [0, 1) fixed by `key` (an integer expression), the seed and the
+    salt: PostgreSQL's own 64-bit hash, so the same seed gives the same rows."""
+    hashed = f"hashint8extended(({key})::bigint, {seed * 100 + salt})"
+    return f"(({hashed} & 4294967295)::float8 / 4294967296.0)"
+
+
+def coprime_strides(count: int) -> list[int]:
+    """Primes that share no factor with `count`: stepping through 1..count by one of them
+    meets no number twice before count steps, so a statement's signatories are distinct."""
+    primes = [n for n in range(1009, 4000) if all(n % d for d in range(2, int(n**0.5) + 1))]
+    return [prime for prime in primes if count % prime][:64]
+
+
+def derive_parts_in_database(
+    scale: Scale,
+    seed: int,
+    rng: random.Random,
+    signatures: TableWriter,
+    demands: TableWriter,
+    corrections: TableWriter,
+    changes: TableWriter,
+) -> None:
+    """On PostgreSQL, each statement's signatures, demands, correction and changes are
+    made from the statement rows already written, by INSERT ... SELECT: millions of rows
+    with no Python object each. The rules are those of the row-by-row path in generate():
+    signatory counts 1 + exponential (the two fixed shapes first), the lead signs first,
+    85 % of the others confirmed; 0 to max_demands demands, every other one naming a
+    provision of its law; a change per publication, correction and withdrawal."""
+    signatory_count = (
+        f"CASE statement.id WHEN 1 THEN {min(300, scale.organisations)} WHEN 2 THEN 8 "
+        f"ELSE LEAST(300, {scale.organisations}, 1 + floor(-ln(1 - "
+        f"{uniform('statement.id', seed, 1)}) * {scale.mean_signatures})::int) END"
+    )
+    signature_key = "statement.id * 300 + position"
+    signatures.insert_select(
+        {
+            "id": "row_number() OVER (ORDER BY statement.id, position)",
+            "statement_id": "statement.id",
+            "organisation_id": (
+                f"1 + (statement.lead_organisation_id - 1 + position * stride) "
+                f"%% {scale.organisations}"
+            ),
+            "role": "CASE position WHEN 0 THEN 'lead' ELSE 'co_signatory' END",
+            "status": (
+                f"CASE WHEN confirmed THEN 'confirmed' ELSE (ARRAY['invited', 'pending', "
+                f"'declined'])[1 + floor({uniform(signature_key, seed, 2)} * 3)::int] END"
+            ),
+            "signed_at": "CASE WHEN confirmed THEN statement.created_at + interval '1 day' END",
+            "signed_version": "CASE WHEN confirmed THEN 1 END",
+            "order": "position",
+        },
+        f"""
+        WITH shaped AS (
+            SELECT statement.*, {signatory_count} AS signatory_count,
+                   (%s::int[])[1 + floor({uniform("statement.id", seed, 3)} * %s)::int] AS stride
+            FROM campaigns_statement AS statement
+        )
+        SELECT {{columns}}
+        FROM shaped AS statement,
+             generate_series(0, statement.signatory_count - 1) AS position,
+             LATERAL (
+                SELECT position < 2 OR {uniform(signature_key, seed, 4)} < 0.85 AS confirmed
+             ) AS decided
+        """,
+        [strides := coprime_strides(scale.organisations), len(strides)],
+    )
+
+    demand_count = (
+        f"CASE statement.id WHEN 1 THEN 3 WHEN 2 THEN 7 "
+        f"ELSE floor({uniform('statement.id', seed, 5)} * {scale.max_demands + 1})::int END"
+    )
+    demand_key = "statement.id * 16 + position"
+    texts = [sentence(rng, 18).capitalize() + "." for _ in range(1000)]
+    demands.insert_select(
+        {
+            "id": "row_number() OVER (ORDER BY statement.id, position)",
+            "statement_id": "statement.id",
+            "addressee_id": f"1 + floor({uniform(demand_key, seed, 6)} * {scale.targets})::int",
+            "action": (
+                f"pool.actions[1 + floor({uniform(demand_key, seed, 7)} * "
+                f"{len(DEMAND_ACTIONS)})::int]"
+            ),
+            "law_id": "law.law_id",
+            "provision_id": (
+                "CASE WHEN position %% 2 = 1 THEN law.first_provision + "
+                f"floor({uniform(demand_key, seed, 8)} * law.provisions)::int END"
+            ),
+            "text": f"pool.texts[1 + floor({uniform(demand_key, seed, 9)} * {len(texts)})::int]",
+            "order": "position",
+        },
+        f"""
+        WITH laws AS (
+            -- A law's provisions were numbered one after another.
+            SELECT law_id, min(id) AS first_provision, count(*) AS provisions
+            FROM legislation_provision GROUP BY law_id
+        )
+        SELECT {{columns}}
+        FROM campaigns_statement AS statement,
+             generate_series(0, {demand_count} - 1) AS position,
+             LATERAL (
+                SELECT 1 + floor({uniform(demand_key, seed, 10)} * {scale.laws})::int AS law_id
+             ) AS chosen
+             JOIN laws AS law ON law.law_id = chosen.law_id
+             CROSS JOIN (SELECT %s::text[] AS actions, %s::text[] AS texts) AS pool
+        """,
+        [list(DEMAND_ACTIONS), texts],
+    )
+
+    corrections.insert_select(
+        {
+            "id": "row_number() OVER (ORDER BY id)",
+            "statement_id": "id",
+            "corrected_at": "corrected_at",
+            "note": "fixed.note",
+        },
+        "SELECT {columns} FROM campaigns_statement, (SELECT %s::text AS note) AS fixed "
+        "WHERE corrected_at IS NOT NULL",
+        [CORRECTION_NOTE],
+    )
+    changes.insert_select(
+        {
+            "id": "row_number() OVER (ORDER BY statement_id, step)",
+            "statement_id": "statement_id",
+            "kind": "kind",
+            "visible_from": "visible_from",
+            "created_at": "created_at",
+        },
+        """
+        SELECT {columns} FROM (
+            SELECT id AS statement_id, 1 AS step, 'published' AS kind,
+                   publish_at AS visible_from, created_at + interval '2 days' AS created_at
+            FROM campaigns_statement WHERE publish_at IS NOT NULL
+            UNION ALL
+            SELECT id, 2, 'corrected', corrected_at, corrected_at
+            FROM campaigns_statement WHERE corrected_at IS NOT NULL
+            UNION ALL
+            SELECT id, 3, 'withdrawn', withdrawn_at, withdrawn_at
+            FROM campaigns_statement WHERE withdrawn_at IS NOT NULL
+        ) AS change
+        """,
+        [],
+    )
 
 
 def generated_tables() -> list[Any]:
@@ -503,6 +678,9 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
         say(f"statements: {scale.statements}")
         statements, signatures, demands = writer(Statement), writer(Signature), writer(Demand)
         corrections, changes = writer(Correction), writer(Change)
+        # On PostgreSQL the statements' parts are derived from the statements in the
+        # database (derive_parts_in_database); elsewhere they are built here, row by row.
+        in_database = connection.vendor == "postgresql"
         signature_pk = demand_pk = change_pk = 0
         all_organisations = range(1, scale.organisations + 1)
         for pk in range(1, scale.statements + 1):
@@ -548,7 +726,10 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 if rng.random() < share:
                     translations[f"title_{language}"] = f"{LANGUAGE_TEXT[language][:40]} {pk}"
                     translations[f"body_{language}"] = LANGUAGE_TEXT[language]
-            chosen = rng.sample(all_organisations, signatory_count)
+            if in_database:
+                chosen = [rng.randint(1, scale.organisations)]
+            else:
+                chosen = rng.sample(all_organisations, signatory_count)
             statements.add(
                 id=pk,
                 campaign_id=rng.randint(1, scale.campaigns) if rng.random() < 0.7 else None,
@@ -567,6 +748,10 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 updated_at=corrected_at or published_at,
                 **translations,
             )
+            if pk % 100_000 == 0:
+                say(f"  {pk} statements")
+            if in_database:
+                continue
             for order, organisation in enumerate(chosen):
                 signature_pk += 1
                 confirmed = order < 2 or rng.random() < 0.85
@@ -590,7 +775,7 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                     id=demand_pk,
                     statement_id=pk,
                     addressee_id=rng.randint(1, scale.targets),
-                    action=rng.choice(("repeal", "amend", "halt", "release", "protect")),
+                    action=rng.choice(DEMAND_ACTIONS),
                     law_id=law,
                     provision_id=rng.choice(law_provisions[law]) if order % 2 else None,
                     text=sentence(rng, 18).capitalize() + ".",
@@ -606,9 +791,7 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                     created_at=published_at,
                 )
             if corrected_at is not None:
-                corrections.add(
-                    statement_id=pk, corrected_at=corrected_at, note="A date was wrong."
-                )
+                corrections.add(statement_id=pk, corrected_at=corrected_at, note=CORRECTION_NOTE)
                 change_pk += 1
                 changes.add(
                     id=change_pk,
@@ -626,10 +809,11 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                     visible_from=withdrawn_at,
                     created_at=withdrawn_at,
                 )
-            if pk % 100_000 == 0:
-                say(f"  {pk} statements")
         for table in writers.values():
             table.flush()
+        if in_database:
+            say("signatures, demands, corrections and changes")
+            derive_parts_in_database(scale, seed, rng, signatures, demands, corrections, changes)
 
         say(f"indexes and foreign keys: {len(index_definitions)} rebuilt")
         with connection.cursor() as cursor:
@@ -647,9 +831,14 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 cursor.execute(statement)
 
     if connection.vendor == "postgresql":
-        say("analyze")
+        # Statistics for the planner, and the visibility map that lets counts and lists
+        # be answered from an index alone (outside the transaction: VACUUM needs that).
+        say("vacuum and analyze")
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in generated_tables())
+        # Inside a caller's transaction (a test) statistics alone.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute(f"{command} {tables}")
     result.counts = {label: table.written for label, table in writers.items()}
     for label, count in result.counts.items():
         say(f"{label}: {count}")
