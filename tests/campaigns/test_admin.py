@@ -134,8 +134,7 @@ CHANGELIST_QUERIES = {
     Statement: 5
     - 1  # no count of all rows: show_full_result_count is off (lib/admin_pagination.py)
     + ON_POSTGRESQL  # PostgreSQL's estimate of the table's rows, asked before counting them
-    + 1  # the campaigns, for the filter
-    + DATE_LINKS,
+    + 1,  # the campaigns, for the filter; publish times by fixed periods, no date links
     Signature: 5 + 1 + DATE_LINKS,  # the statements, for the filter
     Demand: 5 + DATE_LINKS,
     Transition: 5 + DATE_LINKS,
