@@ -14,13 +14,16 @@ a statement id given in `Generated` names the ones the benchmark reads.
 
 import argparse
 import io
+import operator
 import os
 import random
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 # The clock of the data: everything published happened before it, everything scheduled
@@ -109,6 +112,8 @@ WORDS = (
     "participation",
 )
 COUNTRIES = ("RU", "BY", "AZ", "KZ", "GE", "HU", "TR", "KG", "UZ", "TJ", "AM", "RS")
+DEMAND_ACTIONS = ("repeal", "amend", "halt", "release", "protect")
+CORRECTION_NOTE = "A date was wrong."
 LANGUAGE_TEXT = {
     "ru": "Гражданское общество требует отменить закон и защитить свободу объединений.",
     "fr": "La société civile demande l'abrogation de la loi et la liberté d'association.",
@@ -131,10 +136,12 @@ class TableWriter:
 
     Columns not given take the field's default, its time for auto_now fields, NULL where
     allowed, else an empty string; a missing required value is an error, not a guess.
+    A row is kept as the tuple of its columns' values: a million statements and their
+    signatures make millions of rows, and per-row work is what the load time is made of.
     """
 
     def __init__(self, model: Any, batch: int, now: datetime) -> None:
-        from django.db import models
+        from django.db import connection, models
 
         self.model = model
         self.batch = batch
@@ -155,24 +162,55 @@ class TableWriter:
                 self.defaults[name] = ""
             else:
                 self.required.add(name)
-        self.rows: list[list[Any]] = []
+        self.columns = operator.itemgetter(*(f.attname for f in self.fields))
+        self.rows: list[tuple[Any, ...]] = []
         self.written = 0
         # Rows given no id are numbered in the order they are added.
         self.primary_key = model._meta.pk.attname
         self.required.discard(self.primary_key)
         self.last_id = 0
+        self.copy = connection.vendor == "postgresql"
 
     def add(self, **values: Any) -> None:
-        missing = self.required - values.keys()
-        if missing:
-            raise ValueError(f"{self.model.__name__}: no value for {sorted(missing)}")
-        row = {**self.defaults, **values}
+        if not self.required <= values.keys():
+            missing = sorted(self.required - values.keys())
+            raise ValueError(f"{self.model.__name__}: no value for {missing}")
+        row = self.defaults.copy()
+        row.update(values)
         if self.primary_key not in values:
             self.last_id += 1
             row[self.primary_key] = self.last_id
-        self.rows.append([row[model_field.attname] for model_field in self.fields])
+        self.rows.append(self.columns(row))
         if len(self.rows) >= self.batch:
             self.flush()
+
+    def insert_select(self, expressions: dict[str, str], source: str, params: list[Any]) -> None:
+        """INSERT ... SELECT: each column from its SQL expression over `source` (a FROM
+        clause with whatever WITH it needs, at its head: `WITH ... SELECT {columns} FROM
+        ...`), the others their default, as for add()."""
+        from django.db import connection
+
+        missing = self.required - expressions.keys() - {self.primary_key}
+        if missing:
+            raise ValueError(f"{self.model.__name__}: no value for {sorted(missing)}")
+        selected, defaults = [], []
+        for model_field in self.fields:
+            if model_field.attname in expressions:
+                selected.append(expressions[model_field.attname])
+            else:
+                default = self.defaults[model_field.attname]
+                selected.append("%s")
+                defaults.append(default.value if isinstance(default, Enum) else default)
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        # The defaults come first in the SELECT list, the source's own parameters after.
+        head, _, tail = source.partition("{columns}")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) {head}{', '.join(selected)}{tail}",
+                [*params[: head.count("%s")], *defaults, *params[head.count("%s") :]],
+            )
+            self.written += cursor.rowcount
 
     def flush(self) -> None:
         from django.db import connection
@@ -181,19 +219,21 @@ class TableWriter:
             return
         table = connection.ops.quote_name(self.model._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        prepared = [
-            [
-                f.get_db_prep_save(value, connection)
-                for f, value in zip(self.fields, row, strict=True)
-            ]
-            for row in self.rows
-        ]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO("".join(copy_line(row) for row in prepared))
+            if self.copy:
+                text = "".join([copy_line(row) for row in self.rows])
                 # psycopg2's own cursor: Django's wrapper does not expose COPY.
-                cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+                cursor.cursor.copy_expert(
+                    f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text), size=1 << 20
+                )
             else:
+                prepared = [
+                    [
+                        f.get_db_prep_save(value, connection)
+                        for f, value in zip(self.fields, row, strict=True)
+                    ]
+                    for row in self.rows
+                ]
                 marks = ", ".join(["%s"] * len(self.fields))
                 # Names from the models' metadata, values as parameters.
                 insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
@@ -202,23 +242,36 @@ class TableWriter:
         self.rows = []
 
 
+# COPY's text format: backslash escapes, \N for NULL. Only the types the generator
+# writes; anything else (a JSON default, say) is an error rather than a wrong string.
+COPY_FORMATS: dict[type, Any] = {
+    str: lambda value: (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    ),
+    int: str,
+    bool: lambda value: "t" if value else "f",
+    type(None): lambda value: r"\N",
+    datetime: datetime.isoformat,
+    date: date.isoformat,
+    Decimal: str,
+}
+
+
 def copy_text(value: Any) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(value, Enum):  # a TextChoices member is written as its value
+        value = value.value
+    return str(COPY_FORMATS[type(value)](value))
 
 
 def copy_line(row: Iterable[Any]) -> str:
-    return "\t".join(copy_text(value) for value in row) + "\n"
+    try:
+        return "\t".join([COPY_FORMATS[type(value)](value) for value in row]) + "\n"
+    except KeyError:
+        return "\t".join([copy_text(value) for value in row]) + "\n"
 
 
 def sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words))
+    return " ".join(rng.choices(WORDS, k=words))
 
 
 def paragraphs(rng: random.Random, count: int, marker: str = "") -> str:
@@ -235,6 +288,151 @@ def weighted_states(rng: random.Random) -> str:
             return state
         pick -= share
     return "published"
+
+
+def uniform(key: str, seed: int, salt: int) -> str:
+    """SQL for a number in [0, 1) fixed by `key` (an integer expression), the seed and the
+    salt: PostgreSQL's own 64-bit hash, so the same seed gives the same rows."""
+    hashed = f"hashint8extended(({key})::bigint, {seed * 100 + salt})"
+    return f"(({hashed} & 4294967295)::float8 / 4294967296.0)"
+
+
+def coprime_strides(count: int) -> list[int]:
+    """Primes that share no factor with `count`: stepping through 1..count by one of them
+    meets no number twice before count steps, so a statement's signatories are distinct."""
+    primes = [n for n in range(1009, 4000) if all(n % d for d in range(2, int(n**0.5) + 1))]
+    return [prime for prime in primes if count % prime][:64]
+
+
+def derive_parts_in_database(
+    scale: Scale,
+    seed: int,
+    rng: random.Random,
+    signatures: TableWriter,
+    demands: TableWriter,
+    corrections: TableWriter,
+    changes: TableWriter,
+) -> None:
+    """On PostgreSQL, each statement's signatures, demands, correction and changes are
+    made from the statement rows already written, by INSERT ... SELECT: millions of rows
+    with no Python object each. The rules are those of the row-by-row path in generate():
+    signatory counts 1 + exponential (the two fixed shapes first), the lead signs first,
+    85 % of the others confirmed; 0 to max_demands demands, every other one naming a
+    provision of its law; a change per publication, correction and withdrawal."""
+    signatory_count = (
+        f"CASE statement.id WHEN 1 THEN {min(300, scale.organisations)} WHEN 2 THEN 8 "
+        f"ELSE LEAST(300, {scale.organisations}, 1 + floor(-ln(1 - "
+        f"{uniform('statement.id', seed, 1)}) * {scale.mean_signatures})::int) END"
+    )
+    signature_key = "statement.id * 300 + position"
+    signatures.insert_select(
+        {
+            "id": "row_number() OVER (ORDER BY statement.id, position)",
+            "statement_id": "statement.id",
+            "organisation_id": (
+                f"1 + (statement.lead_organisation_id - 1 + position * stride) "
+                f"%% {scale.organisations}"
+            ),
+            "role": "CASE position WHEN 0 THEN 'lead' ELSE 'co_signatory' END",
+            "status": (
+                f"CASE WHEN confirmed THEN 'confirmed' ELSE (ARRAY['invited', 'pending', "
+                f"'declined'])[1 + floor({uniform(signature_key, seed, 2)} * 3)::int] END"
+            ),
+            "signed_at": "CASE WHEN confirmed THEN statement.created_at + interval '1 day' END",
+            "signed_version": "CASE WHEN confirmed THEN 1 END",
+            "order": "position",
+        },
+        f"""
+        WITH shaped AS (
+            SELECT statement.*, {signatory_count} AS signatory_count,
+                   (%s::int[])[1 + floor({uniform("statement.id", seed, 3)} * %s)::int] AS stride
+            FROM campaigns_statement AS statement
+        )
+        SELECT {{columns}}
+        FROM shaped AS statement,
+             generate_series(0, statement.signatory_count - 1) AS position,
+             LATERAL (
+                SELECT position < 2 OR {uniform(signature_key, seed, 4)} < 0.85 AS confirmed
+             ) AS decided
+        """,
+        [strides := coprime_strides(scale.organisations), len(strides)],
+    )
+
+    demand_count = (
+        f"CASE statement.id WHEN 1 THEN 3 WHEN 2 THEN 7 "
+        f"ELSE floor({uniform('statement.id', seed, 5)} * {scale.max_demands + 1})::int END"
+    )
+    demand_key = "statement.id * 16 + position"
+    texts = [sentence(rng, 18).capitalize() + "." for _ in range(1000)]
+    demands.insert_select(
+        {
+            "id": "row_number() OVER (ORDER BY statement.id, position)",
+            "statement_id": "statement.id",
+            "addressee_id": f"1 + floor({uniform(demand_key, seed, 6)} * {scale.targets})::int",
+            "action": (
+                f"pool.actions[1 + floor({uniform(demand_key, seed, 7)} * "
+                f"{len(DEMAND_ACTIONS)})::int]"
+            ),
+            "law_id": "law.law_id",
+            "provision_id": (
+                "CASE WHEN position %% 2 = 1 THEN law.first_provision + "
+                f"floor({uniform(demand_key, seed, 8)} * law.provisions)::int END"
+            ),
+            "text": f"pool.texts[1 + floor({uniform(demand_key, seed, 9)} * {len(texts)})::int]",
+            "order": "position",
+        },
+        f"""
+        WITH laws AS (
+            -- A law's provisions were numbered one after another.
+            SELECT law_id, min(id) AS first_provision, count(*) AS provisions
+            FROM legislation_provision GROUP BY law_id
+        )
+        SELECT {{columns}}
+        FROM campaigns_statement AS statement,
+             generate_series(0, {demand_count} - 1) AS position,
+             LATERAL (
+                SELECT 1 + floor({uniform(demand_key, seed, 10)} * {scale.laws})::int AS law_id
+             ) AS chosen
+             JOIN laws AS law ON law.law_id = chosen.law_id
+             CROSS JOIN (SELECT %s::text[] AS actions, %s::text[] AS texts) AS pool
+        """,
+        [list(DEMAND_ACTIONS), texts],
+    )
+
+    corrections.insert_select(
+        {
+            "id": "row_number() OVER (ORDER BY id)",
+            "statement_id": "id",
+            "corrected_at": "corrected_at",
+            "note": "fixed.note",
+        },
+        "SELECT {columns} FROM campaigns_statement, (SELECT %s::text AS note) AS fixed "
+        "WHERE corrected_at IS NOT NULL",
+        [CORRECTION_NOTE],
+    )
+    changes.insert_select(
+        {
+            "id": "row_number() OVER (ORDER BY statement_id, step)",
+            "statement_id": "statement_id",
+            "kind": "kind",
+            "visible_from": "visible_from",
+            "created_at": "created_at",
+        },
+        """
+        SELECT {columns} FROM (
+            SELECT id AS statement_id, 1 AS step, 'published' AS kind,
+                   publish_at AS visible_from, created_at + interval '2 days' AS created_at
+            FROM campaigns_statement WHERE publish_at IS NOT NULL
+            UNION ALL
+            SELECT id, 2, 'corrected', corrected_at, corrected_at
+            FROM campaigns_statement WHERE corrected_at IS NOT NULL
+            UNION ALL
+            SELECT id, 3, 'withdrawn', withdrawn_at, withdrawn_at
+            FROM campaigns_statement WHERE withdrawn_at IS NOT NULL
+        ) AS change
+        """,
+        [],
+    )
 
 
 def generated_tables() -> list[Any]:
@@ -291,9 +489,11 @@ def empty_tables() -> None:
 
 
 def drop_secondary_indexes() -> list[str]:
-    """On PostgreSQL, drop the generated tables' indexes that back no constraint, and
-    return the statements that make them again: one build per index after the load is
-    far faster than keeping them (the full-text GIN indexes above all) row by row."""
+    """On PostgreSQL, drop the generated tables' foreign keys and the indexes that back no
+    constraint, and return the statements that make them again. One index build per index
+    after the load is far faster than keeping them (the full-text GIN indexes above all)
+    row by row, and one check per foreign key (a join) far faster than millions of
+    deferred row-by-row checks queued until commit."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -308,10 +508,25 @@ def drop_secondary_indexes() -> list[str]:
             """,
             [tables],
         )
-        found = cursor.fetchall()
-        for name, _definition in found:
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT constraint_.conrelid::regclass::text, constraint_.conname,
+                   pg_get_constraintdef(constraint_.oid)
+            FROM pg_constraint AS constraint_
+            WHERE constraint_.contype = 'f' AND constraint_.conrelid::regclass::text = ANY(%s)
+            """,
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return [definition for _name, definition in found]
+    return [definition for _name, definition in indexes] + [
+        f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+        for table, name, definition in foreign_keys
+    ]
 
 
 def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
@@ -343,8 +558,10 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
             writers[key] = TableWriter(model, scale.batch, PAST)
         return writers[key]
 
+    started = time.monotonic()
+
     def say(text: str) -> None:
-        print(text, file=out, flush=True)
+        print(f"[{time.monotonic() - started:6.0f} s] {text}", file=out, flush=True)
 
     with transaction.atomic():
         empty_tables()
@@ -461,6 +678,9 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
         say(f"statements: {scale.statements}")
         statements, signatures, demands = writer(Statement), writer(Signature), writer(Demand)
         corrections, changes = writer(Correction), writer(Change)
+        # On PostgreSQL the statements' parts are derived from the statements in the
+        # database (derive_parts_in_database); elsewhere they are built here, row by row.
+        in_database = connection.vendor == "postgresql"
         signature_pk = demand_pk = change_pk = 0
         all_organisations = range(1, scale.organisations + 1)
         for pk in range(1, scale.statements + 1):
@@ -506,7 +726,10 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 if rng.random() < share:
                     translations[f"title_{language}"] = f"{LANGUAGE_TEXT[language][:40]} {pk}"
                     translations[f"body_{language}"] = LANGUAGE_TEXT[language]
-            chosen = rng.sample(all_organisations, signatory_count)
+            if in_database:
+                chosen = [rng.randint(1, scale.organisations)]
+            else:
+                chosen = rng.sample(all_organisations, signatory_count)
             statements.add(
                 id=pk,
                 campaign_id=rng.randint(1, scale.campaigns) if rng.random() < 0.7 else None,
@@ -525,6 +748,10 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 updated_at=corrected_at or published_at,
                 **translations,
             )
+            if pk % 100_000 == 0:
+                say(f"  {pk} statements")
+            if in_database:
+                continue
             for order, organisation in enumerate(chosen):
                 signature_pk += 1
                 confirmed = order < 2 or rng.random() < 0.85
@@ -548,7 +775,7 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                     id=demand_pk,
                     statement_id=pk,
                     addressee_id=rng.randint(1, scale.targets),
-                    action=rng.choice(("repeal", "amend", "halt", "release", "protect")),
+                    action=rng.choice(DEMAND_ACTIONS),
                     law_id=law,
                     provision_id=rng.choice(law_provisions[law]) if order % 2 else None,
                     text=sentence(rng, 18).capitalize() + ".",
@@ -564,9 +791,7 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                     created_at=published_at,
                 )
             if corrected_at is not None:
-                corrections.add(
-                    statement_id=pk, corrected_at=corrected_at, note="A date was wrong."
-                )
+                corrections.add(statement_id=pk, corrected_at=corrected_at, note=CORRECTION_NOTE)
                 change_pk += 1
                 changes.add(
                     id=change_pk,
@@ -584,16 +809,19 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                     visible_from=withdrawn_at,
                     created_at=withdrawn_at,
                 )
-            if pk % 100_000 == 0:
-                say(f"  {pk} statements")
         for table in writers.values():
             table.flush()
+        if in_database:
+            say("signatures, demands, corrections and changes")
+            derive_parts_in_database(scale, seed, rng, signatures, demands, corrections, changes)
 
-        say(f"indexes: {len(index_definitions)} rebuilt")
+        say(f"indexes and foreign keys: {len(index_definitions)} rebuilt")
         with connection.cursor() as cursor:
-            # Check the foreign keys now: an index cannot be built over pending checks.
             if connection.vendor == "postgresql":
+                # Check what foreign keys remain now: an index cannot be built over
+                # pending checks. Then give the index builds memory to sort in.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for definition in index_definitions:
                 cursor.execute(definition)
 
@@ -603,8 +831,14 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 cursor.execute(statement)
 
     if connection.vendor == "postgresql":
+        # Statistics for the planner, and the visibility map that lets counts and lists
+        # be answered from an index alone (outside the transaction: VACUUM needs that).
+        say("vacuum and analyze")
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in generated_tables())
+        # Inside a caller's transaction (a test) statistics alone.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute(f"{command} {tables}")
     result.counts = {label: table.written for label, table in writers.items()}
     for label, count in result.counts.items():
         say(f"{label}: {count}")

@@ -440,6 +440,12 @@ class Statement(models.Model):
         indexes = [
             # Statement.objects.published() ordered by publish time: home page, lists, feeds.
             models.Index(fields=["status", "-publish_at"], name="statement_status_publish_idx"),
+            # The admin's statement changelist in its default order (Meta.ordering, then the
+            # id the admin adds), a page at a time; also the first and last publish times
+            # of its date links.
+            models.Index(
+                fields=["-publish_at", "-created_at", "-id"], name="statement_admin_order_idx"
+            ),
         ]
 
     # The texts written per language (translation.py), and those a language needs before

@@ -35,18 +35,30 @@ def sanitise_html(html: str) -> str:
 
 # The same texts are rendered again and again (an API page shows each statement's body
 # in every language it is written in, twice over): rendering and sanitising is pure, so
-# the HTML of the texts read most recently is kept, a bounded number of them.
-RENDERED_TEXTS_KEPT = 1024
+# the HTML of the texts read most recently is kept, a bounded number of them and only
+# texts of an ordinary length, so that what a worker keeps is bounded too: at most
+# RENDERED_TEXTS_KEPT texts and their HTML, up to 256 * 2 * 20,000 characters, tens of
+# megabytes at worst, however many statements the site holds. An API page of 50
+# statements in three languages fits.
+RENDERED_TEXTS_KEPT = 256
+LONGEST_TEXT_KEPT = 20_000
 
 
 def render_markdown(text: str) -> str:
     """The HTML of a Markdown text, sanitised. A level-one heading becomes level two:
     the page's own title is the only h1."""
-    return _rendered(text or "")
+    text = text or ""
+    if len(text) > LONGEST_TEXT_KEPT:
+        return _render(text)
+    return _rendered(text)
 
 
 @lru_cache(maxsize=RENDERED_TEXTS_KEPT)
 def _rendered(text: str) -> str:
+    return _render(text)
+
+
+def _render(text: str) -> str:
     html = _renderer.render(text)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return sanitise_html(html)
