@@ -118,9 +118,15 @@ bench-data: install
 	DEBUG=true DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench.generate \
 		--scale $(BENCH_SCALE) --seed $(BENCH_SEED)
 
+# Every step runs even when one misses a target; the exit status says whether any did.
 bench: bench-data
+	@status=0; \
 	$(BIN)/python -m bench.run --database "$(BENCH_DATABASE_URL)" --scale $(BENCH_SCALE) \
-		--duration $(BENCH_DURATION) --connections $(BENCH_CONNECTIONS)
+		--duration $(BENCH_DURATION) --connections $(BENCH_CONNECTIONS) || status=1; \
+	for check in serialisation explain changelist memory; do \
+		$(BIN)/python -m bench.$$check --database "$(BENCH_DATABASE_URL)" || status=1; \
+	done; \
+	exit $$status
 
 # `make drill`: the leak crawl, fuzzing, the XSS set in Chromium, and the load and fault
 # drills (bench/drill.py), each bounded in time and requests, on loopback, against their

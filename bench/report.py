@@ -118,9 +118,13 @@ def comparison_section(standard: dict[str, Any], large: dict[str, Any]) -> list[
 
 def drill_section(drills: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "## Drills (`make drill`)",
+        "## Checks and drills",
         "",
-        "| Drill | Check | measured | target | |",
+        "The serialisation comparison, EXPLAIN, the admin changelist and worker memory are",
+        "run by `make bench`; the leak crawl, fuzzing, XSS, load and fault drills by",
+        "`make drill`. Each row is the last run of its check.",
+        "",
+        "| Check | | measured | target | |",
         "|---|---|---|---|---|",
     ]
     for drill in drills:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0010_search_indexes_per_language'),
+        ('campaigns', '0011_public_content_version'),
         ('organisations', '0005_webhook_url_http_only'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
