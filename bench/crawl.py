@@ -150,11 +150,12 @@ class Crawler:
         headers: dict[str, str] | None = None,
         cross_orderings: bool = True,
         other_language_searches: int | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         """`cross_orderings`: try every filter value in every ordering (else each value in
         the first ordering, and each ordering with the first value of each filter).
-        `other_language_searches`: how many markers to search for in the languages other
-        than English too (None: every one)."""
+        `other_language_searches`: how many statements' markers to search for in the
+        languages other than English too (None: every one); all are searched in English."""
         self.get = get
         self.get_many = get_many
         self.headers = headers or {}
@@ -167,6 +168,7 @@ class Crawler:
         self.notices: dict[str, str] = {k.lower(): v for k, v in manifest["notice_markers"].items()}
         self.cross_orderings = cross_orderings
         self.other_language_searches = other_language_searches
+        self.progress = progress or (lambda message: None)
         self.forms_tried: set[tuple[str, str]] = set()
 
     # --- reading answers ---------------------------------------------------------------
@@ -349,9 +351,9 @@ class Crawler:
 
     def search(self) -> None:
         terms = self.manifest["search_terms"]
-        others = (
-            terms if self.other_language_searches is None else terms[: self.other_language_searches]
-        )
+        others = self.manifest["search_terms_every_language"]
+        if self.other_language_searches is not None:
+            others = others[: self.other_language_searches]
         addresses = [f"/search/?{urlencode({'q': term})}" for term in terms]
         addresses += [
             f"{prefix}/search/?{urlencode({'q': term})}"
@@ -391,9 +393,9 @@ class Crawler:
                 self.enqueue(self.links_in(address, content_type, body))
 
     def run(self) -> CrawlResult:
-        self.probe()
-        self.search()
-        self.crawl()
+        for phase in (self.probe, self.search, self.crawl):
+            phase()
+            self.progress(f"after {phase.__name__}: {self.result.summary()}")
         return self.result
 
 

@@ -51,6 +51,7 @@ def prepare(database: str, per_state: int, unconfirmed: int, work: Path) -> dict
         "DEBUG": "true",
         "DATABASE_URL": database,
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
     }
 
     def run(*arguments: str) -> None:
@@ -82,7 +83,14 @@ def crawl(base: str, manifest: dict, max_requests: int, threads: int) -> tuple[C
             return list(pool.map(lambda path: get(path, {}), paths))
 
         started = time.monotonic()
-        crawler = Crawler(get, manifest, origin=base, max_requests=max_requests, get_many=get_many)
+        crawler = Crawler(
+            get,
+            manifest,
+            origin=base,
+            max_requests=max_requests,
+            get_many=get_many,
+            progress=lambda message: print(f"[leaks]   {message}", flush=True),
+        )
         result = crawler.run()
     return result, time.monotonic() - started
 
@@ -91,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--redis", default=DEFAULT_REDIS)
-    parser.add_argument("--per-state", type=int, default=30, help="hidden statements per state")
+    parser.add_argument("--per-state", type=int, default=20, help="hidden statements per state")
     parser.add_argument("--unconfirmed", type=int, default=10, help="signatures per status")
     parser.add_argument("--max-requests", type=int, default=15_000, help="per crawl")
     parser.add_argument("--threads", type=int, default=8)
@@ -100,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_database(arguments.database)
     work = Path(tempfile.mkdtemp(prefix="chorus-leaks-"))
     manifest = prepare(arguments.database, arguments.per_state, arguments.unconfirmed, work)
-    hidden = len(manifest["markers"])
+    hidden = sum(manifest["objects"].values())
     print(f"[leaks] seeded {hidden} marked things the public may not see:", flush=True)
     for what, count in manifest["objects"].items():
         print(f"[leaks]   {what}: {count}")
@@ -114,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     checks = [
         Check(
             "marked things the public may not see",
-            f"{hidden} ({len(manifest['notice_markers'])} notice markers besides)",
+            f"{hidden} ({len(manifest['markers'])} markers, {len(manifest['notice_markers'])}"
+            " notice markers besides)",
             f">= {MIN_HIDDEN}",
             hidden >= MIN_HIDDEN,
         ),

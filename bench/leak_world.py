@@ -107,7 +107,7 @@ def clear() -> None:
     Right.objects.filter(slug__startswith=ANCHOR_PREFIX).delete()
 
 
-def seed(per_state: int = 30, unconfirmed_per_status: int = 10) -> dict[str, Any]:
+def seed(per_state: int = 20, unconfirmed_per_status: int = 10) -> dict[str, Any]:
     """Write the hidden world (after clearing an earlier one) and return its manifest."""
     from django.contrib.auth.models import User
     from django.db import transaction
@@ -334,7 +334,7 @@ def seed(per_state: int = 30, unconfirmed_per_status: int = 10) -> dict[str, Any
                     noted = markers.leak("correction", f"correction of a {state} statement #{i}")
                     Correction.objects.create(statement=statement, note=f"Corrected {noted}")
                 links = []
-                for kind in ("valid", "expired", "revoked"):
+                for kind in [("valid", "expired", "revoked")[i % 3]]:
                     link = PreviewLink(
                         statement=statement,
                         note="For "
@@ -456,12 +456,18 @@ def seed(per_state: int = 30, unconfirmed_per_status: int = 10) -> dict[str, Any
         "filter_values": filter_values,
         "form_values": form_values,
         "search_terms": [search_term(marker) for marker in [*markers.leaks, *markers.notices]],
+        # Statements are searched in each language they are written in; the rest by name.
+        "search_terms_every_language": [
+            search_term(marker)
+            for marker, what in [*markers.leaks.items(), *markers.notices.items()]
+            if what.startswith(("statement ", "withdrawn statement"))
+        ],
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--per-state", type=int, default=30)
+    parser.add_argument("--per-state", type=int, default=20)
     parser.add_argument("--unconfirmed", type=int, default=10)
     parser.add_argument("--out", required=True)
     arguments = parser.parse_args(argv)

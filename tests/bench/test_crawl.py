@@ -46,6 +46,7 @@ MANIFEST = {
     "filter_values": {},
     "form_values": {},
     "search_terms": ["LeakMark00001", "TombMark00004"],
+    "search_terms_every_language": ["TombMark00004"],
 }
 
 
