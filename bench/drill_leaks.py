@@ -89,6 +89,9 @@ def crawl(base: str, manifest: dict, max_requests: int, threads: int) -> tuple[C
             origin=base,
             max_requests=max_requests,
             get_many=get_many,
+            # Each filter value in the first ordering, each ordering with one value of
+            # each filter, and every ordering's whole list page by page.
+            cross_orderings=False,
             progress=lambda message: print(f"[leaks]   {message}", flush=True),
         )
         result = crawler.run()
@@ -99,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--redis", default=DEFAULT_REDIS)
-    parser.add_argument("--per-state", type=int, default=20, help="hidden statements per state")
-    parser.add_argument("--unconfirmed", type=int, default=10, help="signatures per status")
+    parser.add_argument("--per-state", type=int, default=10, help="hidden statements per state")
+    parser.add_argument("--unconfirmed", type=int, default=5, help="signatures per status")
     parser.add_argument("--max-requests", type=int, default=15_000, help="per crawl")
     parser.add_argument("--threads", type=int, default=8)
     arguments = parser.parse_args(argv)
