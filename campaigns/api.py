@@ -36,7 +36,7 @@ from legislation.models import Law, Right
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField, PageLinkField, absolute
 from lib.api.filters import UtcDateTimeFilter
-from lib.api.pagination import MAX_PAGE_SIZE
+from lib.api.pagination import MAX_PAGE_SIZE, whole_number
 from lib.api.translations import text_in, translations_schema, written_translations
 from lib.markdown import render_markdown
 from organisations.api import OrganisationSummarySerializer
@@ -616,10 +616,10 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
             # As the public page tells a reader, a mirror holding a withdrawn statement
             # learns to remove it: 410 with the notice. Any other statement the public
             # cannot see answers exactly as an id that never existed.
-            identifier = str(kwargs.get("pk", ""))
+            identifier = whole_number(str(kwargs.get("pk", "")))
             withdrawn = (
                 Statement.objects.withdrawn().filter(pk=identifier).first()
-                if identifier.isdigit()
+                if identifier is not None
                 else None
             )
             if withdrawn is None:
@@ -863,11 +863,11 @@ class ChangeFeedView(ConditionalGetMixin, APIView):
         match = CURSOR_PATTERN.match(since) if since else None
         if since and match is None:
             errors["since"] = ["Give the cursor of an entry, as the feed gave it."]
-        if not page_size.isdigit() or not 1 <= int(page_size) <= MAX_PAGE_SIZE:
+        limit = whole_number(page_size)
+        if limit is None or not 1 <= limit <= MAX_PAGE_SIZE:
             errors["page_size"] = [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]
-        if errors:
+        if errors or limit is None:
             raise ValidationError(errors)
-        limit = int(page_size)
         settled = timezone.now() - timedelta(seconds=settings.API_CHANGES_SETTLE_SECONDS)
         entries = Change.objects.filter(visible_from__lte=settled).select_related("statement")
         if match:

@@ -17,6 +17,15 @@ from rest_framework.views import APIView
 MAX_PAGE_SIZE = 100
 
 
+def whole_number(raw: str) -> int | None:
+    """A page size or an id given in a URL, or None. Only ASCII digits, at most 19 (a
+    bigint): str.isdigit() also takes "²", which int() refuses, and int() refuses a
+    string of more than 4,300 digits."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 19:
+        return int(raw)
+    return None
+
+
 class StableCursorPagination(CursorPagination):
     """Pages through a list by a cursor. A view names its orderings in `cursor_orderings`.
 
@@ -39,7 +48,8 @@ class StableCursorPagination(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        number = whole_number(raw)
+        if number is None or not 1 <= number <= self.max_page_size:
             raise ValidationError(
                 {
                     self.page_size_query_param: [
@@ -47,7 +57,7 @@ class StableCursorPagination(CursorPagination):
                     ]
                 }
             )
-        return int(raw)
+        return number
 
     def orderings(self, view: Any) -> dict[str, tuple[str, ...]]:
         return getattr(view, "cursor_orderings", self.default_orderings)

@@ -31,6 +31,8 @@ COMMON_ERRORS = {
     "404": "There is nothing here, or nothing you may see.",
     "429": "Too many requests; `Retry-After` says how many seconds to wait.",
 }
+# Answered by the web server (gunicorn) before the application sees the request.
+URI_TOO_LONG = "The address is too long: the request line may be at most 4,094 bytes."
 WRITE_ERRORS = {
     "403": "The key lacks the scope, or the action is not allowed.",
     "409": "This would duplicate what already exists.",
@@ -52,4 +54,5 @@ def document_errors(result: dict[str, Any], generator: Any, **kwargs: Any) -> di
                 responses.setdefault(status, {"description": description, "content": reference})
             if method == "get":
                 responses.setdefault("304", {"description": "Not modified since the ETag given."})
+            responses.setdefault("414", {"description": URI_TOO_LONG})
     return result

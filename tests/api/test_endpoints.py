@@ -285,3 +285,36 @@ def test_an_organisation_named_only_by_a_draft_is_not_known(api: APIClient) -> N
     # Filtering by its id is answered as for an id that never existed.
     assert filtered.status_code == never.status_code == 400
     assert filtered.json() == never.json()
+
+
+# Found by the fuzzing drill: "²" passes str.isdigit() but not int(), and int() refuses
+# more than 4,300 digits; each answered 500.
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/statements/?page_size=%C2%B2",
+        "/api/v1/changes/?page_size=%C2%B2",
+        f"/api/v1/statements/?page_size={'9' * 5000}",
+        f"/api/v1/changes/?page_size={'9' * 5000}",
+    ],
+)
+def test_a_page_size_that_is_not_a_plain_number_is_refused(api: APIClient, url: str) -> None:
+    response = api.get(url)
+    assert response.status_code == 400
+    assert "page_size" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("identifier", ["%C2%B2", "9" * 5000, "9" * 20])
+def test_a_statement_id_that_is_not_a_plain_number_is_not_found(
+    api: APIClient, identifier: str
+) -> None:
+    assert api.get(f"/api/v1/statements/{identifier}/").status_code == 404
+
+
+def test_every_operation_documents_the_servers_answer_to_a_long_address(api: APIClient) -> None:
+    schema = api.get("/api/v1/schema/?format=json").json()
+    operations = [operation for item in schema["paths"].values() for operation in item.values()]
+    assert operations
+    assert all("414" in operation["responses"] for operation in operations)
