@@ -123,7 +123,7 @@ def test_a_page_kept_in_process_memory_is_not_served_once_another_process_change
         withdrawn_at=timezone.now(),
         withdrawal_reason="Sent in error",
     )
-    cache.set(CONTENT_VERSION_KEY, "changed elsewhere", timeout=None)
+    cache.set(CONTENT_VERSION_KEY, "changed-elsewhere", timeout=None)
     assert client.get(statement.get_absolute_url()).status_code == 410
 
 
