@@ -219,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
                 "FROM legislation_law ORDER BY id LIMIT 1",
             )
             public_count = len(statements)
-            deep = f"/statements/?page={max(1, public_count // 20 - 1)}"
+            # The last page the list offers (it lists no further than its depth).
+            _status, _headers, first_page = fetch(f"{base}/statements/")
+            pages = re.search(rb"Page 1 of ([\d,]+)", first_page)
+            deep = f"/statements/?page={pages.group(1).decode().replace(',', '') if pages else 1}"
             statement_id = int(re.search(r"statement-(\d+)", demo_shaped).group(1))  # type: ignore[union-attr]
             _status, api_headers, _body = fetch(f"{base}/api/v1/statements/{statement_id}/")
             etag = api_headers.get("ETag", "")
