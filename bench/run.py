@@ -12,6 +12,7 @@ results file present.
 """
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -313,9 +314,15 @@ def main(argv: list[str] | None = None) -> int:
                     queries["statement page, cold, 300 signatories"] = int(
                         counted.get("X-Bench-Queries", "-1")
                     )
-                _s, counted, _b = fetch(base + path, extra_headers)
-                queries[name] = int(counted.get("X-Bench-Queries", "-1"))
-                fetch(base + path, extra_headers)  # warm, where it is cached at all
+                try:
+                    _s, counted, _b = fetch(base + path, extra_headers)
+                    queries[name] = int(counted.get("X-Bench-Queries", "-1"))
+                    fetch(base + path, extra_headers)  # warm, where it is cached at all
+                except (OSError, http.client.HTTPException) as error:
+                    # Too slow to answer at all (gunicorn's timeout ends the worker): the
+                    # surface is still loaded, and its figures say so.
+                    print(f"{name}: first request failed ({error!r})", flush=True)
+                    queries[name] = -1
                 result = wrk(
                     base + ("/" if script else path),
                     arguments.duration,
