@@ -344,8 +344,11 @@ def main(argv: list[str] | None = None) -> int:
                 if index % 4 == 3:
                     floors.append(measure_floors())
             floors.append(measure_floors())
-            _s, counted, _b = fetch(f"{base}/api/v1/statements/?page_size=5")
-            queries["API statements, 5 nested"] = int(counted.get("X-Bench-Queries", "-1"))
+            try:
+                _s, counted, _b = fetch(f"{base}/api/v1/statements/?page_size=5")
+                queries["API statements, 5 nested"] = int(counted.get("X-Bench-Queries", "-1"))
+            except (OSError, http.client.HTTPException):
+                queries["API statements, 5 nested"] = -1
             rss = max(stack.worker_rss_mb(peak=True), default=0.0)
         finally:
             if nginx:
