@@ -48,7 +48,7 @@ from .models import (
     Transition,
 )
 from .resources import SignatureResource
-from .search import configuration_of, statement_text_vector, web_query
+from .search import StoredVector, configuration_of, web_query
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -513,7 +513,7 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
         self, request: HttpRequest, queryset: QuerySet[Statement], search_term: str
     ) -> tuple[QuerySet[Statement], bool]:
         # On PostgreSQL the words are looked up in the full-text indexes of the public
-        # search (one per language, migration 0010), and the slug exactly: a LIKE
+        # search (one per language, migration 0013), and the slug exactly: a LIKE
         # '%word%' over a million titles and standfirsts reads every one of them.
         text = search_term.strip()
         if connection.vendor != "postgresql" or not text:
@@ -523,7 +523,7 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
             (
                 Q(
                     SearchVectorExact(
-                        statement_text_vector(language),
+                        StoredVector(language),
                         web_query(text, configuration_of(language)),
                     )
                 )

@@ -2,8 +2,9 @@
 
 Every text is searched in each language it is written in, with that language's
 text-search configuration (Russian words stemmed as Russian, French as French), through
-one GIN index per language built from exactly the expressions below (migration 0010
-creates them). A statement is found through a language only if it is written in it, so a
+one GIN index per language: over each statement's stored vector in that language
+(migration 0013), and over exactly the expressions below for laws and organisations
+(migration 0010). A statement is found through a language only if it is written in it, so a
 result always links to a page that exists, in the language the match was found in: the
 reader's own language when it matches there. Names of organisations are not stemmed.
 Elsewhere (SQLite on a laptop) every word must appear, ignoring case, in the text of one
@@ -11,10 +12,11 @@ language, unranked.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.contrib.postgres.search import (
     CombinedSearchQuery,
@@ -23,11 +25,14 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
     SearchVectorExact,
+    SearchVectorField,
 )
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     CharField,
+    Expression,
     FloatField,
     Q,
     QuerySet,
@@ -35,8 +40,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import CombinedExpression
+from django.db.models.expressions import BaseExpression, CombinedExpression
 from django.db.models.functions import Concat
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -68,18 +74,47 @@ def configuration_of(language: str) -> str:
     return CONFIGURATIONS.get(language, SIMPLE)
 
 
-# The vectors of one language's text. Migration 0010 indexes each of them per language;
-# an index serves only a query written with the very same expression, which the
-# EXPLAIN test checks.
+class StoredVector(Expression):
+    """A statement's text vector in one language, as stored by PostgreSQL (migration 0013).
+
+    A generated column that is no field of the model, so that no statement read for a
+    page carries it: title weighted A, standfirst B, body C, in the language's
+    configuration; NULL where the statement is not written in the language.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.column = f"search_vector_{language}"
+        self.alias: str | None = None
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> "StoredVector":
+        clone = self.copy()
+        clone.alias = query.get_initial_alias() if query is not None else None
+        return clone
+
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> "StoredVector":
+        # When the query becomes a subquery, its tables are renamed.
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias) if self.alias else None
+        return clone
+
+    def get_group_by_cols(self) -> list[BaseExpression]:
+        return [self]
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[str | int, ...]]:
+        column = connection.ops.quote_name(self.column)
+        if self.alias is None:
+            return column, ()
+        return f"{compiler.quote_name(self.alias)}.{column}", ()
 
 
-def statement_text_vector(language: str) -> CombinedExpression:
-    configuration = configuration_of(language)
-    return (
-        SearchVector(f"title_{language}", weight="A", config=configuration)
-        + SearchVector(f"standfirst_{language}", weight="B", config=configuration)
-        + SearchVector(f"body_{language}", weight="C", config=configuration)
-    )
+# The vectors of one language's text of a law or an organisation. Migration 0010 indexes
+# each of them per language; an index serves only a query written with the very same
+# expression, which the EXPLAIN test checks.
 
 
 def law_text_vector(language: str) -> CombinedExpression:
@@ -184,7 +219,7 @@ class Search:
     def _full_text(
         self,
         rows: QuerySet,
-        vector: Callable[[str], CombinedExpression],
+        vector: Callable[[str], CombinedExpression | StoredVector],
         query: Callable[[str], SearchQuery | CombinedSearchQuery],
         condition: Callable[[str], Q] = lambda language: Q(),
         headline: Callable[[str], str | Concat] | None = None,
@@ -256,7 +291,7 @@ class Search:
             ).order_by("-publish_at", "-pk")
         return self._full_text(
             published,
-            statement_text_vector,
+            StoredVector,
             self._language_query,
             Statement.written_in,
             headline=lambda language: Concat(

@@ -120,13 +120,52 @@ class ListedStatements(Paginator):
     def more_than_listed(self) -> bool:
         return self.counted > self.depth
 
+    @property
+    def listed(self) -> QuerySet[Statement]:
+        """The statements pages are cut from, in their order."""
+        return self.statements
+
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.statements.values_list("pk", flat=True)[bottom:top])
+        ids = list(self.listed.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.statements.filter(pk__in=ids).order_by()}
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+class FoundStatements(ListedStatements):
+    """The statements a search found, best first, as pages of a list of at most `depth`.
+
+    The matches are counted no further than one past the depth, in no order (the first
+    10,001 rows that match). When more match, only the newest `depth` of them are ranked:
+    scoring every statement that holds a common word would read hundreds of thousands of
+    texts to show twenty, and more words narrow the rest down. The page's rows, with their
+    headlines, are then read by their ids: twenty headlines, not one per match.
+    """
+
+    @cached_property
+    def counted(self) -> int:
+        return self.statements.order_by().values("pk")[: self.depth + 1].count()
+
+    @cached_property
+    def listed(self) -> QuerySet[Statement]:
+        if not self.more_than_listed:
+            return self.statements
+        newest = self.statements.order_by("-publish_at", "-pk").values("pk")[: self.depth]
+        return self.statements.filter(pk__in=newest)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, already read for the page's tabs."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 class StatementListView(ListView[Statement]):
@@ -293,21 +332,31 @@ class SearchView(TemplateView):
         if not text:
             return context
         search = Search(text, language=get_language())
-        results: dict[str, QuerySet[Any]] = {
-            "statements": search.statements(statement_list_queryset()),
+        statements = FoundStatements(search.statements(statement_list_queryset()), self.paginate_by)
+        others: dict[str, QuerySet[Any]] = {
             "laws": search.laws(),
             "organisations": search.organisations(),
         }
-        counts = {name: rows.count() for name, rows in results.items()}
+        counts = {
+            "statements": statements.count,
+            **{name: rows.count() for name, rows in others.items()},
+        }
         section = self.request.GET.get("in")
         if section not in self.sections:
             # The first section with something in it, so a search for an NGO shows NGOs.
             section = next((name for name in self.sections if counts[name]), "statements")
-        page = Paginator(results[section], self.paginate_by).get_page(self.request.GET.get("page"))
+        paginator = (
+            statements
+            if section == "statements"
+            else CountedPaginator(others[section], self.paginate_by, counts[section])
+        )
+        page = paginator.get_page(self.request.GET.get("page"))
         rows = [search.result(row) for row in page.object_list]
         context.update(
             text=text,
             counts=counts,
+            more_statements_than_listed=statements.more_than_listed,
+            depth=statements.depth,
             section=section,
             page_obj=page,
             is_paginated=page.has_other_pages(),

@@ -1,13 +1,15 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from campaigns.models import Statement
 from campaigns.search import Search
+from campaigns.views import FoundStatements
 from tests.factories import LawFactory, OrganisationFactory, SignatureFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -222,11 +224,63 @@ def test_the_search_page_costs_the_same_whatever_it_finds(
         bilingual_statement()
         english_only_statement()
         LawFactory(common_title_en="Laws", summary_ru="Законы")
-    # counts of statements, laws and organisations found; the paginator's count of the
-    # section shown; the page of results; next publish time.
+    # counts of statements (no further than the list's depth), laws and organisations
+    # found; the ids of the page's statements, ranked; those rows; next publish time.
     with django_assert_num_queries(6):
         response = client.get("/ru/search/", {"q": "законы"})
     assert len(result_links(response.text)) == min(size, 20)
+
+
+def test_when_more_match_than_the_depth_the_newest_are_ranked(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FoundStatements, "depth", 3)
+    now = timezone.now()
+    # The oldest ranks best (the word in its title), but is not among the newest three.
+    StatementFactory(
+        published=True, publish_at=now - timedelta(days=10), title="Summit", body="Summit."
+    )
+    for days in range(1, 5):
+        StatementFactory(
+            published=True,
+            publish_at=now - timedelta(days=days),
+            title=f"Statement {days}",
+            body="The summit is mentioned.",
+        )
+    response = client.get("/search/", {"q": "summit"})
+    assert "Statements (more than 3)" in response.text
+    assert "More than 3 statements hold these words: the newest 3 are ranked." in response.text
+    assert result_titles(response.text) == ["Statement 1", "Statement 2", "Statement 3"]
+    assert client.get("/search/", {"q": "summit", "page": "2"}).status_code == 200
+
+    # At the depth or below, every match is ranked.
+    monkeypatch.setattr(FoundStatements, "depth", 5)
+    response = client.get("/search/", {"q": "summit", "n": "again"})
+    assert "Statements (5)" in response.text
+    assert "More than" not in response.text
+    assert "Summit" in result_titles(response.text)
+
+
+def result_titles(page: str) -> list[str]:
+    return re.findall(r'<h2><a href="/statements/[^"]+"[^>]*>([^<]+)</a>', page)
+
+
+@on_postgresql
+def test_a_statement_is_found_by_its_text_as_it_is_now() -> None:
+    statement = StatementFactory(published=True, title="Summit", body="The first text.")
+    search = Search("amended", language="en")
+    assert not search.statements(Statement.objects.published()).exists()
+    statement.body_en = "The amended text."
+    statement.save()
+    assert list(search.statements(Statement.objects.published())) == [statement]
+    # Not written in Russian: no Russian vector, so nothing is found through it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector_en IS NULL, search_vector_ru IS NULL"
+            " FROM campaigns_statement WHERE id = %s",
+            [statement.pk],
+        )
+        assert cursor.fetchone() == (False, True)
 
 
 @on_postgresql
