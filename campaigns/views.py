@@ -2,6 +2,7 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Max, Min, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -120,16 +121,14 @@ class ListedStatements(Paginator):
     def more_than_listed(self) -> bool:
         return self.counted > self.depth
 
-    @property
-    def listed(self) -> QuerySet[Statement]:
-        """The statements pages are cut from, in their order."""
-        return self.statements
-
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.listed.values_list("pk", flat=True)[bottom:top])
+        return self.page_of(list(self.statements.values_list("pk", flat=True)[bottom:top]), number)
+
+    def page_of(self, ids: list[int], number: int) -> Page:
+        """The page of these statements, in this order, each read with what it joins."""
         rows = {row.pk: row for row in self.statements.filter(pk__in=ids).order_by()}
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
@@ -140,20 +139,31 @@ class FoundStatements(ListedStatements):
     The matches are counted no further than one past the depth, in no order (the first
     10,001 rows that match). When more match, only the newest `depth` of them are ranked:
     scoring every statement that holds a common word would read hundreds of thousands of
-    texts to show twenty, and more words narrow the rest down. The page's rows, with their
-    headlines, are then read by their ids: twenty headlines, not one per match.
+    texts to show twenty, and more words narrow the rest down. The newest are read along
+    the publication index with their rank, in one pass, and sorted by it. The page's rows,
+    with their headlines, are then read by their ids: twenty headlines, not one per match.
     """
 
     @cached_property
     def counted(self) -> int:
         return self.statements.order_by().values("pk")[: self.depth + 1].count()
 
-    @cached_property
-    def listed(self) -> QuerySet[Statement]:
-        if not self.more_than_listed:
-            return self.statements
-        newest = self.statements.order_by("-publish_at", "-pk").values("pk")[: self.depth]
-        return self.statements.filter(pk__in=newest)
+    def page(self, number: Any) -> Page:
+        if not self.more_than_listed or "rank" not in self.statements.query.annotations:
+            # All of them ranked, or (without full-text search) newest first anyway.
+            return super().page(number)
+        number = self.validate_number(number)
+        columns = ("pk", "publish_at", "rank")  # the rank is the search's annotation
+        newest = self.statements.order_by("-publish_at", "-pk").values(*columns)
+        sql, params = newest[: self.depth].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pk FROM ({sql}) AS newest "  # noqa: S608 - Django's own SQL, parameters apart
+                "ORDER BY rank DESC, publish_at DESC, pk DESC LIMIT %s OFFSET %s",
+                [*params, self.per_page, (number - 1) * self.per_page],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        return self.page_of(ids, number)
 
 
 class CountedPaginator(Paginator):
