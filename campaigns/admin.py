@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import reduce
@@ -7,16 +8,18 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.postgres.search import SearchVectorExact
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
@@ -207,7 +210,15 @@ class CoalitionAdmin(admin.ModelAdmin[Coalition]):
 
 @admin.register(Campaign)
 class CampaignAdmin(SimpleHistoryAdmin, TranslationAdmin[Campaign]):
-    list_display = ["title", "status", "coalition", "country", "started_on", "ended_on"]
+    list_display = [
+        "title",
+        "status",
+        "coalition",
+        "country",
+        "started_on",
+        "ended_on",
+        "statements_link",
+    ]
     list_filter = ["status", "coalition", ("country", CountryFilter)]
     list_select_related = ["coalition"]
     search_fields = ["title", "slug", "summary"]
@@ -231,6 +242,14 @@ class CampaignAdmin(SimpleHistoryAdmin, TranslationAdmin[Campaign]):
         (_("Text"), {"fields": ["summary", "body"]}),
         (_("Laws"), {"fields": ["laws"]}),
     ]
+
+    @admin.display(description=_("statements"))
+    def statements_link(self, campaign: Campaign) -> str:
+        # The statement changelist's campaign filter shows only the latest campaigns.
+        url = reverse("admin:campaigns_statement_changelist")
+        return format_html(
+            '<a href="{}?campaign={}">{}</a>', url, campaign.pk, gettext("Statements")
+        )
 
 
 @admin.register(Target)
@@ -366,6 +385,39 @@ class StatusFilter(admin.SimpleListFilter):
                 return statements.filter(status=status)
 
 
+class CampaignFilter(admin.SimpleListFilter):
+    """The campaigns started most recently, and the one chosen.
+
+    Over the years a coalition's campaigns run to thousands: a link for each would be
+    read and rendered on every visit to the changelist. Any campaign's statements are a
+    link away on the campaign's own page (`?campaign=<id>`).
+    """
+
+    title = _("campaign")
+    parameter_name = "campaign"
+    shown = 20
+
+    def chosen(self) -> int | None:
+        value = self.value()
+        if value is None:
+            return None
+        if not re.fullmatch(r"[0-9]{1,18}", value):
+            raise IncorrectLookupParameters(f"Not a campaign: {value!r}")
+        return int(value)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        latest = Campaign.objects.order_by(F("started_on").desc(nulls_last=True), "-pk")
+        campaigns = list(latest[: self.shown])
+        chosen = self.chosen()
+        if chosen is not None and all(campaign.pk != chosen for campaign in campaigns):
+            campaigns += list(Campaign.objects.filter(pk=chosen))
+        return [(str(campaign.pk), str(campaign)) for campaign in campaigns]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        chosen = self.chosen()
+        return queryset if chosen is None else queryset.filter(campaign_id=chosen)
+
+
 class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(
         label=_("Publish time"),
@@ -425,13 +477,15 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
         ("publish_at", admin.DateFieldListFilter),
         "kind",
         "language",
-        "campaign",
+        CampaignFilter,
     ]
     list_select_related = ["campaign", "lead_organisation"]
     # A million statements are not counted on every visit: see lib/admin_pagination.py.
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     search_fields = ["title", "slug", "standfirst"]
+    # A search matching at most this many statements reads their ids first.
+    search_ids_up_to = 5_000
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["campaign", "lead_organisation", "addressees", "moment"]
     filter_horizontal = ["leverage"]
@@ -515,6 +569,10 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
         # On PostgreSQL the words are looked up in the full-text indexes of the public
         # search (one per language, migration 0013), and the slug exactly: a LIKE
         # '%word%' over a million titles and standfirsts reads every one of them.
+        # A rare word's matches are read from the indexes first, by id: as a condition,
+        # the planner may walk the changelist's order instead, unpacking statement after
+        # statement's vectors until it has a page of the few that match. A common word's
+        # page is found within the first statements of that walk.
         text = search_term.strip()
         if connection.vendor != "postgresql" or not text:
             return super().get_search_results(request, queryset, search_term)
@@ -530,6 +588,13 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
                 for language in Statement.language_codes()
             ),
         )
+        few = list(
+            Statement.objects.filter(found)
+            .order_by()
+            .values_list("pk", flat=True)[: self.search_ids_up_to + 1]
+        )
+        if len(few) <= self.search_ids_up_to:
+            found = Q(pk__in=few)
         return queryset.filter(found | Q(slug=text)), False
 
     def get_fieldsets(self, request: HttpRequest, obj: Statement | None = None) -> Any:

@@ -446,6 +446,12 @@ class Statement(models.Model):
             models.Index(
                 fields=["-publish_at", "-created_at", "-id"], name="statement_admin_order_idx"
             ),
+            # The same order within one status: the changelist filtered by its status
+            # (drafts have no publish time, and would otherwise all be sorted on each visit).
+            models.Index(
+                fields=["status", "-publish_at", "-created_at", "-id"],
+                name="statement_admin_status_idx",
+            ),
         ]
 
     # The texts written per language (translation.py), and those a language needs before

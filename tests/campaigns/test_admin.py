@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from campaigns.admin import CampaignFilter, StatementAdmin
 from campaigns.models import (
     Campaign,
     Coalition,
@@ -266,10 +268,94 @@ def test_unfiltered_changelist_of_a_large_table_is_estimated_not_counted(
     ]
     assert full_counts == []
     assert "About 3 statements (an estimate)" in response.text
-    # Filtered, the count is exact: the filter's index answers it.
+    # Filtered, the count is exact up to a bound: the filter's index answers it.
     response = admin_client.get(admin_url(Statement, "changelist"), {"status": "draft"})
     assert "3 statements" in response.text
     assert "estimate" not in response.text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates are PostgreSQL's")
+def test_a_filtered_changelist_past_the_bound_is_estimated_not_counted(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    StatementFactory.create_batch(4)
+    StatementFactory(published=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE campaigns_statement")
+    monkeypatch.setattr(admin_pagination, "COUNTED_UP_TO", 2)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(admin_url(Statement, "changelist"), {"status": "draft"})
+
+    # Counted no further than one past the bound, then the planner's estimate.
+    assert any("LIMIT 3" in query["sql"] for query in captured.captured_queries)
+    assert re.search(r"About \d+ statements \(an estimate\)", response.text)
+    assert len(response.context["cl"].result_list) == 4
+    assert response.context["cl"].paginator.count >= 3
+    # Under the bound, exact.
+    response = admin_client.get(admin_url(Statement, "changelist"), {"status": "published"})
+    assert "1 statement" in response.text
+    assert "estimate" not in response.text
+
+
+@pytest.mark.parametrize("ids_up_to", [5_000, 1])
+def test_statement_search_finds_words_in_any_language_and_the_slug(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch, ids_up_to: int
+) -> None:
+    # Few matches are read by id first; more than `search_ids_up_to` are a condition.
+    monkeypatch.setattr(StatementAdmin, "search_ids_up_to", ids_up_to)
+    english = StatementFactory(title="Repeal the treason amendments")
+    russian = StatementFactory(
+        title="Other",
+        title_ru="Отменить поправки о госизмене",  # noqa: RUF001
+        body_ru="Текст заявления.",
+    )
+    by_slug = StatementFactory(title="Unrelated", slug="treason-2024")
+    StatementFactory(title="Nothing to find")
+    changelist = admin_url(Statement, "changelist")
+
+    def found(text: str) -> set[Statement]:
+        return set(admin_client.get(changelist, {"q": text}).context["cl"].result_list)
+
+    if connection.vendor == "postgresql":
+        assert found("treasons") == {english}  # stemmed
+        assert found("госизмене") == {russian}
+        assert found("treason-2024") == {by_slug}
+    else:
+        assert found("treason") == {english, by_slug}
+    assert found("absent") == set()
+
+
+def test_campaign_filter_offers_the_latest_campaigns_and_the_one_chosen(
+    admin_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CampaignFilter, "shown", 2)
+    today = timezone.now().date()
+    oldest, older, newest = (
+        CampaignFactory(title=title, started_on=today - timedelta(days=days))
+        for title, days in (("Oldest", 30), ("Older", 20), ("Newest", 10))
+    )
+    statement = StatementFactory(campaign=oldest)
+    StatementFactory(campaign=newest)
+    changelist = admin_url(Statement, "changelist")
+
+    offered = admin_client.get(changelist).text
+    assert f"?campaign={newest.pk}" in offered
+    assert f"?campaign={older.pk}" in offered
+    assert f"?campaign={oldest.pk}" not in offered
+
+    # An older campaign, chosen from its own page, is offered and applied.
+    campaigns = admin_client.get(admin_url(Campaign, "changelist")).text
+    assert f'href="{changelist}?campaign={oldest.pk}"' in campaigns
+    response = admin_client.get(changelist, {"campaign": str(oldest.pk)})
+    assert list(response.context["cl"].result_list) == [statement]
+    assert f"?campaign={oldest.pk}" in response.text
+
+    # Not a campaign's number: the admin's own "incorrect filter" answer, not an error.
+    for value in ("x", "²", "1" * 30):
+        response = admin_client.get(changelist, {"campaign": value})
+        assert response.status_code == 302
+        assert response["Location"].endswith("?e=1")
 
 
 @pytest.mark.parametrize(
