@@ -9,11 +9,11 @@ import os
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# Connections waiting for a worker. Past this, new ones wait in their own TCP retries:
-# a longer queue under a flood fills with requests whose clients have given up, and the
-# workers then serve them for nobody. The overload drill (bench/drill_faults.py) measured
-# it: with gunicorn's 2048, not back to normal 30 s after the flood; with 64, in 2 s.
-backlog = int(os.environ.get("GUNICORN_BACKLOG", "64"))
+# Connections waiting for a worker (gunicorn's own default). A queue this long is
+# harmless because the workers below close the connections whose clients gave up; a
+# short one (64) dropped new clients' connection attempts after a flood, and each waited
+# for its TCP retry: 20 s back to normal after 512 connections, 2 s with both.
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
 # Sync workers that close, unanswered, a queued connection its client has already closed
 # (config/workers.py): after a flood they serve the clients still waiting, not the gone.
 worker_class = "config.workers.AbandonedSkippingSyncWorker"
