@@ -60,10 +60,13 @@ class NamedRowField(forms.CharField):
         text = super().clean(value).strip()
         if not text:
             return None
-        named = self.matching("iexact", text)
-        if self.key != "pk" or text.isdigit():
-            named |= Q(**{self.key: text})
-        exact = list(self.queryset.filter(named)[:2])
+        # The key first, alone: its unique index answers at once, where the names (in
+        # every language, ignoring case) are read row by row.
+        if self.key != "pk" or (text.isascii() and text.isdigit()):
+            keyed = list(self.queryset.filter(**{self.key: text})[:1])
+            if keyed:
+                return keyed[0]
+        exact = list(self.queryset.filter(self.matching("iexact", text))[:2])
         if len(exact) == 1:
             return exact[0]
         found = list(

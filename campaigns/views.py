@@ -136,8 +136,8 @@ class ListedStatements(Paginator):
 class FoundStatements(ListedStatements):
     """The statements a search found, best first, as pages of a list of at most `depth`.
 
-    The matches are counted no further than one past the depth, in no order (the first
-    10,001 rows that match). When more match, only the newest `depth` of them are ranked:
+    The matches are counted no further than one past the depth (the newest 10,001 that
+    match). When more match, only the newest `depth` of them are ranked:
     scoring every statement that holds a common word would read hundreds of thousands of
     texts to show twenty, and more words narrow the rest down. The newest are read along
     the publication index with their rank, in one pass, and sorted by it. The page's rows,
@@ -146,7 +146,10 @@ class FoundStatements(ListedStatements):
 
     @cached_property
     def counted(self) -> int:
-        return self.statements.order_by().values("pk")[: self.depth + 1].count()
+        # Newest first: a common word's first 10,001 matches along the publication index
+        # (where no order would read the table itself), a rare one's from its GIN indexes.
+        newest = self.statements.order_by("-publish_at", "-pk").values("pk")
+        return newest[: self.depth + 1].count()
 
     def page(self, number: Any) -> Page:
         if not self.more_than_listed or "rank" not in self.statements.query.annotations:

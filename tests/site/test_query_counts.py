@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
+from organisations.models import Organisation
 from tests.site.builders import build_world
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +53,13 @@ def test_the_statement_list(
     # statements; those statements with campaign and issuer; next publish time.
     with django_assert_num_queries(5):
         assert client.get("/statements/?kind=joint_statement").status_code == 200
-    # Naming an organisation: the one whose slug or name it is; failing that, the ones
-    # whose names contain it.
-    with django_assert_num_queries(7):
+    # Naming an organisation: the one whose slug it is, from its index; failing that, the
+    # one whose name it is; failing that, the ones whose names contain it.
+    with django_assert_num_queries(8):
         assert client.get("/statements/?organisation=nobody-by-this-name").status_code == 200
+    slug = Organisation.objects.filter(signatures__isnull=False).values_list("slug", flat=True)[0]
+    with django_assert_num_queries(6):
+        assert client.get(f"/statements/?organisation={slug}").status_code == 200
 
 
 @pytest.mark.parametrize("size", SIZES)
