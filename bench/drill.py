@@ -11,17 +11,15 @@ import importlib
 import os
 import sys
 
+from bench.drills import DRILL_DATABASE
 from bench.stack import DEFAULT_REDIS
 
 DRILLS = ["leaks", "fuzz", "xss", "faults"]
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_drill"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database", default=os.environ.get("DRILL_DATABASE_URL", DEFAULT_DATABASE)
-    )
+    parser.add_argument("--database", default=os.environ.get("DRILL_DATABASE_URL", DRILL_DATABASE))
     parser.add_argument("--redis", default=os.environ.get("DRILL_REDIS_URL", DEFAULT_REDIS))
     parser.add_argument("--only", choices=DRILLS, action="append", help="run only these")
     arguments = parser.parse_args(argv)

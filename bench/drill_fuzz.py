@@ -26,8 +26,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.drills import Check, record
+from bench.drills import DRILL_DATABASE, Check, record
 from bench.stack import (
+    DEFAULT_REDIS,
     PYTHON,
     ROOT,
     ensure_database,
@@ -37,8 +38,6 @@ from bench.stack import (
     stack_environment,
 )
 
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_drill"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 KEY_NAME = "Fuzzing drill"
 # Reported, not a target: a filter given an empty value (`?country=`) is no filter, as
 # an HTML form would mean it and as django-filter does, while the schema's enum for it
@@ -274,7 +273,7 @@ def fuzz_operation(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--database", default=DRILL_DATABASE)
     parser.add_argument("--redis", default=DEFAULT_REDIS)
     parser.add_argument("--cases", type=int, default=1000, help="generated requests per operation")
     parser.add_argument("--jobs", type=int, default=2, help="operations fuzzed at once")

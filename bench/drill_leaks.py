@@ -24,11 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.crawl import Answer, Crawler, CrawlResult
-from bench.drills import Check, record
-from bench.stack import PYTHON, ROOT, ensure_database, fetch, running_stack
+from bench.drills import DRILL_DATABASE, Check, record
+from bench.stack import DEFAULT_REDIS, PYTHON, ROOT, ensure_database, fetch, running_stack
 
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_drill"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 MIN_HIDDEN = 200
 EXPECTED_KINDS = {
     "html page",
@@ -100,7 +98,7 @@ def crawl(base: str, manifest: dict, max_requests: int, threads: int) -> tuple[C
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--database", default=DRILL_DATABASE)
     parser.add_argument("--redis", default=DEFAULT_REDIS)
     parser.add_argument("--per-state", type=int, default=10, help="hidden statements per state")
     parser.add_argument("--unconfirmed", type=int, default=5, help="signatures per status")

@@ -25,7 +25,6 @@ with the site's Content Security Policy as a second layer: nothing may run there
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -37,24 +36,15 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Error as PlaywrightError
 
-from bench.drills import Check, record
+from bench.chromium import CHROMIUM_ARGS, chromium_path
+from bench.drills import DRILL_DATABASE, Check, record
+from bench.stack import DEFAULT_REDIS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog
 
 VECTORS = Path(__file__).resolve().parent / "xss-vectors.json"
 MINIMUM_VECTORS = 150
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_drill"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # The page the rendered HTML is served at; nothing else is reachable.
 ORIGIN = "http://xss.drill.test"
 
@@ -196,10 +186,6 @@ def render_all(vectors: list[str]) -> list[Outcome]:
         outcome.live_markup = live_markup(html, ALLOWED_TAGS)
         outcomes.append(outcome)
     return outcomes
-
-
-def chromium_path() -> str:
-    return shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def dismiss_and_note(executed: list[str]) -> "Callable[[Dialog], None]":
@@ -372,7 +358,7 @@ ON_THE_SITE = [
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--database", default=DRILL_DATABASE)
     parser.add_argument("--redis", default=DEFAULT_REDIS)
     parser.add_argument(
         "--no-site", action="store_true", help="skip reading statement pages on the stack"

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+# The drills' own database (`make drill`, DRILL_DATABASE_URL), apart from the benchmark's.
+DRILL_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_drill"
 
 
 @dataclass

@@ -5,23 +5,15 @@ skipped with the reason, unless CHORUS_REQUIRE_BROWSER=1, as in CI, makes that a
 """
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from bench.chromium import CHROMIUM_ARGS, chromium_path
+
+CHROMIUM = chromium_path()
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
