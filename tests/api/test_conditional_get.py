@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db.models import Model
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -60,11 +61,16 @@ def test_a_remembered_304_costs_one_query_and_no_body(
     assert "Authorization" in response["Vary"]
 
 
-def rename_organisation(admin_client: Client, organisation: Organisation) -> None:
-    data = form_data(admin_client.get(admin_url(organisation, "change")), "organisation")
-    data["name_en"] = "A new name"
-    response = admin_client.post(admin_url(organisation, "change"), data)
+def change_in_admin(admin_client: Client, row: Model, model_name: str, **values: str) -> None:
+    """Save `row` through its admin change form with these fields changed."""
+    data = form_data(admin_client.get(admin_url(row, "change")), model_name)
+    data.update(values)
+    response = admin_client.post(admin_url(row, "change"), data)
     assert response.status_code == 302, response.context and response.context["errors"]
+
+
+def rename_organisation(admin_client: Client, organisation: Organisation) -> None:
+    change_in_admin(admin_client, organisation, "organisation", name_en="A new name")
 
 
 def confirm_signature(admin_client: Client, signature: Signature) -> None:
@@ -77,30 +83,36 @@ def confirm_signature(admin_client: Client, signature: Signature) -> None:
 
 
 def retitle_law(admin_client: Client, law: Law) -> None:
-    data = form_data(admin_client.get(admin_url(law, "change")), "law")
-    data["official_title_en"] = "The new official title"
-    data["common_title_en"] = "the new title"
-    response = admin_client.post(admin_url(law, "change"), data)
-    assert response.status_code == 302, response.context and response.context["errors"]
+    change_in_admin(
+        admin_client,
+        law,
+        "law",
+        official_title_en="The new official title",
+        common_title_en="the new title",
+    )
 
 
 def correct(admin_client: Client, statement: Statement) -> None:
-    data = form_data(admin_client.get(admin_url(statement, "change")), "statement")
-    data["body_en"] = "The summit is on Tuesday."
-    data["change_kind"] = "correction"
-    data["correction_note"] = "An earlier version gave Monday."
-    response = admin_client.post(admin_url(statement, "change"), data)
-    assert response.status_code == 302, response.context and response.context["errors"]
+    change_in_admin(
+        admin_client,
+        statement,
+        "statement",
+        body_en="The summit is on Tuesday.",
+        change_kind="correction",
+        correction_note="An earlier version gave Monday.",
+    )
 
 
 def translate(admin_client: Client, statement: Statement) -> None:
-    data = form_data(admin_client.get(admin_url(statement, "change")), "statement")
-    data["title_fr"] = "Un titre"
-    data["standfirst_fr"] = "Un chapeau"
-    data["body_fr"] = "Un texte."
-    data["change_kind"] = "silent_fix"
-    response = admin_client.post(admin_url(statement, "change"), data)
-    assert response.status_code == 302, response.context and response.context["errors"]
+    change_in_admin(
+        admin_client,
+        statement,
+        "statement",
+        title_fr="Un titre",
+        standfirst_fr="Un chapeau",
+        body_fr="Un texte.",
+        change_kind="silent_fix",
+    )
 
 
 CHANGES: dict[str, Callable[[Client, dict[str, Any]], None]] = {
