@@ -10,10 +10,10 @@ Browsers and proxies are told to revalidate every time (`max-age=0`); the ETag a
 Last-Modified make that cheap, answered with 304 from the cache without a query.
 
 Each process also keeps the pages it served last in its own memory, under the same
-versioned key, so a warm page costs one small read of the content version instead of a
-whole page from Redis. That copy is used only when the shared content version could be
-read: a change made in another process, or a Redis outage, can never bring back a page
-the shared cache would not serve.
+versioned key, and holds the content version itself until Redis pushes word that it
+changed; so a warm page costs no round trip at all. That copy is used only when the
+shared content version is known: a change made in another process, or a Redis outage,
+can never bring back a page the shared cache would not serve.
 """
 
 import hashlib
@@ -55,8 +55,14 @@ class CachedPage(TypedDict):
 
 
 def content_version() -> str:
-    """The version every cached page is keyed by; empty when the cache cannot say."""
-    version = cache.get(CONTENT_VERSION_KEY)
+    """The version every cached page is keyed by; empty when the cache cannot say.
+
+    Redis is not asked on every request: each process holds the version, and Redis
+    pushes a note to every process the moment it changes (operations/cache.py,
+    WatchedValue). Other caches (tests, local development) are simply read.
+    """
+    read = getattr(cache, "get_watched", cache.get)
+    version = read(CONTENT_VERSION_KEY)
     if version is None:
         cache.add(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
         version = cache.get(CONTENT_VERSION_KEY, "")
@@ -109,6 +115,9 @@ def refresh_public_pages() -> None:
     """
     PublicContentVersion.raise_number()
     cache.set(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
+    forget = getattr(cache, "forget_watched", None)
+    if forget is not None:
+        forget(CONTENT_VERSION_KEY)
 
 
 def page_expiry(now: datetime) -> datetime:

@@ -7,11 +7,17 @@ while Redis is away.
 """
 
 import logging
+import os
+import re
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient, RedisSerializer
+from redis import ConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("chorus.cache")
@@ -80,6 +86,79 @@ class OneClientPerPool(RedisCacheClient):
         return client
 
 
+class WatchedValue:
+    """One key's value, held in this process until Redis says that the key has changed.
+
+    The value is read on a connection of its own that asks Redis to track the keys it
+    reads (client-side caching, RESP3). When any client writes the key, Redis pushes an
+    invalidation on that connection in the same turn of its event loop as it answers the
+    writer, so the note is on its way before the writer learns that its write was done.
+    Every read first looks, without waiting, for such a note on the socket; finding one
+    (or the connection closed) drops the value, and it is read again. A connection that
+    dies without a word would bring no note, so the value is read from Redis anyway at
+    least once every CONFIRM_EVERY seconds. One per process and key: a forked worker
+    opens its own.
+    """
+
+    CONFIRM_EVERY = 1.0
+    # After a failure, how long the watch stays away from Redis: readers go to the cache.
+    RETRY_EVERY = 1.0
+
+    def __init__(self, location: str, key: str, options: dict[str, Any]) -> None:
+        self.key = key
+        self.pool = ConnectionPool.from_url(location, protocol=3, **options)
+        self.serializer = RedisSerializer()
+        self.lock = threading.Lock()
+        self.connection: Any = None
+        self.held = False
+        self.value: Any = None
+        self.read_at = 0.0
+        self.retry_at = 0.0
+
+    def read(self) -> tuple[bool, Any]:
+        """(True, value) — None when the key is not set — or (False, None) when the watch
+        cannot vouch for the value (Redis unreachable), for the caller to ask the cache."""
+        with self.lock:
+            try:
+                return self._read()
+            except (RedisError, OSError):
+                self.forget(disconnect=True)
+                self.retry_at = time.monotonic() + self.RETRY_EVERY
+                return False, None
+
+    def _read(self) -> tuple[bool, Any]:
+        now = time.monotonic()
+        if self.connection is None:
+            if now < self.retry_at:
+                return False, None
+            connection = self.pool.make_connection()
+            connection.connect()
+            connection.send_command("CLIENT", "TRACKING", "ON")
+            connection.read_response()
+            self.connection = connection
+        while self.connection.can_read(timeout=0):
+            # Only pushes arrive unasked: an invalidation of the key, or of everything.
+            self.connection.read_response(push_request=True)
+            self.held = False
+        if not self.held or now - self.read_at >= self.CONFIRM_EVERY:
+            self.connection.send_command("GET", self.key)
+            raw = self.connection.read_response()
+            self.value = None if raw is None else self.serializer.loads(raw)
+            self.held, self.read_at = True, now
+        return True, self.value
+
+    def forget(self, *, disconnect: bool = False) -> None:
+        """Drop the value held, so that the next read asks Redis."""
+        self.held = False
+        if disconnect and self.connection is not None:
+            self.connection.disconnect()
+            self.connection = None
+
+
+WATCHES: dict[tuple[int, str, str], WatchedValue] = {}
+WATCHES_LOCK = threading.Lock()
+
+
 class DegradingRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = params.setdefault("OPTIONS", {})
@@ -88,6 +167,33 @@ class DegradingRedisCache(RedisCache):
         options.setdefault("socket_timeout", 0.5)
         super().__init__(server, params)
         self._class = OneClientPerPool
+        # Writes go to the first server: the one to watch.
+        self._watch_location = (re.split("[;,]", server) if isinstance(server, str) else server)[0]
+        self._watch_options = {
+            name: options[name] for name in ("socket_connect_timeout", "socket_timeout")
+        }
+
+    def _watch(self, key: str) -> WatchedValue:
+        full_key = self.make_and_validate_key(key)
+        index = (os.getpid(), self._watch_location, full_key)
+        watch = WATCHES.get(index)
+        if watch is None:
+            with WATCHES_LOCK:
+                watch = WATCHES.setdefault(
+                    index, WatchedValue(self._watch_location, full_key, self._watch_options)
+                )
+        return watch
+
+    def get_watched(self, key: str) -> Any:
+        """`get` for a small key read on every request and seldom written: answered from
+        this process's memory until Redis says the key changed (see WatchedValue), and
+        from the cache when the watch cannot say."""
+        known, value = self._watch(key).read()
+        return value if known else self.get(key)
+
+    def forget_watched(self, key: str) -> None:
+        """This process wrote the key: read it again next time, whatever the socket says."""
+        self._watch(key).forget()
 
     # Reads miss, writes are dropped, set_many reports every key as not stored.
     add = degrading("add", not_done)
