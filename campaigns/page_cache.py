@@ -17,7 +17,7 @@ can never bring back a page the shared cache would not serve.
 """
 
 import hashlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -72,12 +72,15 @@ def content_version() -> str:
 class ProcessPages:
     """The pages this process served last, least recently used first out, within a budget
     of bytes (each gunicorn worker has its own; 16 MB keeps a worker well under its
-    memory target)."""
+    memory target). It also counts the paths it holds pages for, so that a request for
+    anything else is told so without hashing its address."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.size = 0
         self.pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self.path_of: dict[str, str] = {}
+        self.paths: Counter[str] = Counter()
 
     def get(self, key: str) -> CachedPage | None:
         page = self.pages.get(key)
@@ -85,11 +88,16 @@ class ProcessPages:
             self.pages.move_to_end(key)
         return page
 
-    def put(self, key: str, page: CachedPage) -> None:
+    def holds_path(self, path: str) -> bool:
+        return path in self.paths
+
+    def put(self, key: str, page: CachedPage, path: str) -> None:
         if len(page["content"]) > self.budget // 4:
             return
         self.discard(key)
         self.pages[key] = page
+        self.path_of[key] = path
+        self.paths[path] += 1
         self.size += len(page["content"])
         while self.size > self.budget:
             self.discard(next(iter(self.pages)))
@@ -98,9 +106,15 @@ class ProcessPages:
         page = self.pages.pop(key, None)
         if page is not None:
             self.size -= len(page["content"])
+            path = self.path_of.pop(key)
+            self.paths[path] -= 1
+            if not self.paths[path]:
+                del self.paths[path]
 
     def clear(self) -> None:
         self.pages.clear()
+        self.path_of.clear()
+        self.paths.clear()
         self.size = 0
 
 
@@ -134,6 +148,26 @@ def page_expiry(now: datetime) -> datetime:
     return min(expiry, next_publish) if next_publish else expiry
 
 
+def page_key(request: HttpRequest, version: str) -> str:
+    # The host is part of the address: pages carry absolute links built from it.
+    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"public-pages:{version}:{get_language()}:{address}"
+
+
+def page_response(request: HttpRequest, page: CachedPage) -> HttpResponseBase:
+    response = HttpResponse(page["content"], content_type=page["content_type"])
+    response["ETag"] = page["etag"]
+    response["Last-Modified"] = http_date(page["rendered_at"].timestamp())
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    conditional = get_conditional_response(
+        request,
+        etag=page["etag"],
+        last_modified=int(page["rendered_at"].timestamp()),
+        response=response,
+    )
+    return conditional or response
+
+
 def cached_public_page(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -146,19 +180,15 @@ def cached_public_page(view: View) -> View:
             return response
 
         now = timezone.now()
-        # The host is part of the address: pages carry absolute links built from it.
-        address = hashlib.sha256(
-            f"{request.get_host()}{request.get_full_path()}".encode()
-        ).hexdigest()
         version = content_version()
-        key = f"public-pages:{version}:{get_language()}:{address}"
+        key = page_key(request, version)
         # Without a version (Redis unreachable) only the shared cache is asked, and it
         # answers nothing: the page is built from the database.
         page = process_pages.get(key) if version else None
         if page is None or page["expires_at"] <= now:
             page = cache.get(key)
             if version and page is not None and page["expires_at"] > now:
-                process_pages.put(key, page)
+                process_pages.put(key, page, request.path)
         if page is None or page["expires_at"] <= now:
             response = view(request, *args, **kwargs)
             render = getattr(response, "render", None)
@@ -178,21 +208,36 @@ def cached_public_page(view: View) -> View:
             if lifetime >= 1:
                 cache.set(key, page, timeout=int(lifetime))
                 if version:
-                    process_pages.put(key, page)
-
-        response = HttpResponse(page["content"], content_type=page["content_type"])
-        response["ETag"] = page["etag"]
-        response["Last-Modified"] = http_date(page["rendered_at"].timestamp())
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        conditional = get_conditional_response(
-            request,
-            etag=page["etag"],
-            last_modified=int(page["rendered_at"].timestamp()),
-            response=response,
-        )
-        return conditional or response
+                    process_pages.put(key, page, request.path)
+        return page_response(request, page)
 
     return wrapper
+
+
+class PagesInProcessMemory:
+    """A page this process holds is answered before its address is even resolved.
+
+    The last middleware: every other one has seen the request and sees the response, so
+    the answer is the one the page's view would give from this process's memory (see
+    cached_public_page), minus the work of finding the view. Only pages a
+    cached_public_page view kept are here, under the current content version, so a
+    miss, a staff member or a change goes on to the view as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if (
+            process_pages.holds_path(request.path)
+            and request.method in {"GET", "HEAD"}
+            and not request.user.is_authenticated
+        ):
+            version = content_version()
+            page = process_pages.get(page_key(request, version)) if version else None
+            if page is not None and page["expires_at"] > timezone.now():
+                return page_response(request, page)
+        return self.get_response(request)
 
 
 def never_cached(response: HttpResponseBase) -> HttpResponseBase:

@@ -247,7 +247,11 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 # Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
 INSTALLED_APPS += ["django.contrib.sitemaps"]
-MIDDLEWARE += ["campaigns.page_cache.AdminChangesRefreshPublicPages"]
+MIDDLEWARE += [
+    "campaigns.page_cache.AdminChangesRefreshPublicPages",
+    # Last: a page this process holds is answered without resolving its address.
+    "campaigns.page_cache.PagesInProcessMemory",
+]
 
 # Editorial history, translations and bulk import.
 # Translated fields get one column per language in LANGUAGES: adding a language is a

@@ -4,6 +4,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.handlers.base import BaseHandler
+from django.http import HttpRequest
 from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
@@ -156,16 +158,54 @@ def test_process_memory_keeps_the_most_recent_pages_within_its_budget() -> None:
         }
 
     pages = ProcessPages(budget=900)
-    pages.put("a", page(200))
-    pages.put("b", page(200))
+    pages.put("a", page(200), path="/a/")
+    pages.put("b", page(200), path="/b/")
     pages.get("a")  # used again: "b" is now the oldest
-    pages.put("c", page(200))
-    pages.put("d", page(200))
-    pages.put("e", page(200))
+    pages.put("c", page(200), path="/c/")
+    pages.put("d", page(200), path="/d/")
+    pages.put("e", page(200), path="/e/")
     assert pages.size <= 900
     assert pages.get("b") is None
     assert pages.get("a") is not None
-    pages.put("huge", page(300))  # more than a quarter of the budget: never kept
+    pages.put("huge", page(300), path="/huge/")  # more than a quarter of the budget: never kept
     assert pages.get("huge") is None
-    pages.put("a", page(100))  # replacing a page counts its new size only
+    pages.put("a", page(100), path="/a/")  # replacing a page counts its new size only
     assert pages.size == sum(len(p["content"]) for p in pages.pages.values())
+    # The paths it holds pages for, and only those.
+    assert set(pages.paths) == {f"/{key}/" for key in pages.pages}
+    assert not pages.holds_path("/b/") and pages.holds_path("/a/")
+    pages.clear()
+    assert not pages.holds_path("/a/") and pages.size == 0
+
+
+@override_settings(ALLOWED_HOSTS=["testserver", "other.example.org"])
+def test_a_page_held_in_process_memory_is_answered_before_its_address_is_resolved(
+    client: Client, author: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statement = StatementFactory(published=True, title="Held in memory")
+    url = statement.get_absolute_url()
+    first = client.get(url)
+    resolved: list[str] = []
+    original = BaseHandler.resolve_request
+
+    def resolve_request(handler: BaseHandler, request: HttpRequest) -> Any:
+        resolved.append(request.path)
+        return original(handler, request)
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", resolve_request)
+    held = client.get(url)
+    assert held.content == first.content
+    assert held["ETag"] == first["ETag"]
+    assert "public" in held["Cache-Control"]
+    # Every other middleware still applies: the security headers are there.
+    assert held["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert held["X-Frame-Options"] == "DENY"
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    assert resolved == []
+
+    # Another host, or a member of staff, goes on to the view.
+    client.get(url, headers={"host": "other.example.org"})
+    staff = Client()
+    staff.force_login(author)
+    assert "private" in staff.get(url)["Cache-Control"]
+    assert resolved == [url, url]
