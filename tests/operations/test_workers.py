@@ -1,5 +1,8 @@
 import importlib.util
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,3 +94,32 @@ def test_gunicorn_runs_the_skipping_worker_forked_from_a_loaded_application() ->
 class _SilentLog:
     def debug(self, *args: Any) -> None:
         pass
+
+
+LOADED_BEFORE_FORK = """
+import sys
+import config.wsgi
+from django.db import connections
+from django.urls import get_resolver
+print(sorted(get_resolver()._reverse_dict))
+print("campaigns.api" in sys.modules and "drf_spectacular.views" in sys.modules)
+print(all(connection.connection is None for connection in connections.all()))
+"""
+
+
+def test_the_wsgi_module_loads_what_a_first_request_would_and_leaves_no_connection_open() -> None:
+    # A fresh interpreter, as gunicorn's master: the test process has loaded all of it.
+    environment = {**os.environ, "DEBUG": "true"}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", LOADED_BEFORE_FORK],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
+    languages, views_loaded, no_connection = result.stdout.splitlines()[-3:]
+    assert languages == str(sorted(code for code, _name in settings.LANGUAGES))
+    assert views_loaded == "True"
+    assert no_connection == "True"
