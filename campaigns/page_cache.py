@@ -54,6 +54,33 @@ class CachedPage(TypedDict):
     expires_at: datetime
 
 
+class CacheContact:
+    """Whether this process has been without Redis since it last set a new version.
+
+    A change saved while Redis was unreachable could not set a new version, and Redis,
+    when it is back (not restarted: a network cut, a failover to a replica), still
+    holds the old one and the pages made under it. So a process that was without Redis,
+    whether it found it unreachable for a read or failed to set a version, sets a new
+    version the first time it reaches Redis again: once after each outage, every cached
+    page is made again.
+    """
+
+    def __init__(self) -> None:
+        self.lost = False
+
+
+cache_contact = CacheContact()
+
+
+def new_content_version() -> str:
+    version = uuid4().hex
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    forget = getattr(cache, "forget_watched", None)
+    if forget is not None:
+        forget(CONTENT_VERSION_KEY)
+    return version
+
+
 def content_version() -> str:
     """The version every cached page is keyed by; empty when the cache cannot say.
 
@@ -66,6 +93,16 @@ def content_version() -> str:
     if version is None:
         cache.add(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
         version = cache.get(CONTENT_VERSION_KEY, "")
+    if not version:
+        cache_contact.lost = True
+        return ""
+    if cache_contact.lost:
+        cache_contact.lost = False
+        new_content_version()
+        version = cache.get(CONTENT_VERSION_KEY, "")
+        if not version:  # gone again
+            cache_contact.lost = True
+            return ""
     return str(version)
 
 
@@ -128,10 +165,11 @@ def refresh_public_pages() -> None:
     Redis outage cannot lose (see PublicContentVersion).
     """
     PublicContentVersion.raise_number()
-    cache.set(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
-    forget = getattr(cache, "forget_watched", None)
-    if forget is not None:
-        forget(CONTENT_VERSION_KEY)
+    version = new_content_version()
+    if cache.get(CONTENT_VERSION_KEY) != version:
+        # Not set (Redis unreachable), or already replaced by another process's change:
+        # either way setting one more the next time Redis answers does no harm.
+        cache_contact.lost = True
 
 
 def page_expiry(now: datetime) -> datetime:

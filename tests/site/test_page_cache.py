@@ -209,3 +209,72 @@ def test_a_page_held_in_process_memory_is_answered_before_its_address_is_resolve
     staff.force_login(author)
     assert "private" in staff.get(url)["Cache-Control"]
     assert resolved == [url, url]
+
+
+class RedisOutage:
+    """Redis unreachable, as the degrading cache answers then: every read misses and every
+    write is dropped. Ending it brings back what Redis held before, as after a network
+    cut or a failover to a replica."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    def begin(self) -> None:
+        self.monkeypatch.setattr(page_cache.cache, "get", lambda key, default=None: default)
+        self.monkeypatch.setattr(page_cache.cache, "set", lambda *args, **kwargs: None)
+        self.monkeypatch.setattr(page_cache.cache, "add", lambda *args, **kwargs: False)
+
+    def end(self) -> None:
+        self.monkeypatch.undo()
+
+
+def withdraw(statement: Statement) -> None:
+    Statement.objects.filter(pk=statement.pk).update(
+        status=Statement.Status.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawal_reason="Sent in error",
+    )
+
+
+@pytest.fixture
+def redis_outage(monkeypatch: pytest.MonkeyPatch) -> RedisOutage:
+    page_cache.cache_contact.lost = False
+    return RedisOutage(monkeypatch)
+
+
+def test_a_withdrawal_saved_while_redis_was_away_shows_once_it_is_back(
+    client: Client, redis_outage: RedisOutage
+) -> None:
+    statement = StatementFactory(published=True)
+    url = statement.get_absolute_url()
+    assert client.get(url).status_code == 200  # cached under the current version
+
+    redis_outage.begin()
+    withdraw(statement)
+    page_cache.refresh_public_pages()  # cannot reach Redis to set a new version
+    redis_outage.end()
+
+    # Redis is back with the old version and the page made under it.
+    assert client.get(url).status_code == 410
+
+
+def test_a_process_that_was_without_redis_sets_a_new_version_when_it_is_back(
+    client: Client, redis_outage: RedisOutage
+) -> None:
+    statement = StatementFactory(published=True)
+    url = statement.get_absolute_url()
+    assert client.get(url).status_code == 200
+    before = page_cache.content_version()
+
+    redis_outage.begin()
+    # Meanwhile another process withdrew it, and could not tell Redis either.
+    withdraw(statement)
+    assert client.get(url).status_code == 410  # built from the database
+    redis_outage.end()
+
+    assert client.get(url).status_code == 410
+    assert page_cache.content_version() not in {before, ""}
+    # Once: the next requests keep the new version.
+    after = page_cache.content_version()
+    client.get(url)
+    assert page_cache.content_version() == after
