@@ -21,7 +21,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypedDict, cast
 from uuid import uuid4
 
@@ -192,18 +192,34 @@ def page_key(request: HttpRequest, version: str) -> str:
     return f"public-pages:{version}:{get_language()}:{address}"
 
 
+# Browsers and proxies may keep a public page, and must ask again before each use.
+PAGE_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
+
+
+@lru_cache(maxsize=1024)
+def last_modified(rendered_at: datetime) -> tuple[int, str]:
+    """A page's Last-Modified, as a timestamp and as the header says it (pages are served
+    thousands of times a second, and made seldom)."""
+    timestamp = int(rendered_at.timestamp())
+    return timestamp, http_date(timestamp)
+
+
 def page_response(request: HttpRequest, page: CachedPage) -> HttpResponseBase:
     response = HttpResponse(page["content"], content_type=page["content_type"])
+    timestamp, header = last_modified(page["rendered_at"])
     response["ETag"] = page["etag"]
-    response["Last-Modified"] = http_date(page["rendered_at"].timestamp())
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-    conditional = get_conditional_response(
-        request,
-        etag=page["etag"],
-        last_modified=int(page["rendered_at"].timestamp()),
-        response=response,
-    )
-    return conditional or response
+    response["Last-Modified"] = header
+    response["Cache-Control"] = PAGE_CACHE_CONTROL
+    if not CONDITIONAL_HEADERS.isdisjoint(request.META):
+        conditional = get_conditional_response(
+            request, etag=page["etag"], last_modified=timestamp, response=response
+        )
+        if conditional is not None:
+            return conditional
+    return response
 
 
 def cached_public_page(view: View) -> View:

@@ -29,6 +29,10 @@ def test_public_pages_revalidate_with_etag_and_last_modified(client: Client) -> 
     since = client.get("/", headers={"if-modified-since": response["Last-Modified"]})
     assert since.status_code == 304
     assert client.get("/", headers={"if-none-match": '"other"'}).status_code == 200
+    assert client.get("/", headers={"if-match": '"other"'}).status_code == 412
+    held = client.get("/")
+    assert held["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert (held["ETag"], held["Last-Modified"]) == (response["ETag"], response["Last-Modified"])
 
 
 def test_a_cached_page_is_served_without_a_query(
