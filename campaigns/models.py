@@ -440,6 +440,14 @@ class Statement(models.Model):
         indexes = [
             # Statement.objects.published() ordered by publish time: home page, lists, feeds.
             models.Index(fields=["status", "-publish_at"], name="statement_status_publish_idx"),
+            # The same statements in the public lists' exact order, holding only what
+            # published() tests beyond the clock: counting them and skipping to a deep
+            # page read the index alone, not a statement row per entry.
+            models.Index(
+                fields=["-publish_at", "-id"],
+                name="statement_public_order_idx",
+                condition=Q(status="published", withdrawn_at__isnull=True),
+            ),
             # The admin's statement changelist in its default order (Meta.ordering, then the
             # id the admin adds), a page at a time; also the first and last publish times
             # of its date links.
