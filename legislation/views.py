@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_countries import countries
@@ -87,6 +88,8 @@ class LawListView(ListView[Law]):
 
 class LawDetailView(DetailView[Law]):
     template_name = "legislation/law_detail.html"
+    statements_listed = 20
+    demands_listed = 50
 
     def get_queryset(self) -> QuerySet[Law]:
         return (
@@ -122,9 +125,16 @@ class LawDetailView(DetailView[Law]):
             .select_related("lead_organisation")
             .order_by("-publish_at", "-pk")
         )
+        # The latest only: a law written about for years has thousands of each; the
+        # statement list, filtered by the law, pages through them all.
+        listed_demands = list(demands[: self.demands_listed + 1])
+        listed_statements = list(statements[: self.statements_listed + 1])
         return super().get_context_data(
-            demands=demands,
-            statements=statements,
+            demands=listed_demands[: self.demands_listed],
+            more_demands=len(listed_demands) > self.demands_listed,
+            statements=listed_statements[: self.statements_listed],
+            more_statements=len(listed_statements) > self.statements_listed,
+            all_statements_url=f"{reverse('campaigns:statements')}?law={self.object.pk}",
             structured_data=structured_data.law(self.request, self.object),
             **kwargs,
         )

@@ -1,6 +1,6 @@
 """What the law tracker and a law page say: the filters, the counters, and each law's record."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -8,6 +8,7 @@ from django.test import Client
 
 from campaigns.models import Demand
 from legislation.models import Law, LawEvent, Penalty
+from legislation.views import LawDetailView
 from tests.factories import (
     DemandFactory,
     LawEventFactory,
@@ -313,3 +314,42 @@ def test_a_law_is_found_only_under_its_own_country(client: Client, law: Law) -> 
     assert client.get("/laws/gb/libel-law/").status_code == 200
     assert client.get("/laws/ru/libel-law/").status_code == 404
     assert client.get("/laws/gb/no-such-law/").status_code == 404
+
+
+def test_a_law_page_lists_the_latest_statements_and_demands_and_links_to_all(
+    client: Client, law: Law, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(LawDetailView, "statements_listed", 2)
+    monkeypatch.setattr(LawDetailView, "demands_listed", 3)
+    statements = []
+    for day in (1, 2, 3):
+        statement = StatementFactory(
+            published=True,
+            title=f"Statement of day {day}",
+            publish_at=datetime(2013, 4, day, tzinfo=UTC),
+        )
+        DemandFactory(statement=statement, law=law, text=f"First demand of day {day}.")
+        DemandFactory(statement=statement, law=law, text=f"Second demand of day {day}.")
+        statements.append(statement)
+
+    page = read(client.get(law.get_absolute_url()))
+
+    everything = f"/statements/?law={law.pk}"
+    assert page.section("statements").links() == [
+        ("Statement of day 3", statements[2].get_absolute_url()),
+        ("Statement of day 2", statements[1].get_absolute_url()),
+        ("All statements about this law", everything),
+    ]
+    demands = page.section("demands")
+    assert len(demands.find_all("li")) == 3
+    assert "The 3 latest demands; each statement gives all of its own." in demands.text
+    assert ("All statements about this law", everything) in demands.links()
+    listed = client.get(everything).text
+    assert all(statement.title in listed for statement in statements)
+
+    # No more than it shows: no link.
+    monkeypatch.setattr(LawDetailView, "statements_listed", 3)
+    monkeypatch.setattr(LawDetailView, "demands_listed", 6)
+    page = read(client.get(f"{law.get_absolute_url()}?all"))
+    assert len(page.section("statements").links()) == 3
+    assert "latest demands" not in page.section("demands").text
