@@ -321,3 +321,13 @@ def partner_key(
         name="Partner key", organisation=organisation or OrganisationFactory(), **fields
     )
     return cast(PartnerKey, key), secret
+
+
+def withdraw_in_database_only(statement: Statement) -> None:
+    """Withdraw a statement as another process would be seen from this one: the row
+    changes, and nothing in this process hears of it."""
+    Statement.objects.filter(pk=statement.pk).update(
+        status=Statement.Status.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawal_reason="Sent in error",
+    )

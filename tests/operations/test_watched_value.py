@@ -13,13 +13,11 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.test import Client
-from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from campaigns import page_cache
-from campaigns.models import Statement
 from operations.cache import DegradingRedisCache, WatchedValue
-from tests.factories import StatementFactory
+from tests.factories import StatementFactory, withdraw_in_database_only
 
 REDIS_URL = os.environ.get("REDIS_URL")
 pytestmark = pytest.mark.skipif(
@@ -169,11 +167,7 @@ def test_a_page_in_process_memory_is_dropped_the_moment_another_process_changes_
 
     # Another worker withdraws the statement and changes the version through its own
     # connection: this process hears of it from Redis alone.
-    Statement.objects.filter(pk=statement.pk).update(
-        status=Statement.Status.WITHDRAWN,
-        withdrawn_at=timezone.now(),
-        withdrawal_reason="Sent in error",
-    )
+    withdraw_in_database_only(statement)
     elsewhere.set(redis_cache.make_key(page_cache.CONTENT_VERSION_KEY), pickle.dumps(uuid4().hex))
     assert client.get(url).status_code == 410
 
@@ -185,10 +179,6 @@ def test_a_change_made_in_this_process_shows_at_once(
     statement = StatementFactory(published=True)
     url = statement.get_absolute_url()
     assert client.get(url).status_code == 200
-    Statement.objects.filter(pk=statement.pk).update(
-        status=Statement.Status.WITHDRAWN,
-        withdrawn_at=timezone.now(),
-        withdrawal_reason="Sent in error",
-    )
+    withdraw_in_database_only(statement)
     page_cache.refresh_public_pages()
     assert client.get(url).status_code == 410

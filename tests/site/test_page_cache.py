@@ -13,7 +13,12 @@ from pytest_django import DjangoAssertNumQueries
 from campaigns import page_cache
 from campaigns.models import Statement
 from campaigns.page_cache import CONTENT_VERSION_KEY, CachedPage, ProcessPages
-from tests.factories import SignatureFactory, StatementFactory, TargetFactory
+from tests.factories import (
+    SignatureFactory,
+    StatementFactory,
+    TargetFactory,
+    withdraw_in_database_only,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +129,7 @@ def test_a_page_kept_in_process_memory_is_not_served_once_another_process_change
         assert "First wording" in client.get(statement.get_absolute_url()).text
 
     # Another worker withdraws the statement: all this process sees is the shared version.
-    Statement.objects.filter(pk=statement.pk).update(
-        status=Statement.Status.WITHDRAWN,
-        withdrawn_at=timezone.now(),
-        withdrawal_reason="Sent in error",
-    )
+    withdraw_in_database_only(statement)
     cache.set(CONTENT_VERSION_KEY, "changed-elsewhere", timeout=None)
     assert client.get(statement.get_absolute_url()).status_code == 410
 
@@ -140,11 +141,7 @@ def test_while_the_shared_cache_is_unreachable_nothing_is_kept_in_process_memory
     # Redis is away: reads miss and the content version cannot be known.
     monkeypatch.setattr(page_cache.cache, "get", lambda key, default=None: default)
     assert client.get(statement.get_absolute_url()).status_code == 200
-    Statement.objects.filter(pk=statement.pk).update(
-        status=Statement.Status.WITHDRAWN,
-        withdrawn_at=timezone.now(),
-        withdrawal_reason="Sent in error",
-    )
+    withdraw_in_database_only(statement)
     # No version bump can reach Redis either; the page must still come from the database.
     assert client.get(statement.get_absolute_url()).status_code == 410
 
@@ -232,14 +229,6 @@ class RedisOutage:
         self.monkeypatch.undo()
 
 
-def withdraw(statement: Statement) -> None:
-    Statement.objects.filter(pk=statement.pk).update(
-        status=Statement.Status.WITHDRAWN,
-        withdrawn_at=timezone.now(),
-        withdrawal_reason="Sent in error",
-    )
-
-
 @pytest.fixture
 def redis_outage(monkeypatch: pytest.MonkeyPatch) -> RedisOutage:
     page_cache.cache_contact.lost = False
@@ -254,7 +243,7 @@ def test_a_withdrawal_saved_while_redis_was_away_shows_once_it_is_back(
     assert client.get(url).status_code == 200  # cached under the current version
 
     redis_outage.begin()
-    withdraw(statement)
+    withdraw_in_database_only(statement)
     page_cache.refresh_public_pages()  # cannot reach Redis to set a new version
     redis_outage.end()
 
@@ -272,7 +261,7 @@ def test_a_process_that_was_without_redis_sets_a_new_version_when_it_is_back(
 
     redis_outage.begin()
     # Meanwhile another process withdrew it, and could not tell Redis either.
-    withdraw(statement)
+    withdraw_in_database_only(statement)
     assert client.get(url).status_code == 410  # built from the database
     redis_outage.end()
 
