@@ -236,13 +236,12 @@ def cached_public_page(view: View) -> View:
         now = timezone.now()
         version = content_version()
         key = page_key(request, version)
-        # Without a version (Redis unreachable) only the shared cache is asked, and it
-        # answers nothing: the page is built from the database.
-        page = process_pages.get(key) if version else None
-        if page is None or page["expires_at"] <= now:
-            page = cache.get(key)
-            if version and page is not None and page["expires_at"] > now:
-                process_pages.put(key, page, request.path)
+        # This process's own copy was looked for by PagesInProcessMemory, before the
+        # address was resolved; here the shared cache is asked. Without a version (Redis
+        # unreachable) it is not: the page is built from the database.
+        page: CachedPage | None = cache.get(key) if version else None
+        if page is not None and page["expires_at"] > now:
+            process_pages.put(key, page, request.path)
         if page is None or page["expires_at"] <= now:
             response = view(request, *args, **kwargs)
             render = getattr(response, "render", None)
@@ -259,10 +258,11 @@ def cached_public_page(view: View) -> View:
                 "expires_at": page_expiry(now),
             }
             lifetime = (page["expires_at"] - now).total_seconds()
-            if lifetime >= 1:
+            # Never kept without a version: a page kept under none could come back
+            # after a change that no version recorded.
+            if lifetime >= 1 and version:
                 cache.set(key, page, timeout=int(lifetime))
-                if version:
-                    process_pages.put(key, page, request.path)
+                process_pages.put(key, page, request.path)
         return page_response(request, page)
 
     return wrapper

@@ -131,11 +131,11 @@ class WatchedValue:
         if self.connection is None:
             if now < self.retry_at:
                 return False, None
-            connection = self.pool.make_connection()
-            connection.connect()
-            connection.send_command("CLIENT", "TRACKING", "ON")
-            connection.read_response()
-            self.connection = connection
+            self.connection = self.pool.make_connection()
+            self.connection.connect()
+            # Refused (an old or restricted Redis): the error closes the connection.
+            self.connection.send_command("CLIENT", "TRACKING", "ON")
+            self.connection.read_response()
         while self.connection.can_read(timeout=0):
             # Only pushes arrive unasked: an invalidation of the key, or of everything.
             self.connection.read_response(push_request=True)

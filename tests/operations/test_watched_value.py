@@ -18,6 +18,7 @@ from pytest_django.fixtures import Settings
 from campaigns import page_cache
 from operations.cache import DegradingRedisCache, WatchedValue
 from tests.factories import StatementFactory, withdraw_in_database_only
+from tests.operations.test_degradation import closed_port
 
 REDIS_URL = os.environ.get("REDIS_URL")
 pytestmark = pytest.mark.skipif(
@@ -127,22 +128,34 @@ def test_without_a_word_from_redis_the_value_is_read_again_after_a_second(
     assert redis_cache.get_watched("watched") == "after"
 
 
-def test_with_redis_unreachable_the_watch_steps_aside(settings: Settings) -> None:
+def test_with_redis_unreachable_the_watch_steps_aside(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "operations.cache.DegradingRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
         }
     }
     cache = caches["default"]
     assert isinstance(cache, DegradingRedisCache)
-    assert cache._watch("watched").read() == (False, None)
+    watch = cache._watch("watched")
+    attempts: list[object] = []
+    make_connection = watch.pool.make_connection
+
+    def attempt() -> Any:
+        attempts.append(None)
+        return make_connection()
+
+    monkeypatch.setattr(watch.pool, "make_connection", attempt)
+    assert watch.read() == (False, None)
     assert cache.get_watched("watched") is None
-    # Within the retry interval no new connection is even tried.
-    started = time.monotonic()
-    assert cache._watch("watched").read() == (False, None)
-    assert cache._watch("watched").connection is None
-    assert time.monotonic() - started < WatchedValue.RETRY_EVERY
+    # Within the retry interval no new connection is even tried; after it, one is.
+    assert watch.read() == (False, None)
+    assert (len(attempts), watch.connection) == (1, None)
+    monkeypatch.setattr(watch, "retry_at", 0.0)
+    assert watch.read() == (False, None)
+    assert len(attempts) == 2
 
 
 def test_each_process_watches_with_a_connection_of_its_own(

@@ -271,3 +271,15 @@ def test_a_process_that_was_without_redis_sets_a_new_version_when_it_is_back(
     after = page_cache.content_version()
     client.get(url)
     assert page_cache.content_version() == after
+
+
+def test_a_page_built_without_a_version_is_kept_nowhere(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statement = StatementFactory(published=True)
+    stored: list[str] = []
+    # The version cannot be read, but a write would still go through (a flaky Redis).
+    monkeypatch.setattr(page_cache.cache, "get", lambda key, default=None: default)
+    monkeypatch.setattr(page_cache.cache, "set", lambda key, *args, **kwargs: stored.append(key))
+    assert client.get(statement.get_absolute_url()).status_code == 200
+    assert not [key for key in stored if key.startswith("public-pages:")]
