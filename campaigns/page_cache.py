@@ -22,19 +22,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache, wraps
-from typing import Any, TypedDict, cast
+from typing import Any, NamedTuple, TypedDict, cast
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db.models import Exists
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.db.models import Exists, Subquery
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
 )
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags
 from django.utils.translation import get_language
 
 from .models import PublicContentVersion, Statement
@@ -276,6 +276,9 @@ class PagesInProcessMemory:
     cached_public_page), minus the work of finding the view. Only pages a
     cached_public_page view kept are here, under the current content version, so a
     miss, a staff member or a change goes on to the view as before.
+
+    An anonymous conditional GET to the API whose ETag this process checked last is
+    answered 304 here too (see api_not_modified_in_process).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
@@ -291,6 +294,10 @@ class PagesInProcessMemory:
             page = process_pages.get(page_key(request, version)) if version else None
             if page is not None and page["expires_at"] > timezone.now():
                 return page_response(request, page)
+        elif process_etags and "HTTP_IF_NONE_MATCH" in request.META:
+            not_modified = api_not_modified_in_process(request)
+            if not_modified is not None:
+                return not_modified
         return self.get_response(request)
 
 
@@ -337,6 +344,103 @@ class RememberedETag(TypedDict):
     rendered_at: datetime
 
 
+class ProcessETag(NamedTuple):
+    """An ETag this process checked, true until `expires_at` under the version in its key."""
+
+    etag: str
+    expires_at: datetime
+    # What the view's 304 said: the same answer, however it is given.
+    headers: tuple[tuple[str, str], ...]
+
+
+class ProcessETags:
+    """The ETags of anonymous API answers this process checked last: at most `limit`,
+    least recently used first out (10,000 take about 3 MB)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.etags: OrderedDict[str, ProcessETag] = OrderedDict()
+
+    def __bool__(self) -> bool:
+        return bool(self.etags)
+
+    def get(self, key: str) -> ProcessETag | None:
+        etag = self.etags.get(key)
+        if etag is not None:
+            self.etags.move_to_end(key)
+        return etag
+
+    def put(self, key: str, etag: ProcessETag) -> None:
+        self.etags[key] = etag
+        self.etags.move_to_end(key)
+        while len(self.etags) > self.limit:
+            self.etags.popitem(last=False)
+
+    def clear(self) -> None:
+        self.etags.clear()
+
+
+process_etags = ProcessETags(limit=10_000)
+
+
+def process_etag_key(request: HttpRequest, version: str) -> str:
+    """The raw Accept and Accept-Language headers stand for the format and language a
+    view would choose from them: as finely as the answer can vary, or more."""
+    meta = request.META
+    address = hashlib.sha256(
+        f"{request.get_host()}{request.get_full_path()}\n{meta.get('HTTP_ACCEPT', '')}\n"
+        f"{meta.get('HTTP_ACCEPT_LANGUAGE', '')}".encode()
+    ).hexdigest()
+    return f"api-etags:{version}:{get_language()}:{address}"
+
+
+def validators(etag: str, last_modified: int | None) -> tuple[tuple[str, str], ...]:
+    if last_modified is None:
+        return (("ETag", etag),)
+    return (("ETag", etag), ("Last-Modified", http_date(last_modified)))
+
+
+def not_modified(
+    request: HttpRequest, etag: str, headers: tuple[tuple[str, str], ...]
+) -> HttpResponseBase | None:
+    """304 with `headers` when the client holds `etag` and asks nothing else of it; None
+    for anything else, which the view answers in full (If-Match and the like included)."""
+    meta = request.META
+    held = meta.get("HTTP_IF_NONE_MATCH")
+    if held is None or "HTTP_IF_MATCH" in meta or "HTTP_IF_UNMODIFIED_SINCE" in meta:
+        return None
+    tags = parse_etags(held)
+    if tags != ["*"] and etag not in {tag.removeprefix("W/") for tag in tags}:
+        return None
+    response = HttpResponseNotModified()
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def api_not_modified_in_process(request: HttpRequest) -> HttpResponseBase | None:
+    """An anonymous conditional GET answered 304 from this process's memory.
+
+    Before the API's views are even found: no key to check, no throttle to count (a
+    revalidation answered from memory costs less than counting it), no cache read, no
+    query. The ETag is used only under the current public content version, which every
+    change replaces (see content_version), and never past the next scheduled publish
+    time, as a cached page. A request with any Authorization header goes on to the view:
+    what a key may see differs from what anyone may see.
+    """
+    if request.method not in {"GET", "HEAD"} or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    version = content_version()
+    etag = process_etags.get(process_etag_key(request, version)) if version else None
+    if etag is None or etag.expires_at <= timezone.now():
+        return None
+    return not_modified(request, etag.etag, etag.headers)
+
+
+# What a view's 304 says beside its validators.
+KEPT_HEADERS = ("Vary", "Allow", "Cache-Control")
+
+
 @dataclass
 class ApiValidation:
     """What a conditional GET to the API learnt before the answer was built."""
@@ -346,6 +450,11 @@ class ApiValidation:
     version: int
     remembered: RememberedETag | None
     published_since: bool
+    # The public content version (empty when the cache cannot say) and the next
+    # scheduled publish time, both read before the answer's rows: what an ETag kept in
+    # this process's memory is true under, and until.
+    public_version: str
+    next_publish: datetime | None
 
     def not_modified(self, request: HttpRequest) -> HttpResponseBase | None:
         """304 when the remembered ETag is still the answer's and the client holds it.
@@ -358,17 +467,8 @@ class ApiValidation:
         remembered = self.remembered
         if remembered is None or remembered["version"] != self.version or self.published_since:
             return None
-        response = HttpResponse(status=200)
-        response["ETag"] = remembered["etag"]
-        if remembered["last_modified"] is not None:
-            response["Last-Modified"] = http_date(remembered["last_modified"])
-        conditional = get_conditional_response(
-            request,
-            etag=remembered["etag"],
-            last_modified=remembered["last_modified"],
-            response=response,
-        )
-        return conditional if conditional is not None and conditional.status_code == 304 else None
+        etag = remembered["etag"]
+        return not_modified(request, etag, validators(etag, remembered["last_modified"]))
 
     def remember(self, etag: str, last_modified: int | None) -> None:
         entry: RememberedETag = {
@@ -381,29 +481,55 @@ class ApiValidation:
         }
         cache.set(self.key, entry, timeout=int(API_ETAG_LIFETIME.total_seconds()))
 
+    def keep_in_process(
+        self, request: HttpRequest, response: HttpResponseBase, etag: str, last_modified: int | None
+    ) -> None:
+        """Keep the answer's ETag, current as of this request, in this process's memory,
+        with the headers its 304 gives (Vary and Allow among them)."""
+        if not self.public_version:
+            return  # kept under no version, it could outlive a change no version recorded
+        expires_at = self.started_at + PAGE_LIFETIME
+        if self.next_publish is not None:
+            expires_at = min(expires_at, self.next_publish)
+        process_etags.put(
+            process_etag_key(request, self.public_version),
+            ProcessETag(
+                etag,
+                expires_at,
+                validators(etag, last_modified)
+                + tuple((name, response[name]) for name in KEPT_HEADERS if name in response),
+            ),
+        )
+
 
 def api_validation(request: HttpRequest, variant: str) -> ApiValidation:
     """Read what a conditional GET needs: the remembered ETag (cache) and, in one query,
-    the current version and whether a statement was published since it was made.
+    the current version, whether a statement was published since it was made, and when
+    the next one will be.
 
     Read before the answer's rows, so that an ETag is never remembered under a version
     newer than the rows it hashes. A cache outage reads nothing: the answer is built.
     """
+    public_version = content_version()
     started_at = timezone.now()
     address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
     key = f"api-etags:{get_language()}:{variant}:{address}"
     remembered: RememberedETag | None = cache.get(key)
     since = remembered["rendered_at"] if remembered else started_at
+    next_publish = Statement.objects.scheduled().order_by("publish_at").values("publish_at")[:1]
     row = (
         PublicContentVersion.objects.filter(pk=1)
         .annotate(
-            published_since=Exists(Statement.objects.published().filter(publish_at__gt=since))
+            published_since=Exists(Statement.objects.published().filter(publish_at__gt=since)),
+            next_publish=Subquery(next_publish),
         )
-        .values_list("number", "published_since")
+        .values_list("number", "published_since", "next_publish")
         .first()
     )
     if row is None:  # never raised yet (or the table was emptied): start it
-        version, published_since = PublicContentVersion.objects.get_or_create(pk=1)[0].number, True
-    else:
-        version, published_since = row
-    return ApiValidation(key, started_at, version, remembered, published_since)
+        number = PublicContentVersion.objects.get_or_create(pk=1)[0].number
+        return ApiValidation(key, started_at, number, remembered, True, "", None)
+    version, published_since, next_publish_at = row
+    return ApiValidation(
+        key, started_at, version, remembered, published_since, public_version, next_publish_at
+    )

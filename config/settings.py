@@ -360,7 +360,9 @@ SPECTACULAR_SETTINGS = {
         "laws; the campaigns, coalitions, organisations and laws around them; a change "
         "feed to stay in sync. Anonymous reads are allowed and throttled; partner keys "
         "(header `Authorization: Api-Key <key>`) get higher limits and, by scope, "
-        "embargoed statements and sign-on."
+        "embargoed statements and sign-on. Every answer has an ETag: send it back in "
+        "`If-None-Match` to be answered 304 when nothing changed (without a key, usually "
+        "not counted against the limit)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

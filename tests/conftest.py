@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
+from campaigns.page_cache import process_etags, process_pages
 from tests.factories import AuthorFactory, EditorFactory
 
 
@@ -24,10 +25,13 @@ def editor(db: None) -> User:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
-    """Each test starts with no cached pages: the local-memory cache outlives a test."""
+    """Each test starts with no cached pages: the local-memory cache and this process's
+    own copies outlive a test."""
     cache.clear()
     yield
     cache.clear()
+    process_pages.clear()
+    process_etags.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 """A 304 from a remembered ETag is cheap, and never hides a change.
 
 The API remembers the ETag of an anonymous answer with the public content version
-(campaigns/page_cache.py); each test here makes a change the way staff make it, through
-the admin, and shows that the old ETag stops being answered 304 at once.
+(campaigns/page_cache.py), in the cache and in the memory of the process that checked
+it; each test here makes a change the way staff make it, through the admin, and shows
+that the old ETag stops being answered 304 at once.
 """
 
 import time
@@ -12,12 +13,15 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Model
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from campaigns.models import Signature, Statement
+from campaigns.page_cache import process_etags
 from legislation.models import Law
 from organisations.models import Organisation
 from tests.admin_pages import admin_url, form_data
@@ -45,13 +49,23 @@ def etag_of(api: APIClient, url: str) -> str:
     return etag
 
 
+def unchanged_since(response: Any) -> dict[str, str]:
+    """A 304's headers, but for those every answer has of its own."""
+    return {
+        name: value
+        for name, value in response.headers.items()
+        if name not in {"X-Request-ID", "Date", "Content-Security-Policy"}
+    }
+
+
 def test_a_remembered_304_costs_one_query_and_no_body(
     api: APIClient, django_assert_num_queries: Any
 ) -> None:
     for _ in range(5):
         SignatureFactory(statement=StatementFactory(published=True))
     etag = etag_of(api, LIST)
-    # The version and whether a statement was published since, in one query.
+    process_etags.clear()  # as another process, which has not checked it
+    # The version, whether a statement was published since and the next to be, in one query.
     with django_assert_num_queries(1):
         response = api.get(LIST, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304
@@ -59,6 +73,67 @@ def test_a_remembered_304_costs_one_query_and_no_body(
     assert response.content == b""
     assert response["Cache-Control"] == "no-cache"
     assert "Authorization" in response["Vary"]
+
+    # The process that checked it now answers from its memory, the same way.
+    with django_assert_num_queries(0):
+        again = api.get(LIST, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert unchanged_since(again) == unchanged_since(response)
+    # What the client does not hold is built.
+    assert api.get(LIST, HTTP_IF_NONE_MATCH='"another"').status_code == 200
+
+
+def test_a_304_from_process_memory_is_not_counted_against_the_throttle(
+    api: APIClient, settings: Any
+) -> None:
+    """Revalidating costs less than counting: as on GitHub's API, polling with an ETag
+    that still holds does not use up a client's requests."""
+    settings.API_THROTTLE_RATES = {"anonymous": "3/minute", "partner": "3/minute"}
+    StatementFactory(published=True)
+    etag = etag_of(api, LIST)  # two requests counted: the GET and the first check
+
+    polls = [api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code for _ in range(10)]
+
+    assert polls == [304] * 10
+    assert api.get(LIST).status_code == 200
+    assert api.get(LIST).status_code == 429
+
+
+def test_no_304_from_process_memory_for_a_key_or_another_format(api: APIClient) -> None:
+    from tests.factories import partner_key
+
+    def by_the_view(**headers: str) -> int:
+        """The request's status, having made sure that its view answered it."""
+        with CaptureQueriesContext(connection) as queries:
+            status = api.get(LIST, None, False, HTTP_IF_NONE_MATCH=etag, **headers).status_code
+        assert queries.captured_queries, "answered from process memory"
+        return status
+
+    StatementFactory(published=True)
+    etag = etag_of(api, LIST)
+    _, secret = partner_key()
+    # What a key may see is built and hashed: here, the same as anyone's.
+    assert by_the_view(HTTP_AUTHORIZATION=f"Api-Key {secret}") == 304
+    # A bad key is refused, not answered from what anyone may see.
+    assert by_the_view(HTTP_AUTHORIZATION="Api-Key nonsense") == 401
+    # Another Accept header or language is another answer: the view decides.
+    assert by_the_view(HTTP_ACCEPT="application/json") == 304
+    assert by_the_view(HTTP_ACCEPT_LANGUAGE="fr") in {200, 304}
+
+
+def test_no_304_from_process_memory_without_a_content_version(
+    api: APIClient, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    """Kept under no version, an ETag could outlive a change that no version recorded."""
+    from campaigns import page_cache
+
+    StatementFactory(published=True)
+    monkeypatch.setattr(page_cache, "content_version", lambda: "")
+    etag = etag_of(api, LIST)
+    assert not process_etags
+    with django_assert_num_queries(1):
+        assert api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 def change_in_admin(admin_client: Client, row: Model, model_name: str, **values: str) -> None:
