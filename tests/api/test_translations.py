@@ -218,6 +218,49 @@ def test_campaigns_laws_organisations_and_rights_give_only_languages_with_text(
         ], url
 
 
+@pytest.mark.parametrize(
+    ("accept_language", "title", "language"),
+    [
+        ("fr", "Libres", "fr"),
+        ("fr-CA,en;q=0.5", "Libres", "fr"),
+        ("de, fr;q=0.8", "Libres", "fr"),
+        ("", "Free to associate", "en"),
+        ("de", "Free to associate", "en"),
+        # Russian is a language of Chorus; the campaign has no Russian title.
+        ("ru", "Free to associate", "ru"),
+    ],
+)
+def test_the_other_top_level_texts_follow_accept_language(
+    api: APIClient, accept_language: str, title: str, language: str
+) -> None:
+    campaign = CampaignFactory(title_en="Free to associate", title_fr="Libres")
+    if accept_language:
+        api.defaults["HTTP_ACCEPT_LANGUAGE"] = accept_language
+    # A language cookie (the public site's) is not what the API's answers vary with.
+    api.cookies["django_language"] = "ru" if language != "ru" else "fr"
+
+    detail = api.get(f"/api/v1/campaigns/{campaign.pk}/")
+    listed = api.get("/api/v1/campaigns/")
+
+    assert detail.json()["title"] == title
+    assert [row["title"] for row in listed.json()["results"]] == [title]
+    assert detail["Content-Language"] == language
+    assert "Accept-Language" in detail["Vary"]
+
+
+def test_a_revalidation_in_another_language_is_answered_in_full(api: APIClient) -> None:
+    campaign = CampaignFactory(title_en="Free to associate", title_fr="Libres")
+    url = f"/api/v1/campaigns/{campaign.pk}/"
+    french = api.get(url, HTTP_ACCEPT_LANGUAGE="fr")["ETag"]
+    assert api.get(url, HTTP_ACCEPT_LANGUAGE="fr", HTTP_IF_NONE_MATCH=french).status_code == 304
+    assert api.get(url, HTTP_ACCEPT_LANGUAGE="fr", HTTP_IF_NONE_MATCH=french).status_code == 304
+
+    english = api.get(url, HTTP_IF_NONE_MATCH=french)
+
+    assert english.status_code == 200
+    assert english.json()["title"] == "Free to associate"
+
+
 def test_the_publication_webhook_carries_the_statement_as_the_api_gives_it(
     receiver: str,
     api: APIClient,
