@@ -120,9 +120,9 @@ def drill_section(drills: list[dict[str, Any]]) -> list[str]:
     lines = [
         "## Checks and drills",
         "",
-        "The serialisation comparison, EXPLAIN, the admin changelist and worker memory are",
-        "run by `make bench`; the leak crawl, fuzzing, XSS, load and fault drills by",
-        "`make drill`. Each row is the last run of its check.",
+        "The serialisation comparison, the cold statement page's parts, EXPLAIN, the admin",
+        "changelist and worker memory are run by `make bench`; the leak crawl, fuzzing, XSS,",
+        "load and fault drills by `make drill`. Each row is the last run of its check.",
         "",
         "| Check | | measured | target | |",
         "|---|---|---|---|---|",

@@ -386,14 +386,23 @@ def main(argv: list[str] | None = None) -> int:
         "peak_worker_rss_mb": rss,
     }
     (BENCH / f"results-{arguments.scale}.json").write_text(json.dumps(results, indent=2) + "\n")
-    from bench.report import write_report
+    from bench.report import TARGET_QUERIES, verdict, write_report
 
     write_report()
     print(
         f"floors: nginx {nginx_rate:.0f} req/s, Django {django_rate:.0f} req/s; "
         f"peak worker RSS {rss:.0f} MB"
     )
-    return 0
+    missed = [
+        figure.name for figure in figures if verdict(asdict(figure), django_rate) == "MISSED"
+    ] + [
+        f"{name}: {count} queries"
+        for name, count in queries.items()
+        if name in TARGET_QUERIES and not 0 <= count <= TARGET_QUERIES[name]
+    ]
+    for name in missed:
+        print(f"target missed: {name}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
