@@ -168,7 +168,13 @@ def running_stack(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/bench-floor/")
-        yield Stack(base=base, server=server, environment=env, work=work, log=log)
+        stack = Stack(base=base, server=server, environment=env, work=work, log=log)
+        # The first worker answers while gunicorn may still be forking the others.
+        deadline = time.monotonic() + 30
+        expected = int(env["WEB_CONCURRENCY"])
+        while len(stack.worker_pids()) < expected and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yield stack
     finally:
         server.send_signal(signal.SIGTERM)
         try:
