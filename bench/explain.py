@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote_plus
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_bench_large"
 # A table of the large scale's own size: a million statements and their millions of
@@ -121,6 +122,11 @@ def surfaces() -> list[tuple[str, str]]:
         (f"statement list, page {deep_page}", f"/statements/?page={deep_page}"),
         ("statement list, by campaign", f"/statements/?campaign={campaign.slug}"),
         ("statement list, by organisation", f"/statements/?organisation={organisation.slug}"),
+        # Part of a name, in another case: no slug and no whole name matches it.
+        (
+            "statement list, by part of an organisation's name",
+            f"/statements/?organisation={quote_plus(organisation.name[1:].lower())}",
+        ),
         ("statement page", statement_path),
         ("campaign page", campaign.get_absolute_url()),
         ("coalition page", coalition.get_absolute_url()),

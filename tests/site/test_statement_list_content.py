@@ -3,9 +3,12 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
 
+from campaigns.forms import NamedRowField, StatementFilterForm
 from campaigns.models import Signature, Statement
+from organisations.models import Organisation
 from tests.factories import (
     CampaignFactory,
     DemandFactory,
@@ -277,3 +280,25 @@ def test_pages_keep_the_order_of_the_list(client: Client) -> None:
         for statement in Statement.objects.published().order_by("-publish_at", "-pk")
     ]
     assert everything == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+@pytest.mark.parametrize("lookup", ["iexact", "icontains"])
+def test_a_name_typed_in_the_organisation_filter_is_found_through_an_index(lookup: str) -> None:
+    """With sequential and plain index scans priced out, only an index that answers the
+    condition itself can serve: the plan shows that one exists for every language. At
+    100,000 organisations the planner picks them on its own (bench/explain.py)."""
+    signer = OrganisationFactory(name_en="Civic Solidarity Platform")
+    field = StatementFilterForm.base_fields["organisation"]
+    assert isinstance(field, NamedRowField)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    text = "Solidarity" if lookup == "icontains" else "civic solidarity platform"
+    found = Organisation.objects.filter(field.matching(lookup, text))
+
+    plan = found.explain()
+
+    assert list(found) == [signer]
+    for language in ("en", "ru", "fr"):
+        assert f"organisation_name_{language}_trgm_idx" in plan, plan
