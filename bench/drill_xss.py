@@ -38,7 +38,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bench.chromium import CHROMIUM_ARGS, chromium_path
 from bench.drills import DRILL_DATABASE, Check, record
-from bench.stack import DEFAULT_REDIS
+from bench.stack import DEFAULT_REDIS, ensure_command
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog
@@ -368,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from lib.markdown import ALLOWED_TAGS
 
+    if not os.environ.get("CHROMIUM_PATH"):
+        ensure_command("chromium", "chromium")  # Debian's, as the CI script installs it
     started = time.monotonic()
     vectors = load_vectors()
     outcomes = render_all(vectors)
