@@ -6,7 +6,9 @@ Starts the production stack on loopback (gunicorn with config/gunicorn.py, 2 x c
 workers, PostgreSQL, Redis) serving bench/wsgi.py, and nginx serving the statement page's
 exact bytes as a file. Each surface is loaded with wrk for a fixed time and connection
 count; the two floors (nginx, and a minimal Django view behind the same middleware and
-gunicorn) are measured between the surfaces, so drift on the machine reaches both. The
+gunicorn) are measured between the surfaces, so drift on the machine reaches both, and
+a surface whose target is a share of the Django floor is measured between two runs of
+that floor, against their mean. The
 figures go to bench/results-<scale>.json, and bench/RESULTS.md is written from every
 results file present.
 """
@@ -72,6 +74,9 @@ class Figure:
     p95_ms: float
     queries: int | None = None
     target: str = ""
+    # For a surface whose target is against the Django floor: the floor's rate measured
+    # just before and just after it (their mean), so that the machine's drift cancels.
+    floor_rate: float | None = None
 
 
 def milliseconds(text: str) -> float:
@@ -306,12 +311,18 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return nginx_figure, django_figure
 
+            def django_floor() -> float:
+                return wrk(f"{base}/bench-floor/", arguments.duration, arguments.connections)[0]
+
             # Warm-up: every worker imports and connects before anything is timed.
             wrk(f"{base}/bench-floor/", 3, arguments.connections)
             floors: list[tuple[Figure, Figure]] = [measure_floors()]
+            # The Django floor's rate when it was the last thing measured, else None.
+            floor_just_run: float | None = floors[-1][1].requests_per_second
             figures: list[Figure] = []
             queries: dict[str, int] = {}
             for index, (name, path, options) in enumerate(surfaces):
+                beside_floor = "Django floor" in options.get("target", "")
                 extra_headers = options.get("headers")
                 script = options.get("script")
                 if options.get("flush"):
@@ -335,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
                     # surface is still loaded, and its figures say so.
                     print(f"{name}: first request failed ({error!r})", flush=True)
                     queries[name] = -1
+                floor_before = floor_just_run
+                if beside_floor and floor_before is None:
+                    floor_before = django_floor()
                 result = wrk(
                     base + ("/" if script else path),
                     arguments.duration,
@@ -342,9 +356,19 @@ def main(argv: list[str] | None = None) -> int:
                     script=script,
                     headers=extra_headers,
                 )
+                floor_just_run = None
+                floor_rate = None
+                if beside_floor and floor_before is not None:
+                    floor_just_run = django_floor()
+                    floor_rate = (floor_before + floor_just_run) / 2
                 figures.append(
                     Figure(
-                        name, path, *result, queries=queries[name], target=options.get("target", "")
+                        name,
+                        path,
+                        *result,
+                        queries=queries[name],
+                        target=options.get("target", ""),
+                        floor_rate=floor_rate,
                     )
                 )
                 rate, p50, p99, _errors, _p95 = result
@@ -355,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 if index % 4 == 3:
                     floors.append(measure_floors())
+                    floor_just_run = floors[-1][1].requests_per_second
             floors.append(measure_floors())
             try:
                 _s, counted, _b = fetch(f"{base}/api/v1/statements/?page_size=5")
