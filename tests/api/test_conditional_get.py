@@ -282,3 +282,24 @@ def test_a_key_and_the_change_feed_always_hash_the_body(
     feed = str(api.get("/api/v1/changes/")["ETag"])
     for _ in range(2):
         assert api.get("/api/v1/changes/", HTTP_IF_NONE_MATCH=feed).status_code == 304
+
+
+def test_a_withdrawal_through_the_workflow_ends_the_304s_of_every_address_at_once(
+    api: APIClient, editor: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    statement = StatementFactory(published=True, title="About to be withdrawn")
+    SignatureFactory(statement=statement)
+    detail = f"{LIST}{statement.pk}/"
+    held = {url: etag_of(api, url) for url in (LIST, detail)}
+    for url, etag in held.items():  # answered from this process's memory
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert not queries.captured_queries
+
+    with django_capture_on_commit_callbacks(execute=True):
+        statement.withdraw(by=editor, reason="Signed in error.")
+
+    assert api.get(detail, HTTP_IF_NONE_MATCH=held[detail]).status_code == 410
+    listed = api.get(LIST, HTTP_IF_NONE_MATCH=held[LIST])
+    assert listed.status_code == 200
+    assert statement.pk not in [row["id"] for row in listed.json()["results"]]
