@@ -186,10 +186,15 @@ def page_expiry(now: datetime) -> datetime:
     return min(expiry, next_publish) if next_publish else expiry
 
 
+def address_of(request: HttpRequest, *varying: str) -> str:
+    """A digest of what a request's answer is for: its host (answers carry absolute links
+    built from it), its path and query, and whatever else `varying` names."""
+    text = "\n".join((f"{request.get_host()}{request.get_full_path()}", *varying))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def page_key(request: HttpRequest, version: str) -> str:
-    # The host is part of the address: pages carry absolute links built from it.
-    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"public-pages:{version}:{get_language()}:{address}"
+    return f"public-pages:{version}:{get_language()}:{address_of(request)}"
 
 
 # Browsers and proxies may keep a public page, and must ask again before each use.
@@ -387,10 +392,7 @@ def process_etag_key(request: HttpRequest, version: str) -> str:
     """The raw Accept and Accept-Language headers stand for the format and language a
     view would choose from them: as finely as the answer can vary, or more."""
     meta = request.META
-    address = hashlib.sha256(
-        f"{request.get_host()}{request.get_full_path()}\n{meta.get('HTTP_ACCEPT', '')}\n"
-        f"{meta.get('HTTP_ACCEPT_LANGUAGE', '')}".encode()
-    ).hexdigest()
+    address = address_of(request, meta.get("HTTP_ACCEPT", ""), meta.get("HTTP_ACCEPT_LANGUAGE", ""))
     return f"api-etags:{version}:{get_language()}:{address}"
 
 
@@ -512,8 +514,7 @@ def api_validation(request: HttpRequest, variant: str) -> ApiValidation:
     """
     public_version = content_version()
     started_at = timezone.now()
-    address = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    key = f"api-etags:{get_language()}:{variant}:{address}"
+    key = f"api-etags:{get_language()}:{variant}:{address_of(request)}"
     remembered: RememberedETag | None = cache.get(key)
     since = remembered["rendered_at"] if remembered else started_at
     next_publish = Statement.objects.scheduled().order_by("publish_at").values("publish_at")[:1]
