@@ -14,7 +14,7 @@ TARGET_QUERIES = {
 
 
 def floor_beside(figure: dict[str, Any], django_rate: float) -> float:
-    """The Django floor a surface is set against: the runs just before and after it where
+    """The Django floor a surface is set against: the floor's slices around its own where
     they were made, else the median of the run's floors."""
     return figure.get("floor_rate") or django_rate
 
@@ -41,9 +41,12 @@ def scale_section(results: dict[str, Any]) -> list[str]:
         f"{len(results['floors'])} runs interleaved with the surfaces): nginx "
         f"**{nginx_rate:,.0f} req/s**, minimal Django view **{django_rate:,.0f} req/s**.",
         "",
-        "A surface whose target is a share of the Django floor is measured between two runs "
-        "of the floor, and set against their mean (*floor beside*): the machine's speed "
-        "drifts during a run, and so cancels out; the others are set against the median.",
+        "A surface whose target is a share of the Django floor is measured in slices of "
+        f"{results.get('slice_seconds', 10)} s, each between two slices of the floor, and set "
+        "against the mean of the floor's slices around its own (*floor beside*): the "
+        "machine's speed moves within seconds, and so cancels out. Its req/s is the mean of "
+        "its slices, p50 their median, p95 and p99 the highest of any slice. The others are "
+        "set against the median of the floor runs.",
         "",
         "| Surface | req/s | p50 ms | p95 ms | p99 ms | errors | queries | × nginx "
         "| floor beside | × Django | target | |",

@@ -6,24 +6,28 @@ Starts the production stack on loopback (gunicorn with config/gunicorn.py, 2 x c
 workers, PostgreSQL, Redis) serving bench/wsgi.py, and nginx serving the statement page's
 exact bytes as a file. Each surface is loaded with wrk for a fixed time and connection
 count; the two floors (nginx, and a minimal Django view behind the same middleware and
-gunicorn) are measured between the surfaces, so drift on the machine reaches both, and
-a surface whose target is a share of the Django floor is measured between two runs of
-that floor, against their mean. The
+gunicorn) are measured between the surfaces, so drift on the machine reaches both. A
+surface whose target is a share of the Django floor is measured in short slices that
+alternate with slices of that floor, and set against the floor's slices beside it. The
 figures go to bench/results-<scale>.json, and bench/RESULTS.md is written from every
 results file present.
 """
 
 import argparse
+import functools
 import http.client
 import json
+import math
 import os
 import platform
 import re
+import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -42,19 +46,37 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
 
-# Each wrk script requests its paths in turn, one after another across connections: the
-# cold statement page never asks twice for the same statement while the list lasts.
+# wrk's threads, each with a Lua state of its own.
+WRK_THREADS = 2
+# Each wrk script requests its paths in turn, each thread every other one, from its own
+# first: the cold statement page never asks twice for the same statement while the list
+# lasts. A fresh script also makes every address its own (`n=` the run of wrk, the thread
+# and the count), never asked for before by this run, another thread or an earlier run.
 ROTATE_LUA = """
 local paths = {}
-for line in io.lines("%s") do paths[#paths + 1] = line end
+for line in io.lines("%(listing)s") do paths[#paths + 1] = line end
+local run = os.getenv("BENCH_RUN") or "0"
+local threads = 0
+function setup(thread)
+  thread:set("thread", threads)
+  threads = threads + 1
+end
 local counter = 0
 request = function()
+  local path = paths[(thread + counter * %(threads)d) %% #paths + 1]
   counter = counter + 1
-  return wrk.format("GET", paths[(counter - 1) %% #paths + 1])
+  if %(fresh)s then
+    local joiner = path:find("?", 1, true) and "&" or "?"
+    path = path .. joiner .. "n=" .. run .. "-" .. thread .. "-" .. counter
+  end
+  return wrk.format("GET", path)
 end
 """
 
 
+# A surface set against the Django floor runs in slices this long, each between two slices
+# of the floor: the machine's speed moves within seconds, by more than a target's margin.
+SLICE_SECONDS = 3
 # wrk prints p50, p75, p90 and p99; the scale targets speak of p95.
 DONE_LUA = """
 done = function(summary, latency, requests)
@@ -74,8 +96,8 @@ class Figure:
     p95_ms: float
     queries: int | None = None
     target: str = ""
-    # For a surface whose target is against the Django floor: the floor's rate measured
-    # just before and just after it (their mean), so that the machine's drift cancels.
+    # For a surface whose target is against the Django floor: the floor's rate measured in
+    # the slices around the surface's own (see `alternated`), so the machine's drift cancels.
     floor_rate: float | None = None
 
 
@@ -91,13 +113,27 @@ def wrk(
     script: Path | None = None,
     headers: dict[str, str] | None = None,
 ) -> tuple[float, float, float, int, float]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write((script.read_text() if script else "") + DONE_LUA)
     command += ["-s", lua.name]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [*command, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "BENCH_RUN": secrets.token_hex(4)},
+    ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
     p99 = milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
@@ -110,12 +146,45 @@ def wrk(
     return rate, p50, p99, errors, p95
 
 
-def rotation(work: Path, name: str, paths: list[str]) -> Path:
-    """A wrk script asking for `paths` in turn: none of them twice while the list lasts."""
+def alternated(
+    surface: Callable[[int], tuple[float, float, float, int, float]],
+    floor: Callable[[int], float],
+    duration: int,
+) -> tuple[tuple[float, float, float, int, float], float]:
+    """`surface` measured in slices of SLICE_SECONDS filling `duration` (three at least),
+    with a slice of `floor` before and after each: floor, surface, floor, surface, floor.
+
+    Returns the surface's figures over its slices (the mean rate, the median p50, the
+    highest p95 and p99, every error) and the floor beside it: the mean, over the
+    surface's slices, of the two floor slices around each. Set against each other, two
+    rates measured within seconds of each other keep their ratio when the machine slows
+    down or speeds up between slices.
+    """
+    count = max(3, math.ceil(duration / SLICE_SECONDS))
+    floors = [floor(SLICE_SECONDS)]
+    slices = []
+    for _ in range(count):
+        slices.append(surface(SLICE_SECONDS))
+        floors.append(floor(SLICE_SECONDS))
+    beside = statistics.fmean((floors[i] + floors[i + 1]) / 2 for i in range(count))
+    rate = statistics.fmean(part[0] for part in slices)
+    p50 = statistics.median(part[1] for part in slices)
+    p99 = max(part[2] for part in slices)
+    errors = sum(part[3] for part in slices)
+    p95 = max(part[4] for part in slices)
+    return (rate, p50, p99, errors, p95), beside
+
+
+def rotation(work: Path, name: str, paths: list[str], fresh: bool = False) -> Path:
+    """A wrk script asking for `paths` in turn: none of them twice while the list lasts,
+    and, when `fresh`, each time at an address of its own."""
     listing = work / f"{name}.txt"
     listing.write_text("\n".join(paths) + "\n")
     script = work / f"{name}.lua"
-    script.write_text(ROTATE_LUA % listing)
+    script.write_text(
+        ROTATE_LUA
+        % {"listing": listing, "threads": WRK_THREADS, "fresh": "true" if fresh else "false"}
+    )
     return script
 
 
@@ -210,9 +279,8 @@ def main(argv: list[str] | None = None) -> int:
             def uncached(path: str) -> Path:
                 """`path` asked for afresh each time: a parameter the view ignores makes
                 each address new to the page cache, so the page is built every time."""
-                joiner = "&" if "?" in path else "?"
                 name = re.sub(r"\W+", "-", path).strip("-") or "root"
-                return rotation(work, name, [f"{path}{joiner}n={n}" for n in range(200_000)])
+                return rotation(work, name, [path], fresh=True)
 
             campaign = (
                 "/campaigns/"
@@ -311,14 +379,12 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return nginx_figure, django_figure
 
-            def django_floor() -> float:
-                return wrk(f"{base}/bench-floor/", arguments.duration, arguments.connections)[0]
+            def django_floor(seconds: int) -> float:
+                return wrk(f"{base}/bench-floor/", seconds, arguments.connections)[0]
 
             # Warm-up: every worker imports and connects before anything is timed.
             wrk(f"{base}/bench-floor/", 3, arguments.connections)
             floors: list[tuple[Figure, Figure]] = [measure_floors()]
-            # The Django floor's rate when it was the last thing measured, else None.
-            floor_just_run: float | None = floors[-1][1].requests_per_second
             figures: list[Figure] = []
             queries: dict[str, int] = {}
             for index, (name, path, options) in enumerate(surfaces):
@@ -346,21 +412,20 @@ def main(argv: list[str] | None = None) -> int:
                     # surface is still loaded, and its figures say so.
                     print(f"{name}: first request failed ({error!r})", flush=True)
                     queries[name] = -1
-                floor_before = floor_just_run
-                if beside_floor and floor_before is None:
-                    floor_before = django_floor()
-                result = wrk(
+
+                # The surface's load for a number of seconds.
+                load = functools.partial(
+                    wrk,
                     base + ("/" if script else path),
-                    arguments.duration,
-                    arguments.connections,
+                    connections=arguments.connections,
                     script=script,
                     headers=extra_headers,
                 )
-                floor_just_run = None
                 floor_rate = None
-                if beside_floor and floor_before is not None:
-                    floor_just_run = django_floor()
-                    floor_rate = (floor_before + floor_just_run) / 2
+                if beside_floor:
+                    result, floor_rate = alternated(load, django_floor, arguments.duration)
+                else:
+                    result = load(arguments.duration)
                 figures.append(
                     Figure(
                         name,
@@ -372,14 +437,14 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 rate, p50, p99, _errors, _p95 = result
+                beside = f", {rate / floor_rate:.2f} × the floor beside" if floor_rate else ""
                 print(
                     f"{name}: {rate:.0f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms, "
-                    f"{queries[name]} queries",
+                    f"{queries[name]} queries{beside}",
                     flush=True,
                 )
                 if index % 4 == 3:
                     floors.append(measure_floors())
-                    floor_just_run = floors[-1][1].requests_per_second
             floors.append(measure_floors())
             try:
                 _s, counted, _b = fetch(f"{base}/api/v1/statements/?page_size=5")
@@ -401,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers": workers,
         "duration": arguments.duration,
         "connections": arguments.connections,
+        "slice_seconds": SLICE_SECONDS,
         "public_statements": public_count,
         "statements": int(psql(database, "SELECT count(*) FROM campaigns_statement")),
         "floors": [[asdict(a), asdict(b)] for a, b in floors],
