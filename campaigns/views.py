@@ -140,33 +140,51 @@ class FoundStatements(ListedStatements):
     match). When more match, only the newest `depth` of them are ranked:
     scoring every statement that holds a common word would read hundreds of thousands of
     texts to show twenty, and more words narrow the rest down. The newest are read along
-    the publication index with their rank, in one pass, and sorted by it. The page's rows,
-    with their headlines, are then read by their ids: twenty headlines, not one per match.
+    the publication index with their rank, in one pass that also counts them, and sorted
+    by it; the page's rows, with their headlines, are then read by their ids: twenty
+    headlines, not one per match.
+
+    `ranked` false, for a search showing another section, only counts them: cheaper than
+    ranking what no one will see.
     """
+
+    def __init__(self, statements: QuerySet[Statement], per_page: int, ranked: bool = True):
+        super().__init__(statements, per_page)
+        self.ranked = ranked and "rank" in statements.query.annotations
+
+    @cached_property
+    def ranked_ids(self) -> list[int]:
+        """The ids of the newest depth + 1 matches, best first, the one past the depth last."""
+        columns = ("pk", "publish_at", "rank")  # the rank is the search's annotation
+        newest = self.statements.order_by("-publish_at", "-pk").values(*columns)
+        sql, params = newest[: self.depth + 1].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pk FROM (SELECT pk, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
+                "row_number() OVER (ORDER BY publish_at DESC, pk DESC) AS age "
+                f"FROM ({sql}) AS newest) AS numbered "
+                "ORDER BY age > %s, rank DESC, publish_at DESC, pk DESC",
+                [*params, self.depth],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
 
     @cached_property
     def counted(self) -> int:
+        if self.ranked:
+            return len(self.ranked_ids)
         # Newest first: a common word's first 10,001 matches along the publication index
         # (where no order would read the table itself), a rare one's from its GIN indexes.
         newest = self.statements.order_by("-publish_at", "-pk").values("pk")
         return newest[: self.depth + 1].count()
 
     def page(self, number: Any) -> Page:
-        if not self.more_than_listed or "rank" not in self.statements.query.annotations:
-            # All of them ranked, or (without full-text search) newest first anyway.
+        if not self.ranked:
+            # Without full-text search, newest first; or a page of another section's search.
             return super().page(number)
         number = self.validate_number(number)
-        columns = ("pk", "publish_at", "rank")  # the rank is the search's annotation
-        newest = self.statements.order_by("-publish_at", "-pk").values(*columns)
-        sql, params = newest[: self.depth].query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT pk FROM ({sql}) AS newest "  # noqa: S608 - Django's own SQL, parameters apart
-                "ORDER BY rank DESC, publish_at DESC, pk DESC LIMIT %s OFFSET %s",
-                [*params, self.per_page, (number - 1) * self.per_page],
-            )
-            ids = [pk for (pk,) in cursor.fetchall()]
-        return self.page_of(ids, number)
+        bottom = (number - 1) * self.per_page
+        listed = self.ranked_ids[: self.count]
+        return self.page_of(listed[bottom : bottom + self.per_page], number)
 
 
 class CountedPaginator(Paginator):
@@ -345,7 +363,13 @@ class SearchView(TemplateView):
         if not text:
             return context
         search = Search(text, language=get_language())
-        statements = FoundStatements(search.statements(statement_list_queryset()), self.paginate_by)
+        section = self.request.GET.get("in")
+        statements = FoundStatements(
+            search.statements(statement_list_queryset()),
+            self.paginate_by,
+            # Shown unless another section is asked for, or the statements' is empty.
+            ranked=section not in {"laws", "organisations"},
+        )
         others: dict[str, QuerySet[Any]] = {
             "laws": search.laws(),
             "organisations": search.organisations(),
@@ -354,7 +378,6 @@ class SearchView(TemplateView):
             "statements": statements.count,
             **{name: rows.count() for name, rows in others.items()},
         }
-        section = self.request.GET.get("in")
         if section not in self.sections:
             # The first section with something in it, so a search for an NGO shows NGOs.
             section = next((name for name in self.sections if counts[name]), "statements")
