@@ -1,11 +1,12 @@
-from importlib import import_module
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.utils import ProgrammingError
 
 from campaigns.models import PublicContentVersion
+from lib.database_settings import set_database_jit
 
 
 @pytest.mark.django_db
@@ -35,20 +36,46 @@ def test_sessions_of_the_database_start_with_the_jit_compiler_off() -> None:
         fresh.close()
 
 
+def database_settings() -> list[str]:
+    """The settings of the test database itself, as this transaction sees them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(array_to_string(setconfig, ','), '') FROM pg_db_role_setting "
+            "WHERE setrole = 0 AND setdatabase = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        return [setting for (row,) in cursor.fetchall() for setting in row.split(",") if row]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the JIT compiler is PostgreSQL's")
 @pytest.mark.django_db
-def test_a_role_that_does_not_own_the_database_is_told_what_to_run(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    forward = import_module("campaigns.migrations.0017_postgresql_jit_off").forward
+def test_every_migrate_turns_the_jit_compiler_off_again() -> None:
+    # A dump restored into a new database does not carry the database's settings, and
+    # its migrations are all recorded as applied.
+    set_database_jit(connection, None)
+    assert "jit=off" not in database_settings()
+    call_command("migrate", verbosity=0)
+    assert "jit=off" in database_settings()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the JIT compiler is PostgreSQL's")
+@pytest.mark.django_db
+def test_a_role_that_does_not_own_the_database_is_told_what_to_run() -> None:
     with connection.cursor() as cursor:
         cursor.execute("CREATE ROLE chorus_not_owner")
         cursor.execute("GRANT chorus_not_owner TO CURRENT_USER")
         cursor.execute("SET LOCAL ROLE chorus_not_owner")
-    with connection.schema_editor(atomic=False) as editor:
-        forward(None, editor)
+    told = StringIO()
+    set_database_jit(connection, "off", report=told)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")  # the transaction goes on
         assert cursor.fetchone() == (1,)
-    told = capsys.readouterr().err
-    assert f'ALTER DATABASE "{connection.settings_dict["NAME"]}" SET jit = off;' in told
+    name = connection.settings_dict["NAME"]
+    assert f'ALTER DATABASE "{name}" SET jit = off;' in told.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the JIT compiler is PostgreSQL's")
+@pytest.mark.django_db
+def test_other_errors_are_not_taken_for_a_missing_privilege() -> None:
+    with pytest.raises(ProgrammingError):
+        set_database_jit(connection, "off off", report=StringIO())  # a syntax error
