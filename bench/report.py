@@ -42,7 +42,7 @@ def scale_section(results: dict[str, Any]) -> list[str]:
         f"**{nginx_rate:,.0f} req/s**, minimal Django view **{django_rate:,.0f} req/s**.",
         "",
         "A surface whose target is a share of the Django floor is measured in slices of "
-        f"{results.get('slice_seconds', 10)} s, each between two slices of the floor, and set "
+        f"{results['slice_seconds']} s, each between two slices of the floor, and set "
         "against the mean of the floor's slices around its own (*floor beside*): the "
         "machine's speed moves within seconds, and so cancels out. Its req/s is the mean of "
         "its slices, p50 their median, p95 and p99 the highest of any slice. The others are "

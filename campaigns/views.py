@@ -152,12 +152,16 @@ class FoundStatements(ListedStatements):
         super().__init__(statements, per_page)
         self.ranked = ranked and "rank" in statements.query.annotations
 
+    def newest(self, *columns: str) -> QuerySet[Any]:
+        """The newest depth + 1 matches: a common word's along the publication index (where
+        no order would read the table itself), a rare one's from its GIN indexes."""
+        return self.statements.order_by("-publish_at", "-pk").values(*columns)[: self.depth + 1]
+
     @cached_property
     def ranked_ids(self) -> list[int]:
         """The ids of the newest depth + 1 matches, best first, the one past the depth last."""
-        columns = ("pk", "publish_at", "rank")  # the rank is the search's annotation
-        newest = self.statements.order_by("-publish_at", "-pk").values(*columns)
-        sql, params = newest[: self.depth + 1].query.sql_with_params()
+        # The rank is the search's annotation.
+        sql, params = self.newest("pk", "publish_at", "rank").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pk FROM (SELECT pk, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
@@ -170,12 +174,7 @@ class FoundStatements(ListedStatements):
 
     @cached_property
     def counted(self) -> int:
-        if self.ranked:
-            return len(self.ranked_ids)
-        # Newest first: a common word's first 10,001 matches along the publication index
-        # (where no order would read the table itself), a rare one's from its GIN indexes.
-        newest = self.statements.order_by("-publish_at", "-pk").values("pk")
-        return newest[: self.depth + 1].count()
+        return len(self.ranked_ids) if self.ranked else self.newest("pk").count()
 
     def page(self, number: Any) -> Page:
         if not self.ranked:
