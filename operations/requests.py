@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponse
 
+from lib.client_address import client_address
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # Anything else (too long, control characters, spaces) is replaced, not logged as sent:
 # a client must not be able to forge log lines through this header.
@@ -50,6 +52,7 @@ class RequestIdMiddleware:
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,
+                    "client": client_address(request),
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 },
             )

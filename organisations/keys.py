@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_api_key.permissions import KeyParser
 
+from lib.client_address import client_address
+
 from .models import PartnerKey
 
 
@@ -97,7 +99,9 @@ class PartnerRateThrottle(SimpleRateThrottle):
         else:
             self.scope = "anonymous"
             self.rate = settings.API_THROTTLE_RATES["anonymous"]
-            self.identity = self.get_ident(request)
+            # Not DRF's get_ident(): without NUM_PROXIES it takes X-Forwarded-For as
+            # sent, so a made-up header would make each request a new client.
+            self.identity = client_address(request)
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from lib.client_address import client_address
+
 from . import lockout
 
 
@@ -29,7 +31,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        address = lockout.client_address(self.request) if self.request else ""
+        address = client_address(self.request) if self.request else ""
         if lockout.is_locked_out(username, address):
             # The password is not even checked, so a guesser learns nothing while locked.
             raise locked_out_error()

@@ -12,27 +12,8 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 
 logger = logging.getLogger("chorus.staff")
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address of the client, past the proxies this deployment says it has.
-
-    Each trusted proxy appends the address it received from to X-Forwarded-For; what a
-    client wrote there itself sits further left and is never read.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.headers.get("X-Forwarded-For", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def counter_keys(username: str, address: str) -> list[tuple[str, int]]:

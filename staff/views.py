@@ -23,6 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from lib.client_address import client_address
+
 from . import lockout
 from .forms import CodeForm, StaffAuthenticationForm, locked_out_error
 from .models import TOTPDevice, matching_time_step
@@ -62,7 +64,7 @@ class StaffLoginView(LoginView):
         user = form.get_user()
         has_device = TOTPDevice.objects.filter(user=user).exists()
         if not has_device and not settings.STAFF_REQUIRE_TOTP:
-            lockout.clear_failures(user.get_username(), lockout.client_address(self.request))
+            lockout.clear_failures(user.get_username(), client_address(self.request))
             return super().form_valid(form)
         self.request.session[PENDING_SESSION_KEY] = {
             "user": user.pk,
@@ -85,7 +87,7 @@ def pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
 def finish_sign_in(request: HttpRequest, user: User, pending: dict[str, Any]) -> HttpResponse:
     request.session.pop(PENDING_SESSION_KEY, None)
     request.session.pop(ENROLMENT_SECRET_SESSION_KEY, None)
-    lockout.clear_failures(user.get_username(), lockout.client_address(request))
+    lockout.clear_failures(user.get_username(), client_address(request))
     login(request, user, backend=pending["backend"])
     next_url = pending.get("next") or ""
     if not url_has_allowed_host_and_scheme(
@@ -113,7 +115,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user).first()
     if device is None:
         return redirect("staff:enrol")
-    username, address = user.get_username(), lockout.client_address(request)
+    username, address = user.get_username(), client_address(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if lockout.is_locked_out(username, address):

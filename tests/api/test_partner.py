@@ -270,3 +270,35 @@ def test_sendwebhooks_catches_up_where_no_worker_ran(receiver: str, editor: User
     # Nothing is announced twice.
     call_command("sendwebhooks", stdout=out)
     assert len(Receiver.received) == 1
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_a_made_up_forwarded_for_header_does_not_escape_the_throttle(
+    api: APIClient, settings: Any, proxies: int
+) -> None:
+    settings.API_THROTTLE_RATES = {"anonymous": "2/minute", "partner": "3/minute"}
+    settings.TRUSTED_PROXY_COUNT = proxies
+    # Behind one proxy, the proxy appends the address it saw: always the same client here.
+    seen_by_proxy = ", 203.0.113.9" if proxies else ""
+
+    answers = [
+        api.get(
+            "/api/v1/rights/", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}{seen_by_proxy}"
+        ).status_code
+        for number in range(4)
+    ]
+
+    assert answers == [200, 200, 429, 429]
+
+
+def test_behind_a_proxy_each_client_address_has_its_own_count(
+    api: APIClient, settings: Any
+) -> None:
+    settings.API_THROTTLE_RATES = {"anonymous": "1/minute", "partner": "3/minute"}
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    first = api.get("/api/v1/rights/", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    first_again = api.get("/api/v1/rights/", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    second = api.get("/api/v1/rights/", HTTP_X_FORWARDED_FOR="203.0.113.10")
+
+    assert [first.status_code, first_again.status_code, second.status_code] == [200, 429, 200]

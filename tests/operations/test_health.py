@@ -3,6 +3,7 @@
 import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -87,6 +88,16 @@ def test_every_response_has_a_request_id_and_every_log_line_carries_it(
     assert forged["X-Request-ID"] != "evil\nline"
     request_ids = [getattr(record, "request_id", None) for record in caplog.records]
     assert request_ids == ["lb-7f3a-42", made["X-Request-ID"], forged["X-Request-ID"]]
+
+
+def test_the_request_log_names_the_client_as_the_throttle_sees_it(
+    client: Client, caplog: pytest.LogCaptureFixture, settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    with caplog.at_level(logging.INFO, logger="chorus.requests"):
+        client.get("/healthz", HTTP_X_FORWARDED_FOR="made-up, 203.0.113.9")
+
+    assert [getattr(record, "client", None) for record in caplog.records] == ["203.0.113.9"]
 
 
 def test_log_lines_are_json_objects_with_the_request_id() -> None:
