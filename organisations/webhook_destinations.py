@@ -46,8 +46,13 @@ class Destination:
 
 def refusal(address: IPAddress) -> str | None:
     """Why a webhook may not go to this address, or None when it may."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv6 address that carries an IPv4 one reaches that one: 6to4 is judged by
+        # both (2002:a9fe:a9fe:: is the metadata service), a mapped address by its IPv4.
+        if address.sixtofour is not None and (embedded := refusal(address.sixtofour)):
+            return embedded
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
     # Never useful for a partner's endpoint, whatever the deployment: link-local includes
     # the cloud metadata service (169.254.169.254), the classic target of this attack.
     if address.is_unspecified:
@@ -62,6 +67,10 @@ def refusal(address: IPAddress) -> str | None:
         kind = "loopback"
     elif address.is_reserved:
         return "reserved"
+    elif isinstance(address, ipaddress.IPv6Address) and address.is_site_local:
+        # fec0::/10, deprecated but still routed inside some networks: Python counts it
+        # as global, so it is asked by name.
+        kind = "site-local"
     elif address.is_private:
         kind = "private"
     elif not address.is_global:

@@ -192,6 +192,40 @@ def test_a_host_with_one_internal_address_among_public_ones_is_refused(
     )
 
 
+@pytest.mark.usefixtures("public_only")
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("fec0::1", "site-local"),
+        ("fc00::7", "private"),
+        ("2001:db8::1", "private"),
+        ("2002:a9fe:a9fe::1", "link-local"),
+        ("2002:7f00:1::1", "loopback"),
+        ("64:ff9b::a00:1", "reserved"),
+        ("198.18.0.1", "private"),
+    ],
+)
+def test_every_address_that_is_not_global_is_refused(
+    admin_client: Client,
+    django_capture_on_commit_callbacks: Any,
+    fake_dns: dict[str, list[str]],
+    address: str,
+    kind: str,
+) -> None:
+    fake_dns["partner.example.org"] = [address]
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=OrganisationFactory(), url="http://partner.example.org/hook"
+    )
+
+    delivery = send_test_event(admin_client, endpoint, django_capture_on_commit_callbacks)
+
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert delivery.attempts.get().error == (
+        f"Refused: partner.example.org resolves to {address}, a {kind} address: "
+        "webhooks are only sent to public addresses"
+    )
+
+
 def test_the_connection_goes_to_the_address_checked_with_the_host_name_in_the_request(
     receiver: str,
     admin_client: Client,
