@@ -341,6 +341,11 @@ API_THROTTLE_RATES = {
     "partner": env.str("API_PARTNER_RATE", default="600/minute"),
 }
 
+# Requests with a wrong or expired API key, per client address, before that address is
+# answered 429 without the key being looked up, for this many seconds from the first.
+API_KEY_FAILURE_LIMIT = env_int("API_KEY_FAILURE_LIMIT", 10)
+API_KEY_FAILURE_SECONDS = env_int("API_KEY_FAILURE_SECONDS", 300)
+
 # The change feed holds back entries younger than this, so that a change whose
 # transaction commits a moment after a later one has been served is never skipped.
 API_CHANGES_SETTLE_SECONDS = env_int("API_CHANGES_SETTLE_SECONDS", 5)

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
@@ -34,16 +35,35 @@ class PartnerKeyAuthentication(BaseAuthentication):
         raw = KeyParser().get(request)
         if not raw:
             return None
+        # Counted per client address and checked before the look-up: each wrong key costs
+        # a query and a hash, and a guesser must not get to try keys at the API's rate.
+        failures_key = f"api-key-failures:{client_address(request)}"
+        if (cache.get(failures_key) or 0) >= settings.API_KEY_FAILURE_LIMIT:
+            raise Throttled(
+                wait=settings.API_KEY_FAILURE_SECONDS,
+                detail="Too many requests with a wrong API key from this address.",
+            )
         try:
             key = PartnerKey.objects.get_from_key(raw)
         except PartnerKey.DoesNotExist:
+            count_failure(failures_key)
             raise AuthenticationFailed("This API key is not known, or it was revoked.") from None
         if key.has_expired:
+            count_failure(failures_key)
             raise AuthenticationFailed("This API key has expired.")
         return AnonymousUser(), key
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+def count_failure(failures_key: str) -> None:
+    # The window starts at the first failure: a burst past the limit waits it out.
+    cache.add(failures_key, 0, timeout=settings.API_KEY_FAILURE_SECONDS)
+    try:
+        cache.incr(failures_key)
+    except ValueError:  # expired between add and incr
+        cache.set(failures_key, 1, timeout=settings.API_KEY_FAILURE_SECONDS)
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):

@@ -6,7 +6,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -302,3 +304,32 @@ def test_behind_a_proxy_each_client_address_has_its_own_count(
     second = api.get("/api/v1/rights/", HTTP_X_FORWARDED_FOR="203.0.113.10")
 
     assert [first.status_code, first_again.status_code, second.status_code] == [200, 429, 200]
+
+
+def test_a_burst_of_wrong_keys_from_one_address_is_refused_before_any_look_up(
+    api: APIClient, settings: Any
+) -> None:
+    settings.API_KEY_FAILURE_LIMIT = 3
+    _, secret = partner_key()
+    wrong = [
+        api.get(
+            "/api/v1/rights/", HTTP_AUTHORIZATION=f"Api-Key guess.{number}", REMOTE_ADDR="192.0.2.8"
+        ).status_code
+        for number in range(3)
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        refused = api.get(
+            "/api/v1/rights/", HTTP_AUTHORIZATION=f"Api-Key {secret}", REMOTE_ADDR="192.0.2.8"
+        )
+    elsewhere = api.get(
+        "/api/v1/rights/", HTTP_AUTHORIZATION=f"Api-Key {secret}", REMOTE_ADDR="192.0.2.9"
+    )
+    without_a_key = api.get("/api/v1/rights/", REMOTE_ADDR="192.0.2.8")
+
+    assert wrong == [401, 401, 401]
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert not [query for query in queries.captured_queries if "partnerkey" in query["sql"]]
+    assert elsewhere.status_code == 200
+    assert without_a_key.status_code == 200
