@@ -1,13 +1,18 @@
 """The partner API's router, mounted at /api/v1/, with its schema and documentation pages."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, reverse
 from django.views.decorators.csp import csp_override
+from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from campaigns.api import (
     CampaignViewSet,
@@ -33,6 +38,47 @@ router.register("demands", DemandViewSet, basename="demand")
 router.register("rights", RightViewSet, basename="right")
 router.register("sign-on-requests", SignOnRequestViewSet, basename="sign-on-request")
 
+
+class ApiIndexView(APIView):
+    """Where a partner's developer starts: every collection, the change feed, the docs."""
+
+    @extend_schema(
+        summary="What this API offers",
+        description=(
+            "Links to every collection, the change feed, the OpenAPI schema and the "
+            "documentation pages. Nothing here changes but the links a new version adds."
+        ),
+        responses=inline_serializer(
+            "ApiIndex",
+            {
+                "collections": serializers.DictField(
+                    child=serializers.URLField(),
+                    help_text="Each collection's address, by name.",
+                ),
+                "changes": serializers.URLField(help_text="The change feed."),
+                "schema": serializers.URLField(help_text="The OpenAPI 3 schema."),
+                "docs": serializers.URLField(help_text="Interactive documentation."),
+                "redoc": serializers.URLField(help_text="Reference documentation."),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        def link(name: str) -> str:
+            return request.build_absolute_uri(reverse(f"api:{name}"))
+
+        return Response(
+            {
+                "collections": {
+                    prefix: link(f"{basename}-list") for prefix, _, basename in router.registry
+                },
+                "changes": link("changes"),
+                "schema": link("schema"),
+                "docs": link("docs"),
+                "redoc": link("redoc"),
+            }
+        )
+
+
 # Redoc's bundle adds two <style> elements while it loads, before it can be given the
 # page's nonce (static/chorus/redoc-init.js gives it for everything after): an empty one,
 # and its scrollbar's fixed CSS. Their hashes let exactly those through on this page; a
@@ -47,6 +93,7 @@ REDOC_POLICY = {
 }
 
 api_patterns = [
+    path("", ApiIndexView.as_view(), name="index"),
     *router.urls,
     path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

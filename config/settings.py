@@ -114,6 +114,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "operations.requests.RequestIdMiddleware",
+    # Early, so that every API answer carries it, 304s and 429s among them.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "operations.headers.PermissionsPolicyMiddleware",
@@ -314,7 +316,18 @@ INSTALLED_APPS += [
     "drf_spectacular_sidecar",
     # Provides the hashed-key model partner keys extend (its own unscoped key is unused).
     "rest_framework_api_key",
+    "corsheaders",
 ]
+
+# Any site may read the API from a browser: public data, and no cookie is ever sent or
+# read (keys travel in the Authorization header, which a preflight may ask to send).
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link", "X-Request-ID"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # The public address of the site, for links in what is sent without a request to take
 # the host from: webhook payloads.
