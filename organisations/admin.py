@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -151,13 +153,38 @@ class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
     fields = [
         "organisation",
         "url",
-        "secret",
         "sends_published",
         "sends_corrected",
         "sends_withdrawn",
         "is_active",
     ]
-    actions = ["send_test_event"]
+    actions = ["send_test_event", "replace_secret"]
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            self.show_secret_once(request, obj)
+
+    def show_secret_once(self, request: HttpRequest, endpoint: WebhookEndpoint) -> None:
+        # Like a partner key, the secret is given once: the page that shows it is the
+        # only one that ever does, so it is not left on screens or in screenshots.
+        self.message_user(
+            request,
+            _(
+                "The signing secret of %(url)s is %(secret)s — give it to the partner now: "
+                "it will not be shown again."
+            )
+            % {"url": endpoint.url, "secret": endpoint.secret},
+            messages.WARNING,
+        )
+
+    @admin.action(permissions=["change"], description=_("Replace the signing secret"))
+    def replace_secret(self, request: HttpRequest, endpoints: QuerySet[WebhookEndpoint]) -> None:
+        for endpoint in endpoints:
+            endpoint.replace_secret()
+            self.show_secret_once(request, endpoint)
 
     @admin.action(permissions=["change"], description=_("Send a test event"))
     def send_test_event(self, request: HttpRequest, endpoints: QuerySet[WebhookEndpoint]) -> None:

@@ -1,3 +1,4 @@
+import base64
 import secrets
 import uuid
 
@@ -272,7 +273,8 @@ class PartnerKey(AbstractAPIKey):
 
 
 def new_webhook_secret() -> str:
-    return secrets.token_urlsafe(32)
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 class WebhookEndpoint(models.Model):
@@ -308,8 +310,10 @@ class WebhookEndpoint(models.Model):
         _("signing secret"),
         max_length=100,
         default=new_webhook_secret,
+        editable=False,
         help_text=_(
-            "Give this to the partner: each request carries an HMAC-SHA256 signature made with it."
+            "Shown once, when the endpoint is made or its secret is replaced: each request "
+            "is signed with it as the Standard Webhooks specification says."
         ),
     )
     sends_published = models.BooleanField(_("on publication"), default=True)
@@ -325,6 +329,12 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def replace_secret(self) -> None:
+        """A new secret, for when the old one may have been seen: deliveries from now on
+        are signed with the new one only."""
+        self.secret = new_webhook_secret()
+        self.save(update_fields=["secret"])
 
     def wants(self, event: str) -> bool:
         wanted: dict[str, bool] = {

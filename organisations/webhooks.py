@@ -1,12 +1,12 @@
 """Delivering webhook events to partners' endpoints: signed POSTs, retried with back-off.
 
 Each event for each endpoint is a WebhookDelivery; each POST is a WebhookAttempt with the
-answer received. The receiver checks the signature: HMAC-SHA256, with the endpoint's
-secret, of the timestamp, a full stop and the body exactly as received.
+answer received. Requests follow the Standard Webhooks specification: `webhook-id` (the
+event's id, the same on every retry), `webhook-timestamp` and `webhook-signature`, so a
+partner verifies them with any of that specification's libraries and the endpoint's
+`whsec_` secret.
 """
 
-import hashlib
-import hmac
 import http.client
 import json
 import time
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.tasks import default_task_backend, task
 from django.utils import timezone
+from standardwebhooks import Webhook
 
 from .models import Organisation, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .webhook_destinations import DestinationRefused, post, resolve
@@ -28,11 +29,6 @@ from .webhook_destinations import DestinationRefused, post, resolve
 # see why, not a page of whatever is behind the URL. An accepted delivery keeps its status
 # only.
 RESPONSE_KEPT = 500
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    message = timestamp.encode() + b"." + body
-    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def queue_deliveries(
@@ -91,14 +87,13 @@ def deliver(delivery_id: int) -> bool:
         return False
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
-    timestamp = str(int(now.timestamp()))
+    message_id = str(delivery.event_id)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Chorus-Webhooks/1",
-        "Chorus-Event": delivery.event,
-        "Chorus-Event-Id": str(delivery.event_id),
-        "Chorus-Timestamp": timestamp,
-        "Chorus-Signature": sign(delivery.endpoint.secret, timestamp, body),
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(delivery.endpoint.secret).sign(message_id, now, body),
     }
     status_code: int | None = None
     response_body, error = "", ""

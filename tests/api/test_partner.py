@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from campaigns.models import Change, Signature, Statement
-from organisations.models import WebhookDelivery, WebhookEndpoint
+from organisations.models import WebhookDelivery, WebhookEndpoint, new_webhook_secret
 from organisations.webhooks import deliver_due
 from tests.admin_pages import admin_url, form_data
 from tests.api.receiver import Receiver, verify
@@ -174,12 +174,12 @@ def test_publication_webhook_is_signed_retried_and_logged(
     assert [attempt.status_code for attempt in delivery.attempts.all()] == [500, 200]
     assert len(Receiver.received) == 2
     first, second = Receiver.received
-    assert first["headers"]["Chorus-Event-Id"] == second["headers"]["Chorus-Event-Id"]
+    assert first["headers"]["webhook-id"] == second["headers"]["webhook-id"]
     payload = json.loads(second["body"])
     assert payload["event"] == "statement.published"
     assert payload["data"]["id"] == statement.pk
     assert verify(endpoint.secret, second["headers"], second["body"])
-    assert not verify("another secret", second["headers"], second["body"])
+    assert not verify(new_webhook_secret(), second["headers"], second["body"])
     log = admin_client.get(admin_url(delivery, "change"))
     assert log.status_code == 200
     assert "boom" in log.text
@@ -250,7 +250,7 @@ def test_a_correction_in_the_admin_is_in_the_feed_and_sent_to_webhooks(
     assert [row["note"] for row in payload["data"]["corrections"]] == [
         "An earlier version gave Monday."
     ]
-    assert received["headers"]["Chorus-Event-Id"] == payload["id"]
+    assert received["headers"]["webhook-id"] == payload["id"]
     assert verify(endpoint.secret, received["headers"], received["body"])
 
 
