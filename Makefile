@@ -77,6 +77,7 @@ serve: install $(SECRET_KEY_FILE)
 	psql "$${database%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$name'" | grep -q 1 \
 		|| psql "$${database%/*}/postgres" -c "CREATE DATABASE \"$$name\""
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input
+	$(SERVE_ENV) $(BIN)/python manage.py configuredatabase
 	$(SERVE_ENV) $(BIN)/python manage.py loaddemo
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	@$(SERVE_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
@@ -94,10 +95,12 @@ backup:
 	pg_dump --format=custom --no-owner --file="$(BACKUP_DIR)/chorus-$$(date -u +%Y%m%dT%H%M%SZ).dump" "$(DATABASE_URL)"
 	@ls -1t $(BACKUP_DIR)/*.dump | head -1
 
-restore:
+restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/chorus-....dump" >&2; exit 1; }
 	@test -f "$(FILE)" || { echo "No such file: $(FILE)" >&2; exit 1; }
 	pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$(DATABASE_URL)" "$(FILE)"
+	@# A dump does not carry the database's own settings.
+	DATABASE_URL="$(DATABASE_URL)" DEBUG=true $(BIN)/python manage.py configuredatabase
 
 # --- Benchmarks -----------------------------------------------------------------------
 # `make bench` generates the benchmark data (bench/generate.py) into its own database and

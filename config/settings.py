@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "legislation",
     "campaigns",
     "staff",
+    # No models: its management commands (configuredatabase).
+    "operations",
 ]
 
 MIDDLEWARE = [

@@ -9,14 +9,14 @@ pays back only for queries that run for seconds over millions of rows, which Cho
 never makes on a request.
 
 Set on the database rather than per connection, so that it holds behind PgBouncer in
-transaction mode too, and costs no round trip. A dump (`make backup`) does not carry a
-database's settings: `migrate`, which a restore is followed by, sets it every time it
-runs (campaigns/apps.py). Changing a database's settings takes its owner: run by another
-role, it says what to run instead, and goes on.
+transaction mode too, and costs no round trip. A migration sets it on a new database; a
+dump (`make backup`) does not carry a database's settings, so a restore is followed by
+`manage.py configuredatabase` (`make restore` runs it). Changing a database's settings
+takes its owner: run by another role, it says what to run instead, and goes on.
 """
 
 import sys
-from typing import TextIO
+from typing import Protocol
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -26,8 +26,14 @@ from django.db.utils import ProgrammingError
 INSUFFICIENT_PRIVILEGE = "42501"
 
 
+class Report(Protocol):
+    """Where to say what the owner must run: a stream, or a command's output."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 def set_database_jit(
-    connection: BaseDatabaseWrapper, value: str | None, report: TextIO = sys.stderr
+    connection: BaseDatabaseWrapper, value: str | None, report: Report = sys.stderr
 ) -> None:
     """`ALTER DATABASE <this one> SET jit = value` (RESET with None); PostgreSQL only."""
     if connection.vendor != "postgresql":

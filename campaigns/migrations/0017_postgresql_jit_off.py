@@ -1,6 +1,5 @@
 """PostgreSQL's JIT compiler off for this database (written by hand): see
-lib/database_settings.py. `migrate` sets it again each time it runs, after a restore
-above all (campaigns/apps.py); this migration is where it was first set."""
+lib/database_settings.py. After a restore, `manage.py configuredatabase` sets it again."""
 
 from django.db import migrations
 
