@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from campaigns import embeds
 from campaigns import views as campaign_views
 from campaigns.page_cache import cached_public_page
 from operations import health
@@ -36,6 +37,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("oembed", embeds.oembed, name="oembed"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

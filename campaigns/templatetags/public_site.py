@@ -1,10 +1,11 @@
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -49,3 +50,11 @@ def language_versions(context: dict[str, Any]) -> list[dict[str, str]]:
             {"code": code, "name": name, "path": path, "url": request.build_absolute_uri(path)}
         )
     return versions
+
+
+@register.simple_tag(takes_context=True)
+def oembed_url(context: dict[str, Any], statement: Any) -> str:
+    """Where an oEmbed consumer asks how to embed this statement's page."""
+    request = context["request"]
+    page = request.build_absolute_uri(statement.get_absolute_url())
+    return f"{reverse('oembed')}?{urlencode({'url': page, 'format': 'json'})}"
