@@ -40,6 +40,7 @@ install: $(VENV)/.installed
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py loaddemo
+	DEBUG=true $(BIN)/python manage.py builddatasets
 	DEBUG=true $(BIN)/python manage.py createlocaladmin --site http://$(HOST):$(PORT)
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -25,6 +25,7 @@ from functools import lru_cache, wraps
 from typing import Any, NamedTuple, TypedDict, cast
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
@@ -35,6 +36,7 @@ from django.utils.cache import (
     patch_cache_control,
 )
 from django.utils.http import http_date, parse_etags
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 from .models import PublicContentVersion, Statement
@@ -165,6 +167,10 @@ def refresh_public_pages() -> None:
     Redis outage cannot lose (see PublicContentVersion).
     """
     PublicContentVersion.raise_number()
+    # What else follows (the bulk files, rebuilt by the worker): named in settings, so
+    # that the cache need not know it.
+    for follow in settings.PUBLIC_CONTENT_CHANGED:
+        import_string(follow)()
     version = new_content_version()
     if cache.get(CONTENT_VERSION_KEY) != version:
         # Not set (Redis unreachable), or already replaced by another process's change:

@@ -1,7 +1,11 @@
 """The partner API's router, mounted at /api/v1/, with its schema and documentation pages."""
 
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path, reverse
 from django.views.decorators.csp import csp_override
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -9,11 +13,13 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from campaigns import datasets
 from campaigns.api import (
     CampaignViewSet,
     ChangeFeedView,
@@ -39,6 +45,100 @@ router.register("rights", RightViewSet, basename="right")
 router.register("sign-on-requests", SignOnRequestViewSet, basename="sign-on-request")
 
 
+class DatasetIndexView(APIView):
+    """The whole public dataset as files, with their licence and checksums."""
+
+    @extend_schema(
+        summary="Bulk downloads of the public dataset",
+        description=(
+            "Every published statement (with its signatories, demands and laws), every "
+            "law (with its timeline, provisions and penalties) and every public "
+            "organisation, as JSON Lines and CSV, under CC BY 4.0. The files are rebuilt "
+            "by the worker shortly after the public content changes; each entry gives the "
+            "file's SHA-256. `files` is empty until the first build."
+        ),
+        responses=inline_serializer(
+            "DatasetIndex",
+            {
+                "built_at": serializers.DateTimeField(allow_null=True),
+                "licence": inline_serializer(
+                    "DatasetLicence",
+                    {
+                        "name": serializers.CharField(),
+                        "url": serializers.URLField(),
+                        "attribution": serializers.CharField(),
+                    },
+                ),
+                "files": inline_serializer(
+                    "DatasetFile",
+                    {
+                        "name": serializers.CharField(help_text="e.g. statements.jsonl"),
+                        "dataset": serializers.CharField(),
+                        "format": serializers.ChoiceField(choices=list(datasets.FORMATS)),
+                        "url": serializers.URLField(),
+                        "bytes": serializers.IntegerField(),
+                        "rows": serializers.IntegerField(),
+                        "sha256": serializers.CharField(),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        manifest = datasets.read_manifest() or {"built_at": None, "files": []}
+        return Response(
+            {
+                "built_at": manifest["built_at"],
+                "licence": datasets.LICENCE,
+                "files": [
+                    {
+                        "name": entry["name"],
+                        "dataset": entry["dataset"],
+                        "format": entry["format"],
+                        "url": request.build_absolute_uri(
+                            reverse("api:dataset-file", kwargs={"name": entry["name"]})
+                        ),
+                        "bytes": entry["bytes"],
+                        "rows": entry["rows"],
+                        "sha256": entry["sha256"],
+                    }
+                    for entry in manifest["files"]
+                ],
+            }
+        )
+
+
+class DatasetFileView(APIView):
+    """One file of the public dataset, or `<file>.sha256` for `sha256sum --check`."""
+
+    @extend_schema(
+        summary="Download one file of the public dataset",
+        responses={
+            (200, "application/x-ndjson"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "text/plain"): OpenApiTypes.STR,
+        },
+    )
+    def get(self, request: Request, name: str) -> HttpResponseBase:
+        checksum = name.endswith(".sha256")
+        entry = datasets.public_file(name.removesuffix(".sha256"))
+        if entry is None:
+            raise NotFound("There is no such file in the public dataset.")
+        if checksum:
+            return HttpResponse(
+                f"{entry['sha256']}  {entry['name']}\n", content_type="text/plain; charset=utf-8"
+            )
+        response = FileResponse(
+            default_storage.open(entry["path"], "rb"),
+            as_attachment=True,
+            filename=entry["name"],
+            content_type=datasets.content_type(entry),
+        )
+        response["ETag"] = f'"{entry["sha256"]}"'
+        return response
+
+
 class ApiIndexView(APIView):
     """Where a partner's developer starts: every collection, the change feed, the docs."""
 
@@ -56,6 +156,9 @@ class ApiIndexView(APIView):
                     help_text="Each collection's address, by name.",
                 ),
                 "changes": serializers.URLField(help_text="The change feed."),
+                "datasets": serializers.URLField(
+                    help_text="Bulk downloads of the whole public dataset (CC BY 4.0)."
+                ),
                 "schema": serializers.URLField(help_text="The OpenAPI 3 schema."),
                 "docs": serializers.URLField(help_text="Interactive documentation."),
                 "redoc": serializers.URLField(help_text="Reference documentation."),
@@ -72,6 +175,7 @@ class ApiIndexView(APIView):
                     prefix: link(f"{basename}-list") for prefix, _, basename in router.registry
                 },
                 "changes": link("changes"),
+                "datasets": link("datasets"),
                 "schema": link("schema"),
                 "docs": link("docs"),
                 "redoc": link("redoc"),
@@ -96,6 +200,8 @@ api_patterns = [
     path("", ApiIndexView.as_view(), name="index"),
     *router.urls,
     path("changes/", ChangeFeedView.as_view(), name="changes"),
+    path("datasets/", DatasetIndexView.as_view(), name="datasets"),
+    path("datasets/<str:name>", DatasetFileView.as_view(), name="dataset-file"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split views serve the page and its script separately: no inline script, so
     # the Content Security Policy needs no exception for them.

@@ -216,6 +216,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Files the site writes: the public dataset's bulk downloads (served through the API).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -249,6 +253,10 @@ LOGGING = {
 # from STATIC_ROOT, filled by collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# What else follows a change the public may see, once cached pages are made obsolete:
+# functions called with no argument, by dotted path.
+PUBLIC_CONTENT_CHANGED = ["campaigns.datasets.queue_rebuild"]
 
 # Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
 INSTALLED_APPS += ["django.contrib.sitemaps"]
