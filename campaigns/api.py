@@ -26,6 +26,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -59,6 +60,7 @@ from .models import (
     Target,
 )
 from .public import public_organisations
+from .reliefweb import ReliefWebReportSerializer
 from .views import confirmed_signatures
 
 COUNTRY_CHOICES = [(code, name) for code, name in countries]
@@ -583,7 +585,7 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
         return (
             cast(StatementQuerySet, statements)
             .with_short_lists()
-            .select_related("lead_organisation", "moment")
+            .select_related("lead_organisation", "moment", "campaign")
             .prefetch_related(
                 confirmed_signatures(),
                 "corrections",
@@ -631,6 +633,23 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
         statement = super().get_object()
         self.log_embargoed_reads([statement])
         return statement
+
+    @extend_schema(
+        summary="A statement in ReliefWeb's report layout",
+        description=(
+            "The statement's fields as a ReliefWeb report has them (title, body HTML, "
+            "sources, original date, language, countries, format, origin, embargo), for a "
+            "partner who posts it to ReliefWeb. The same statements as the detail: a key "
+            "with the embargo scope also reads scheduled ones, and the read is logged."
+        ),
+        responses={200: ReliefWebReportSerializer},
+    )
+    @action(detail=True, url_path="reliefweb")
+    def reliefweb(self, request: Request, pk: str | None = None) -> Response:
+        statement = self.get_object()
+        return Response(
+            ReliefWebReportSerializer(statement, context=self.get_serializer_context()).data
+        )
 
     def log_embargoed_reads(self, statements: list[Statement]) -> None:
         embargoed = [statement for statement in statements if statement.is_scheduled]
