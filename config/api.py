@@ -49,6 +49,7 @@ class DatasetIndexView(APIView):
     """The whole public dataset as files, with their licence and checksums."""
 
     @extend_schema(
+        operation_id="datasets_list",
         summary="Bulk downloads of the public dataset",
         description=(
             "Every published statement (with its signatories, demands and laws), every "
@@ -113,6 +114,7 @@ class DatasetFileView(APIView):
     """One file of the public dataset, or `<file>.sha256` for `sha256sum --check`."""
 
     @extend_schema(
+        operation_id="datasets_file",
         summary="Download one file of the public dataset",
         responses={
             (200, "application/x-ndjson"): OpenApiTypes.BINARY,

@@ -350,7 +350,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["organisations.keys.PartnerRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.StableCursorPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "lib.api.filters.KnownParametersOnly",
+        "django_filters.rest_framework.DjangoFilterBackend",
+    ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

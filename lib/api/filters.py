@@ -4,8 +4,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from rest_framework import exceptions
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.request import Request
 
 
 class UtcDateTimeField(IsoDateTimeField):
@@ -28,3 +32,34 @@ class UtcDateTimeField(IsoDateTimeField):
 
 class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
+
+
+class KnownParametersOnly(BaseFilterBackend):
+    """A query parameter the endpoint does not know is refused, naming those it knows.
+
+    Otherwise a typo (`?contry=RU`) quietly answers with everything, and a partner's
+    mirror fills with what it never asked for. Known: the endpoint's filters, its
+    pagination, `format`, and what a view lists in `extra_query_parameters`.
+    """
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[Any], view: Any
+    ) -> QuerySet[Any]:
+        known = {"format", *getattr(view, "extra_query_parameters", ())}
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        paginator = getattr(view, "paginator", None)
+        for attribute in ("cursor_query_param", "page_size_query_param", "ordering_query_param"):
+            if name := getattr(paginator, attribute, None):
+                known.add(name)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            listing = ", ".join(sorted(known))
+            raise exceptions.ValidationError(
+                {
+                    name: [f"This endpoint has no parameter {name!r}. It knows: {listing}."]
+                    for name in unknown
+                }
+            )
+        return queryset
