@@ -6,6 +6,7 @@ format and the address it came from. A partner posts this document to ReliefWeb 
 having added what only it knows (its own source id there, the themes).
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.utils.html import escape
@@ -88,8 +89,9 @@ class ReliefWebReportSerializer(serializers.Serializer[Statement]):
         return list(seen.values())
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
-    def get_date_original(self, statement: Statement) -> str | None:
-        return statement.publish_at.isoformat() if statement.publish_at else None
+    def get_date_original(self, statement: Statement) -> datetime | None:
+        # A datetime, not text: the renderer writes it in UTC with "Z", as every time.
+        return statement.publish_at
 
     @extend_schema_field(
         serializers.DictField(child=serializers.CharField(), help_text="`code` and `name`.")
@@ -120,7 +122,5 @@ class ReliefWebReportSerializer(serializers.Serializer[Statement]):
         return absolute(statement.get_absolute_url(), self.context)
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
-    def get_embargo(self, statement: Statement) -> str | None:
-        if statement.is_scheduled and statement.publish_at:
-            return statement.publish_at.isoformat()
-        return None
+    def get_embargo(self, statement: Statement) -> datetime | None:
+        return statement.publish_at if statement.is_scheduled else None

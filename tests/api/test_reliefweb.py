@@ -54,7 +54,7 @@ def test_a_public_statement_in_reliefweb_fields(api: APIClient) -> None:
         },
         {"name": "Human Rights Watch", "shortname": "HRW", "homepage": ""},
     ]
-    assert report["date_original"] == statement.publish_at.isoformat()
+    assert report["date_original"] == statement.publish_at.isoformat().replace("+00:00", "Z")
     assert report["language"] == {"code": "en", "name": "English"}
     assert report["primary_country"] == {"iso3": "RUS", "name": "Russia"}
     assert report["country"] == [
@@ -83,5 +83,5 @@ def test_an_embargoed_report_says_until_when_and_the_read_is_logged(api: APIClie
 
     report = api.get(f"/api/v1/statements/{statement.pk}/reliefweb/").json()
 
-    assert report["embargo"] == statement.publish_at.isoformat()
+    assert report["embargo"] == statement.publish_at.isoformat().replace("+00:00", "Z")
     assert EmbargoedRead.objects.filter(key=key, statement=statement).count() == 1
