@@ -28,6 +28,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from addresses.admin import KeptAddressesAdmin
 from lib.admin_pagination import EstimatedCountPaginator
 
 from .editing import ChangeKind, StatementForm
@@ -185,7 +186,7 @@ class MembershipInline(LoadedAutocompleteInline[CoalitionMembership, Coalition])
 
 
 @admin.register(Coalition)
-class CoalitionAdmin(admin.ModelAdmin[Coalition]):
+class CoalitionAdmin(KeptAddressesAdmin[Coalition]):
     list_display = ["name", "current_members", "website"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -209,7 +210,7 @@ class CoalitionAdmin(admin.ModelAdmin[Coalition]):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin, TranslationAdmin[Campaign]):
+class CampaignAdmin(KeptAddressesAdmin[Campaign], SimpleHistoryAdmin, TranslationAdmin[Campaign]):
     list_display = [
         "title",
         "status",
@@ -461,7 +462,9 @@ def may_change_public(request: HttpRequest) -> bool:
 
 
 @admin.register(Statement)
-class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
+class StatementAdmin(
+    KeptAddressesAdmin[Statement], SimpleHistoryAdmin, TranslationAdmin[Statement]
+):
     list_display = [
         "title",
         "status_label",
@@ -596,6 +599,9 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
         if len(few) <= self.search_ids_up_to:
             found = Q(pk__in=few)
         return queryset.filter(found | Q(slug=text)), False
+
+    def has_public_address(self, obj: Statement) -> bool:
+        return obj.is_public
 
     def get_fieldsets(self, request: HttpRequest, obj: Statement | None = None) -> Any:
         # A statement being written has no status, publication or record to show yet.

@@ -10,6 +10,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from addresses.admin import KeptAddressForm
+
 from .history import changes_as_html, changes_between
 from .models import Statement
 
@@ -26,7 +28,7 @@ class ChangeKind:
     ]
 
 
-class StatementForm(forms.ModelForm[Statement]):
+class StatementForm(KeptAddressForm[Statement]):
     # The version of the statement this form was loaded at. A save based on an older one
     # is refused, so that nobody overwrites what a colleague saved in the meantime.
     loaded_version = forms.CharField(widget=forms.HiddenInput)

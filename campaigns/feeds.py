@@ -10,6 +10,9 @@ A statement is public only in the languages it is written in, and the feeds foll
   language where the statement is written in it, otherwise in the statement's own
   language (the entry says which, with xml:lang), always linking to a page that exists.
 
+The feed of a campaign, organisation or law answers at the earlier addresses of its
+subject too, with a permanent redirect (addresses/views.py).
+
 Each entry's `updated` is the time the public was told the text last changed (a
 correction, or publication), and its summary lists the corrections.
 """
@@ -31,6 +34,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from addresses.views import FeedAnswersAtFormerAddresses
 from legislation.models import Law
 from organisations.models import Organisation
 
@@ -123,9 +127,15 @@ class StatementFeed(Feed[Statement, Any]):
         return [item.get_kind_display()]
 
 
-class CampaignFeed(StatementFeed):
+class CampaignFeed(FeedAnswersAtFormerAddresses, StatementFeed):
+    def public_objects(self) -> QuerySet[Campaign]:
+        return Campaign.objects.all()
+
     def get_object(self, request: HttpRequest, slug: str) -> Campaign:
-        return get_object_or_404(Campaign, slug=slug)
+        return get_object_or_404(self.public_objects(), slug=slug)
+
+    def feed_url(self, obj: Campaign) -> str:
+        return reverse("campaigns:campaign-feed", kwargs={"slug": obj.slug})
 
     def statements(self, obj: Campaign) -> QuerySet[Statement]:
         return Statement.objects.published().filter(campaign=obj)
@@ -140,9 +150,15 @@ class CampaignFeed(StatementFeed):
         return obj.get_absolute_url()
 
 
-class OrganisationFeed(StatementFeed):
+class OrganisationFeed(FeedAnswersAtFormerAddresses, StatementFeed):
+    def public_objects(self) -> QuerySet[Organisation]:
+        return public_organisations()
+
     def get_object(self, request: HttpRequest, slug: str) -> Organisation:
-        return get_object_or_404(public_organisations(), slug=slug)
+        return get_object_or_404(self.public_objects(), slug=slug)
+
+    def feed_url(self, obj: Organisation) -> str:
+        return reverse("campaigns:organisation-feed", kwargs={"slug": obj.slug})
 
     def statements(self, obj: Organisation) -> QuerySet[Statement]:
         return Statement.objects.published().filter(
@@ -159,9 +175,17 @@ class OrganisationFeed(StatementFeed):
         return obj.get_absolute_url()
 
 
-class LawFeed(StatementFeed):
+class LawFeed(FeedAnswersAtFormerAddresses, StatementFeed):
+    def public_objects(self) -> QuerySet[Law]:
+        return Law.objects.all()
+
     def get_object(self, request: HttpRequest, country: str, slug: str) -> Law:
-        return get_object_or_404(Law, country=country.upper(), slug=slug)
+        return get_object_or_404(self.public_objects(), country=country.upper(), slug=slug)
+
+    def feed_url(self, obj: Law) -> str:
+        return reverse(
+            "campaigns:law-feed", kwargs={"country": str(obj.country).lower(), "slug": obj.slug}
+        )
 
     def statements(self, obj: Law) -> QuerySet[Statement]:
         return Statement.objects.published().filter(

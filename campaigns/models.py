@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
+from addresses.models import KeepsFormerAddresses
 from legislation.models import Law, Provision
 from lib.related_rows import related_rows
 from organisations.models import Organisation, PartnerKey
@@ -24,7 +25,7 @@ from organisations.models import Organisation, PartnerKey
 type Staff = User | AnonymousUser
 
 
-class Coalition(models.Model):
+class Coalition(KeepsFormerAddresses):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -97,7 +98,7 @@ class CoalitionMembership(models.Model):
         return f"{self.organisation} in {self.coalition}"
 
 
-class Campaign(models.Model):
+class Campaign(KeepsFormerAddresses):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
@@ -284,7 +285,7 @@ class ShownStatement:
     url: str
 
 
-class Statement(models.Model):
+class Statement(KeepsFormerAddresses):
     class Kind(models.TextChoices):
         JOINT_STATEMENT = "joint_statement", _("Joint statement")
         PRESS_RELEASE = "press_release", _("Press release")
@@ -477,6 +478,11 @@ class Statement(models.Model):
         # In a language it is not written in, a statement has no page: link to its own.
         with translation.override(self.language_shown_in(translation.get_language())):
             return reverse("campaigns:statement", kwargs={"year": year, "slug": self.slug})
+
+    def address_was_given_out(self) -> bool:
+        # From the moment it is scheduled: partners reading embargoed statements have
+        # its address before the public does.
+        return self.status in {self.Status.PUBLISHED, self.Status.WITHDRAWN}
 
     def language_shown_in(self, language: str) -> str:
         """The language this statement is shown in on a page (or feed) in `language`:

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Max, Min, Prefetch, QuerySet
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -11,6 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
+from addresses.models import FormerAddress
+from addresses.views import AnswersAtFormerAddresses
 from legislation.models import Law
 from organisations.models import Organisation, OrganisationParent, PressContact
 
@@ -232,19 +234,18 @@ class StatementListView(ListView[Statement]):
         )
 
 
-class StatementDetailView(DetailView[Statement]):
+class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
     template_name = "campaigns/statement_detail.html"
 
     def can_preview(self) -> bool:
         return self.request.user.has_perm("campaigns.change_statement")
 
+    def public_objects(self) -> QuerySet[Statement]:
+        # Public in a language only once it is written in that language.
+        return Statement.objects.published().available_in(get_language())
+
     def get_queryset(self) -> QuerySet[Statement]:
-        statements = (
-            Statement.objects.all()
-            if self.can_preview()
-            # Public in a language only once it is written in that language.
-            else Statement.objects.published().available_in(get_language())
-        )
+        statements = Statement.objects.all() if self.can_preview() else self.public_objects()
         return as_shown(statements.filter(slug=self.kwargs["slug"]))
 
     def get_object(self, queryset: QuerySet[Statement] | None = None) -> Statement:
@@ -290,9 +291,13 @@ class StatementDetailView(DetailView[Statement]):
         try:
             response = super().get(request, *args, **kwargs)
         except Http404:
+            # At its address now, or at one it had: the same notice.
             withdrawn = (
                 Statement.objects.withdrawn()
-                .filter(slug=kwargs["slug"], publish_at__year=kwargs["year"])
+                .filter(
+                    Q(slug=kwargs["slug"], publish_at__year=kwargs["year"])
+                    | Q(pk__in=FormerAddress.objects.at(Statement, kwargs).values("object_id"))
+                )
                 .first()
             )
             if withdrawn is None:
@@ -302,13 +307,15 @@ class StatementDetailView(DetailView[Statement]):
             )
             patch_cache_control(gone, max_age=0)
             return gone
-        if not self.object.is_public:
+        # None when answered with a redirect from an earlier address.
+        statement: Statement | None = getattr(self, "object", None)
+        if statement is not None and not statement.is_public:
             # A staff preview of a statement the public cannot see: never kept anywhere.
             never_cached(response)
         return response
 
 
-class CampaignDetailView(DetailView[Campaign]):
+class CampaignDetailView(AnswersAtFormerAddresses, DetailView[Campaign]):
     template_name = "campaigns/campaign_detail.html"
     queryset = Campaign.objects.select_related("coalition").prefetch_related(
         Prefetch("laws", Law.objects.order_by("country", "official_title"))
@@ -327,7 +334,7 @@ class CampaignDetailView(DetailView[Campaign]):
         )
 
 
-class CoalitionDetailView(DetailView[Coalition]):
+class CoalitionDetailView(AnswersAtFormerAddresses, DetailView[Coalition]):
     template_name = "campaigns/coalition_detail.html"
     queryset = Coalition.objects.prefetch_related(
         Prefetch(

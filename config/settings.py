@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "import_export",
+    "addresses",
     "organisations",
     "legislation",
     "campaigns",

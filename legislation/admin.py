@@ -13,6 +13,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from addresses.admin import KeptAddressesAdmin
+
 from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
 from .resources import LawResource, PenaltyResource, ProvisionResource
 
@@ -59,7 +61,9 @@ class LawSourceInline(admin.TabularInline[LawSource, Law]):
 
 
 @admin.register(Law)
-class LawAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[Law]):
+class LawAdmin(
+    KeptAddressesAdmin[Law], ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[Law]
+):
     resource_classes = [LawResource]
     formats = [CSV, XLSX]
     list_display = ["title", "country", "status", "identifier", "last_event"]

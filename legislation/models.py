@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager
 
+from addresses.models import KeepsFormerAddresses
+
 
 class Right(models.Model):
     """A human right a law can restrict: freedom of expression, of association, ..."""
@@ -59,7 +61,7 @@ class Standard(models.Model):
         return self.name
 
 
-class Law(models.Model):
+class Law(KeepsFormerAddresses):
     class Kind(models.TextChoices):
         BILL = "bill", _("Bill")
         STATUTE = "statute", _("Statute")
@@ -133,6 +135,9 @@ class Law(models.Model):
 
     # Translated (see translation.py): the manager modeltranslation would otherwise make.
     objects = MultilingualManager["Law"]()
+
+    # Two countries may each have a law with the same slug, so earlier addresses too.
+    slug_unique_within_scope = True
 
     class Meta:
         ordering = ["country", "official_title"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
+from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
 from campaigns.models import Demand, Statement
 from campaigns.public import public_demands
@@ -86,10 +87,14 @@ class LawListView(ListView[Law]):
         )
 
 
-class LawDetailView(DetailView[Law]):
+class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
     template_name = "legislation/law_detail.html"
     statements_listed = 20
     demands_listed = 50
+
+    def public_objects(self) -> QuerySet[Law]:
+        # Every law is public; one may have moved country as well as slug.
+        return Law.objects.all()
 
     def get_queryset(self) -> QuerySet[Law]:
         return (

@@ -16,6 +16,9 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
+from addresses.admin import KeptAddressesAdmin
+from campaigns.public import public_organisations
+
 from .models import (
     Organisation,
     OrganisationParent,
@@ -44,7 +47,12 @@ class PressContactInline(admin.TabularInline[PressContact, Organisation]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[Organisation]):
+class OrganisationAdmin(
+    KeptAddressesAdmin[Organisation],
+    ImportExportMixin,
+    SimpleHistoryAdmin,
+    TranslationAdmin[Organisation],
+):
     resource_classes = [OrganisationResource]
     formats = [CSV, XLSX]
     list_display = ["name", "short_name", "kind", "country", "is_active"]
@@ -61,6 +69,10 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[
         (_("Joint programmes"), {"fields": ["programmes_run"]}),
     ]
     inlines = [OrganisationParentInline, PressContactInline]
+
+    def has_public_address(self, obj: Organisation) -> bool:
+        # An organisation's page is public once it has something public (see its view).
+        return public_organisations().filter(pk=obj.pk).exists()
 
     @admin.display(description=_("programmes it runs"))
     def programmes_run(self, organisation: Organisation) -> SafeString | str:

@@ -14,13 +14,15 @@ from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 from rest_framework_api_key.models import AbstractAPIKey
 
+from addresses.models import KeepsFormerAddresses
+
 
 class OrganisationQuerySet(MultilingualQuerySet["Organisation"]):
     def active(self) -> "OrganisationQuerySet":
         return self.filter(is_active=True)
 
 
-class Organisation(models.Model):
+class Organisation(KeepsFormerAddresses):
     class Kind(models.TextChoices):
         NGO = "ngo", _("Non-governmental organisation")
         NETWORK = "network", _("Network")

@@ -3,6 +3,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.views.generic import DetailView
 
+from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
 from campaigns.models import CoalitionMembership, Statement
 from campaigns.public import public_organisations, public_signatures
@@ -10,7 +11,7 @@ from campaigns.public import public_organisations, public_signatures
 from .models import Organisation, OrganisationParent
 
 
-class OrganisationDetailView(DetailView[Organisation]):
+class OrganisationDetailView(AnswersAtFormerAddresses, DetailView[Organisation]):
     """An organisation's profile. One with nothing public yet is the same 404 as none."""
 
     template_name = "organisations/organisation_detail.html"

@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from addresses.models import FormerAddress
 from campaigns.models import (
     Campaign,
     Coalition,
@@ -308,6 +309,17 @@ class PreviewLinkFactory(factory.django.DjangoModelFactory[PreviewLink]):
         link.token = link.issue_token()  # type: ignore[attr-defined]
         if create:
             link.save()
+
+
+class FormerAddressFactory(factory.django.DjangoModelFactory[FormerAddress]):
+    """An earlier address of a campaign. Pages keep theirs by being saved with a new slug;
+    this is for tests of the list of them."""
+
+    class Meta:
+        model = FormerAddress
+
+    content_object = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"earlier-{n}")
 
 
 # --- partner API -------------------------------------------------------------------------
