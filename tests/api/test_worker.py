@@ -37,6 +37,8 @@ def test_the_worker_delivers_a_publication_queued_in_the_database(
     assert list(waiting.values_list("task_path", flat=True)) == [
         "campaigns.datasets.rebuild_datasets"
     ]
+    statement.refresh_from_db()
+    assert statement.publish_at is not None
     assert waiting.get().run_after > statement.publish_at
     assert not DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).exists()
     (received,) = Receiver.received
