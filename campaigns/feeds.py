@@ -169,7 +169,10 @@ class LawFeed(StatementFeed):
         )
 
     def title(self, obj: Law) -> str:
-        return _("%(site)s: statements about %(law)s") % {"site": settings.SITE_NAME, "law": obj}
+        return _("%(site)s: statements about %(law)s") % {
+            "site": settings.SITE_NAME,
+            "law": obj.title,
+        }
 
     def link(self, obj: Law) -> str:
         return obj.get_absolute_url()

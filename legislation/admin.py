@@ -140,7 +140,7 @@ class LawAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[Law]):
         ordering=Coalesce(NullIf("common_title", Value("")), "official_title"),
     )
     def title(self, law: Law) -> str:
-        return str(law)
+        return law.title
 
     @admin.display(description=_("last event"), ordering="last_event_date")
     def last_event(self, law: Law) -> str:

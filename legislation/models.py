@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager
 
@@ -177,8 +178,14 @@ class Law(models.Model):
             models.Index(fields=["country", "status"], name="law_country_status_idx"),
         ]
 
+    # Staff pick laws from lists of many countries, where titles repeat ("Law on NGOs"):
+    # the admin names a law everywhere (autocompletes, lists, history) by all three.
+    # Public pages that mean the title alone say `title`.
     def __str__(self) -> str:
-        return self.common_title or self.official_title
+        """The law as "Russia · 121-FZ · 'foreign agents' law"."""
+        return " · ".join(
+            part for part in (countries.name(self.country), self.number, self.title) if part
+        )
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -187,7 +194,15 @@ class Law(models.Model):
 
     @property
     def title(self) -> str:
-        return str(self)
+        """The name it is known by, or failing that its official title."""
+        return self.common_title or self.official_title
+
+    @property
+    def number(self) -> str:
+        """The official identifier, or for a bill that has none yet, its bill number."""
+        if self.identifier or not self.bill_number:
+            return self.identifier
+        return gettext("bill No. %(number)s") % {"number": self.bill_number}
 
     def refresh_status(self) -> None:
         """Set the status from the timeline, the one source of truth.

@@ -103,6 +103,8 @@ class LawDetailView(DetailView[Law]):
                 "replaces",
                 "modelled_on",
                 "models_for",
+                "implements",
+                "implemented_by",
                 Prefetch(
                     "provisions",
                     Provision.objects.prefetch_related(

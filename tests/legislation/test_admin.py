@@ -10,6 +10,8 @@ from django.urls import reverse
 from legislation.models import Law, LawEvent, Penalty, Provision, Right, Standard
 from tests.admin_pages import add_row, admin_url, form_data, registered_models
 from tests.factories import (
+    CampaignFactory,
+    DemandFactory,
     ImplementationFactory,
     LawEventFactory,
     LawFactory,
@@ -321,6 +323,7 @@ def test_laws_implementing_a_law_are_added_on_either_page(admin_client: Client) 
 
     assert list(law.implemented_by.all()) == [order, decree]
     assert list(decree.implements.all()) == [law, other]
+    # Each page shows its links, named as in the autocomplete.
     page = admin_client.get(admin_url(law, "change")).text
     assert str(order) in page
     assert str(decree) in page
@@ -376,6 +379,54 @@ def test_a_prison_minimum_above_its_maximum_is_a_form_error(admin_client: Client
     assert response.status_code == 200
     assert "The minimum prison term cannot be longer than the maximum." in response.text
     assert not Penalty.objects.exists()
+
+
+# Every autocomplete that offers laws, by the model and field that hold the choice.
+LAW_AUTOCOMPLETES = [
+    ("campaigns", "demand", "law"),
+    ("campaigns", "campaign", "laws"),
+    ("legislation", "law", "replaced_by"),
+    ("legislation", "law", "modelled_on"),
+    ("legislation", "provision", "law"),
+    ("legislation", "implementation", "law"),
+    ("legislation", "implementation", "instrument"),
+]
+
+
+@pytest.mark.parametrize(
+    ("app_label", "model_name", "field_name"),
+    LAW_AUTOCOMPLETES,
+    ids=[f"{model}.{field}" for _, model, field in LAW_AUTOCOMPLETES],
+)
+def test_law_autocompletes_name_country_identifier_and_title(
+    admin_client: Client, app_label: str, model_name: str, field_name: str
+) -> None:
+    law = LawFactory(country="RU", identifier="121-FZ", common_title="'foreign agents' law")
+    LawFactory(country="KZ", identifier="", common_title="", official_title="Law on NGOs")
+    LawFactory(country="KG", identifier="", bill_number="6-11804/23", common_title="NGO bill")
+    params = {"app_label": app_label, "model_name": model_name, "field_name": field_name}
+
+    found = admin_client.get(reverse("admin:autocomplete"), {**params, "term": "agents"})
+    every = admin_client.get(reverse("admin:autocomplete"), params)
+
+    assert found.json()["results"] == [
+        {"id": str(law.pk), "text": "Russia · 121-FZ · 'foreign agents' law"}
+    ]
+    assert sorted(result["text"] for result in every.json()["results"]) == [
+        "Kazakhstan · Law on NGOs",
+        "Kyrgyzstan · bill No. 6-11804/23 · NGO bill",
+        "Russia · 121-FZ · 'foreign agents' law",
+    ]
+
+
+def test_a_chosen_law_is_shown_with_the_same_label(admin_client: Client) -> None:
+    law = LawFactory(country="RU", identifier="121-FZ", common_title="'foreign agents' law")
+    campaign = CampaignFactory()
+    campaign.laws.add(law)
+    demand = DemandFactory(law=law)
+
+    for page in (admin_url(campaign, "change"), admin_url(demand.statement, "change")):
+        assert "Russia · 121-FZ · &#x27;foreign agents&#x27; law" in admin_client.get(page).text
 
 
 def test_law_autocomplete_queries_do_not_grow_with_results(
