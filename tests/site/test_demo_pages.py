@@ -87,6 +87,7 @@ def test_the_libel_penalty_is_shown_as_reported_with_no_amount(
     assert len(rows) == 1
     kind, offence, as_reported, normalised = rows[0]
     assert kind == "Fine"
+    assert offence == "Libel."
     assert as_reported == "up to £37,0000"
     # No amount: only the words saying so, and the note saying why.
     penalty = libel_law.provisions.get().penalties.get()
