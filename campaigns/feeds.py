@@ -193,7 +193,10 @@ class LawFeed(FeedAnswersAtFormerAddresses, StatementFeed):
         )
 
     def title(self, obj: Law) -> str:
-        return _("%(site)s: statements about %(law)s") % {"site": settings.SITE_NAME, "law": obj}
+        return _("%(site)s: statements about %(law)s") % {
+            "site": settings.SITE_NAME,
+            "law": obj.title,
+        }
 
     def link(self, obj: Law) -> str:
         return obj.get_absolute_url()

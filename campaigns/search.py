@@ -352,7 +352,7 @@ class Search:
                 getattr(row, f"{field}_{language}") or "" for field in ("standfirst", "body")
             )
         elif isinstance(row, Law):
-            url, title = row.get_absolute_url(), str(row)
+            url, title = row.get_absolute_url(), row.title
             text = getattr(row, f"summary_{language}") or ""
         else:
             url, title = row.get_absolute_url(), str(row)

@@ -71,7 +71,7 @@ def statement(request: HttpRequest, statement: Statement) -> JSON:
         "url": request.build_absolute_uri(statement.get_absolute_url()),
         "author": [ngo(request, organisation) for organisation in signatories],
         "about": [
-            {"@type": "Legislation", "name": str(demand.law)}
+            {"@type": "Legislation", "name": demand.law.title}
             for demand in statement.demands.all()
             if demand.law
         ],

@@ -15,7 +15,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
 
-from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
+from .models import (
+    Implementation,
+    Law,
+    LawEvent,
+    LawSource,
+    Penalty,
+    Provision,
+    Right,
+    Standard,
+)
 from .resources import LawResource, PenaltyResource, ProvisionResource
 
 SHORT_TEXT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
@@ -39,10 +48,40 @@ class StandardAdmin(admin.ModelAdmin[Standard]):
     filter_horizontal = ["rights"]
 
 
-class LawEventInline(admin.TabularInline[LawEvent, Law]):
+class LawEventInline(admin.StackedInline[LawEvent, Law]):
+    """The timeline: what happened and who did it on one line, then the vote and the court."""
+
     model = LawEvent
-    fields = ["date", "kind", "note", "source_url"]
+    fieldsets = [
+        (None, {"fields": [("date", "kind", "actor"), "note", "source_url"]}),
+        (_("Vote"), {"fields": [("votes_for", "votes_against", "votes_abstaining")]}),
+        (_("Court"), {"fields": [("court", "case_number", "ecli")]}),
+    ]
     formfield_overrides = SHORT_TEXT
+    extra = 0
+
+
+class ImplementsInline(admin.TabularInline[Implementation, Law]):
+    """On a decree's or regulation's page: the laws it puts into effect."""
+
+    model = Implementation
+    fk_name = "instrument"
+    fields = ["law"]
+    autocomplete_fields = ["law"]
+    verbose_name = _("law it implements")
+    verbose_name_plural = _("implements")
+    extra = 0
+
+
+class ImplementedByInline(admin.TabularInline[Implementation, Law]):
+    """On a law's page: the decrees and regulations that put it into effect."""
+
+    model = Implementation
+    fk_name = "law"
+    fields = ["instrument"]
+    autocomplete_fields = ["instrument"]
+    verbose_name = _("implementing instrument")
+    verbose_name_plural = _("implemented by")
     extra = 0
 
 
@@ -68,7 +107,7 @@ class LawAdmin(
     formats = [CSV, XLSX]
     list_display = ["title", "country", "status", "identifier", "last_event"]
     list_filter = [("country", CountryFilter), "status", "kind", "rights"]
-    search_fields = ["official_title", "common_title", "identifier", "eli", "slug"]
+    search_fields = ["official_title", "common_title", "identifier", "bill_number", "eli", "slug"]
     prepopulated_fields = {"slug": ["common_title"]}
     date_hierarchy = "status_since"
     autocomplete_fields = ["conflicts_with", "replaced_by", "modelled_on"]
@@ -76,12 +115,18 @@ class LawAdmin(
     readonly_fields = ["status", "status_since"]
     fieldsets = [
         (None, {"fields": ["country", "common_title", "official_title", "slug", "kind"]}),
-        (_("Identifiers"), {"fields": ["identifier", "eli"]}),
+        (_("Identifiers"), {"fields": ["identifier", "bill_number", "eli"]}),
         (_("Legal force"), {"fields": ["status", "status_since"]}),
         (_("What it does"), {"fields": ["summary", "rights", "conflicts_with"]}),
         (_("Related laws"), {"fields": ["replaced_by", "modelled_on"]}),
     ]
-    inlines = [LawEventInline, ProvisionInline, LawSourceInline]
+    inlines = [
+        LawEventInline,
+        ProvisionInline,
+        ImplementsInline,
+        ImplementedByInline,
+        LawSourceInline,
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Law]:
         latest = LawEvent.objects.filter(law=OuterRef("pk")).order_by("-date", "-pk")
@@ -99,7 +144,7 @@ class LawAdmin(
         ordering=Coalesce(NullIf("common_title", Value("")), "official_title"),
     )
     def title(self, law: Law) -> str:
-        return str(law)
+        return law.title
 
     @admin.display(description=_("last event"), ordering="last_event_date")
     def last_event(self, law: Law) -> str:
@@ -113,9 +158,10 @@ class PenaltyInline(admin.StackedInline[Penalty, Provision]):
     model = Penalty
     fields = [
         "kind",
+        "offence",
         "as_reported",
         ("amount_min", "amount_max", "unit"),
-        "prison_max_months",
+        ("prison_min_months", "prison_max_months"),
         "source_url",
         "note",
     ]
@@ -156,5 +202,10 @@ class PenaltyAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Penal
     list_display = ["__str__", "provision", "kind", "amount_max", "unit", "prison_max_months"]
     list_filter = ["kind"]
     list_select_related = ["provision__law"]
-    search_fields = ["as_reported", "provision__reference", "provision__law__official_title"]
+    search_fields = [
+        "as_reported",
+        "offence",
+        "provision__reference",
+        "provision__law__official_title",
+    ]
     autocomplete_fields = ["provision"]

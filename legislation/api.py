@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, viewsets
 
 from lib.api.conditional import ConditionalGetMixin
@@ -72,15 +72,24 @@ class StandardSerializer(CountryFieldMixin, serializers.ModelSerializer[Standard
 
 
 class PenaltySerializer(serializers.ModelSerializer[Penalty]):
+    normalised = serializers.BooleanField(
+        source="is_normalised",
+        read_only=True,
+        help_text="Whether an amount or a prison term was read off the figure as reported.",
+    )
+
     class Meta:
         model = Penalty
         fields = [
             "id",
             "kind",
+            "offence",
             "as_reported",
+            "normalised",
             "amount_min",
             "amount_max",
             "unit",
+            "prison_min_months",
             "prison_max_months",
             "source_url",
             "note",
@@ -99,7 +108,20 @@ class ProvisionSerializer(serializers.ModelSerializer[Provision]):
 class LawEventSerializer(serializers.ModelSerializer[LawEvent]):
     class Meta:
         model = LawEvent
-        fields = ["id", "kind", "date", "note", "source_url"]
+        fields = [
+            "id",
+            "kind",
+            "date",
+            "actor",
+            "votes_for",
+            "votes_against",
+            "votes_abstaining",
+            "court",
+            "case_number",
+            "ecli",
+            "note",
+            "source_url",
+        ]
 
 
 class LawSourceSerializer(serializers.ModelSerializer[LawSource]):
@@ -119,6 +141,38 @@ class LawSummarySerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
         fields = ["id", "url", "title", "country", "identifier"]
 
 
+class RelatedLawSerializer(LawSummarySerializer):
+    """Another law a law names, with its address in the API and its public page."""
+
+    web_url = PageLinkField()
+
+    class Meta(LawSummarySerializer.Meta):
+        fields = ["id", "url", "web_url", "title", "country", "identifier"]
+
+
+class RelatedLawsSerializer(serializers.Serializer[Law]):
+    """The laws a law is linked to, each way. Laws are public records, all of them."""
+
+    replaced_by = RelatedLawSerializer(read_only=True, allow_null=True)
+    replaces = RelatedLawSerializer(many=True, read_only=True)
+    modelled_on = RelatedLawSerializer(
+        many=True, read_only=True, help_text="Laws elsewhere that this one copies."
+    )
+    model_for = RelatedLawSerializer(
+        source="models_for", many=True, read_only=True, help_text="Laws modelled on this one."
+    )
+    implements = RelatedLawSerializer(
+        many=True,
+        read_only=True,
+        help_text="For a decree or regulation: the laws it puts into effect.",
+    )
+    implemented_by = RelatedLawSerializer(
+        many=True, read_only=True, help_text="The decrees and regulations that put it into effect."
+    )
+
+
+# The bare ids came first; `related_laws` names the same laws with their addresses.
+@extend_schema_serializer(deprecate_fields=["replaced_by", "modelled_on"])
 class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
     url = ApiLinkField("law-detail")
     web_url = PageLinkField()
@@ -131,6 +185,7 @@ class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
     modelled_on: serializers.ManyRelatedField = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         many=True, read_only=True
     )
+    related_laws = RelatedLawsSerializer(source="*", read_only=True)
     provisions = ProvisionSerializer(many=True, read_only=True)
     events = LawEventSerializer(many=True, read_only=True)
     sources = LawSourceSerializer(many=True, read_only=True)
@@ -147,6 +202,7 @@ class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
             "common_title",
             "slug",
             "identifier",
+            "bill_number",
             "eli",
             "kind",
             "status",
@@ -158,6 +214,7 @@ class LawSerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
             "replaced_by",
             "replaced_by_url",
             "modelled_on",
+            "related_laws",
             "provisions",
             "events",
             "sources",
@@ -203,10 +260,14 @@ class LawViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Law]):
     cursor_orderings = {"id": ("id",), "updated_at": ("updated_at", "id")}
 
     def get_queryset(self) -> QuerySet[Law]:
-        return Law.objects.prefetch_related(
+        return Law.objects.select_related("replaced_by").prefetch_related(
             "rights",
             "conflicts_with",
+            "replaces",
             "modelled_on",
+            "models_for",
+            "implements",
+            "implemented_by",
             "events",
             "sources",
             Prefetch(

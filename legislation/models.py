@@ -3,11 +3,15 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager
 
 from addresses.models import KeepsFormerAddresses
+
+from .validators import validate_ecli
 
 
 class Right(models.Model):
@@ -91,6 +95,15 @@ class Law(KeepsFormerAddresses):
     identifier = models.CharField(
         _("official identifier"), max_length=100, blank=True, help_text=_("e.g. 121-FZ")
     )
+    bill_number = models.CharField(
+        _("bill number"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The number the bill was registered under, e.g. 102766-6 in the State Duma. "
+            "Kept once the law is adopted, beside its official identifier."
+        ),
+    )
     eli = models.CharField(
         _("ELI or other permanent identifier"),
         max_length=300,
@@ -130,6 +143,16 @@ class Law(KeepsFormerAddresses):
         verbose_name=_("modelled on"),
         help_text=_("Laws elsewhere that this one copies."),
     )
+    implements = models.ManyToManyField(
+        "self",
+        through="Implementation",
+        through_fields=("instrument", "law"),
+        symmetrical=False,
+        related_name="implemented_by",
+        blank=True,
+        verbose_name=_("implements"),
+        help_text=_("The laws this decree or regulation puts into effect."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,8 +183,14 @@ class Law(KeepsFormerAddresses):
             models.Index(fields=["country", "status"], name="law_country_status_idx"),
         ]
 
+    # Staff pick laws from lists of many countries, where titles repeat ("Law on NGOs"):
+    # the admin names a law everywhere (autocompletes, lists, history) by all three.
+    # Public pages that mean the title alone say `title`.
     def __str__(self) -> str:
-        return self.common_title or self.official_title
+        """The law as "Russia · 121-FZ · 'foreign agents' law"."""
+        return " · ".join(
+            part for part in (countries.name(self.country), self.number, self.title) if part
+        )
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -170,7 +199,15 @@ class Law(KeepsFormerAddresses):
 
     @property
     def title(self) -> str:
-        return str(self)
+        """The name it is known by, or failing that its official title."""
+        return self.common_title or self.official_title
+
+    @property
+    def number(self) -> str:
+        """The official identifier, or for a bill that has none yet, its bill number."""
+        if self.identifier or not self.bill_number:
+            return self.identifier
+        return gettext("bill No. %(number)s") % {"number": self.bill_number}
 
     def refresh_status(self) -> None:
         """Set the status from the timeline, the one source of truth.
@@ -209,40 +246,72 @@ class LawSource(models.Model):
         return self.title
 
 
+class LawEventKind(models.TextChoices):
+    """What can happen to a law, or a date it sets."""
+
+    INTRODUCED = "introduced", _("Introduced")
+    READING = "reading", _("Reading")
+    ADOPTED = "adopted", _("Adopted")
+    VETOED = "vetoed", _("Vetoed")
+    VETO_OVERRIDDEN = "veto_overridden", _("Veto overridden")
+    SIGNED = "signed", _("Signed")
+    PUBLISHED = "published", _("Published officially")
+    IN_FORCE = "in_force", _("Entered into force")
+    PARTIALLY_IN_FORCE = "partially_in_force", _("Partially entered into force")
+    COMPLIANCE_DEADLINE = "compliance_deadline", _("Compliance deadline")
+    AMENDED = "amended", _("Amended")
+    CHALLENGED = "challenged", _("Challenged in court")
+    UPHELD = "upheld", _("Upheld in court")
+    COURT_RULING = "court_ruling", _("Court ruling")
+    SUSPENDED = "suspended", _("Suspended")
+    STRUCK_DOWN = "struck_down", _("Struck down")
+    REPEALED = "repealed", _("Repealed")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+# Nobody votes on these, so they carry no tally.
+NOT_VOTED = (
+    LawEventKind.INTRODUCED,
+    LawEventKind.SIGNED,
+    LawEventKind.PUBLISHED,
+    LawEventKind.IN_FORCE,
+    LawEventKind.PARTIALLY_IN_FORCE,
+    LawEventKind.COMPLIANCE_DEADLINE,
+    LawEventKind.CHALLENGED,
+)
+# What happens before a court: these may name the court, the case and the ECLI.
+BEFORE_A_COURT = (
+    LawEventKind.CHALLENGED,
+    LawEventKind.UPHELD,
+    LawEventKind.COURT_RULING,
+    LawEventKind.SUSPENDED,
+    LawEventKind.STRUCK_DOWN,
+)
+
+
 class LawEvent(models.Model):
-    """One step in a law's life. The law's status follows from these."""
+    """One step in a law's life, or a date it sets. The law's status follows from these."""
 
-    class Kind(models.TextChoices):
-        INTRODUCED = "introduced", _("Introduced")
-        READING = "reading", _("Reading")
-        ADOPTED = "adopted", _("Adopted")
-        VETOED = "vetoed", _("Vetoed")
-        VETO_OVERRIDDEN = "veto_overridden", _("Veto overridden")
-        SIGNED = "signed", _("Signed")
-        IN_FORCE = "in_force", _("Entered into force")
-        PARTIALLY_IN_FORCE = "partially_in_force", _("Partially entered into force")
-        AMENDED = "amended", _("Amended")
-        CHALLENGED = "challenged", _("Challenged in court")
-        SUSPENDED = "suspended", _("Suspended")
-        STRUCK_DOWN = "struck_down", _("Struck down")
-        REPEALED = "repealed", _("Repealed")
-        SUPERSEDED = "superseded", _("Superseded")
+    Kind = LawEventKind
 
-    # The status a law has after an event of each kind. Kinds missing here (an
-    # amendment, a court challenge) leave the status as it was.
+    # The status a law has after an event of each kind. Kinds missing here leave the
+    # status as it was: an amendment, a court challenge, a ruling that upholds the law or
+    # finds a violation without striking it down, the official publication (which may
+    # fall on the day the law enters into force) and a deadline the law sets for those
+    # it binds (which says when they must comply, not what force the law has).
     STATUS_AFTER: dict[str, str] = {
-        Kind.INTRODUCED: Law.Status.BILL,
-        Kind.READING: Law.Status.BILL,
-        Kind.ADOPTED: Law.Status.ADOPTED,
-        Kind.VETOED: Law.Status.BILL,
-        Kind.VETO_OVERRIDDEN: Law.Status.ADOPTED,
-        Kind.SIGNED: Law.Status.ADOPTED,
-        Kind.IN_FORCE: Law.Status.IN_FORCE,
-        Kind.PARTIALLY_IN_FORCE: Law.Status.PARTIALLY_IN_FORCE,
-        Kind.SUSPENDED: Law.Status.SUSPENDED,
-        Kind.STRUCK_DOWN: Law.Status.STRUCK_DOWN,
-        Kind.REPEALED: Law.Status.REPEALED,
-        Kind.SUPERSEDED: Law.Status.SUPERSEDED,
+        LawEventKind.INTRODUCED: Law.Status.BILL,
+        LawEventKind.READING: Law.Status.BILL,
+        LawEventKind.ADOPTED: Law.Status.ADOPTED,
+        LawEventKind.VETOED: Law.Status.BILL,
+        LawEventKind.VETO_OVERRIDDEN: Law.Status.ADOPTED,
+        LawEventKind.SIGNED: Law.Status.ADOPTED,
+        LawEventKind.IN_FORCE: Law.Status.IN_FORCE,
+        LawEventKind.PARTIALLY_IN_FORCE: Law.Status.PARTIALLY_IN_FORCE,
+        LawEventKind.SUSPENDED: Law.Status.SUSPENDED,
+        LawEventKind.STRUCK_DOWN: Law.Status.STRUCK_DOWN,
+        LawEventKind.REPEALED: Law.Status.REPEALED,
+        LawEventKind.SUPERSEDED: Law.Status.SUPERSEDED,
     }
 
     law = models.ForeignKey(
@@ -250,6 +319,37 @@ class LawEvent(models.Model):
     )
     kind = models.CharField(_("what happened"), max_length=24, choices=Kind)
     date = models.DateField(_("date"))
+    actor = models.CharField(
+        _("by"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who acted, as it reads after “by”: the State Duma, the President, a named "
+            "person. Leave it empty for a ruling: the court is named below."
+        ),
+    )
+    votes_for = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    votes_abstaining = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
+    court = models.CharField(
+        _("court"),
+        max_length=200,
+        blank=True,
+        help_text=_("As it reads after “by”: the Constitutional Court of the Russian Federation."),
+    )
+    case_number = models.CharField(
+        _("case number"),
+        max_length=100,
+        blank=True,
+        help_text=_("As the court numbers the case or application, e.g. 9988/13."),
+    )
+    ecli = models.CharField(
+        _("ECLI"),
+        max_length=64,
+        blank=True,
+        validators=[validate_ecli],
+        help_text=_("The European Case Law Identifier of the ruling, e.g. ECLI:NL:HR:2015:472."),
+    )
     note = models.TextField(_("note"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
 
@@ -260,6 +360,29 @@ class LawEvent(models.Model):
         indexes = [
             # refresh_status() and the tracker's "last event" read a law's newest event.
             models.Index(fields=["law", "-date"], name="law_event_latest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    votes_for__isnull=True,
+                    votes_against__isnull=True,
+                    votes_abstaining__isnull=True,
+                )
+                | ~Q(kind__in=NOT_VOTED),
+                name="law_event_votes_only_on_a_vote",
+                violation_error_message=_(
+                    "Only a vote has a tally: an introduction, a signature, a publication, an "
+                    "entry into force, a deadline or a court challenge has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(court="", case_number="", ecli="") | Q(kind__in=BEFORE_A_COURT),
+                name="law_event_court_only_before_a_court",
+                violation_error_message=_(
+                    "A court, case number or ECLI belongs to a challenge, a ruling, a "
+                    "suspension or a striking down."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -277,6 +400,76 @@ class LawEvent(models.Model):
             result = super().delete(*args, **kwargs)
             self.law.refresh_status()
         return result
+
+    def description(self) -> str:
+        """What happened, by whom, with the tally and the court's references as recorded.
+
+        "Adopted by the State Duma — 374 for, 3 against, 1 abstaining";
+        "Struck down by the Constitutional Court, case No. 10-P, ECLI:…".
+        """
+        what = self.get_kind_display()
+        who = self.actor or self.court
+        text = gettext("%(what)s by %(who)s") % {"what": what, "who": who} if who else what
+        if self.actor and self.court:
+            text = gettext("%(text)s before %(court)s") % {"text": text, "court": self.court}
+        tally = [
+            template % {"count": count}
+            for template, count in (
+                (gettext("%(count)d for"), self.votes_for),
+                (gettext("%(count)d against"), self.votes_against),
+                (gettext("%(count)d abstaining"), self.votes_abstaining),
+            )
+            if count is not None
+        ]
+        if tally:
+            text += " — " + ", ".join(tally)
+        if self.case_number:
+            text += ", " + gettext("case No. %(number)s") % {"number": self.case_number}
+        if self.ecli:
+            text += ", " + self.ecli
+        return text
+
+
+class Implementation(models.Model):
+    """A decree or regulation that puts a law into effect. Both are laws of the tracker."""
+
+    instrument = models.ForeignKey(
+        Law,
+        on_delete=models.CASCADE,
+        related_name="implements_links",
+        verbose_name=_("implementing instrument"),
+    )
+    law = models.ForeignKey(
+        Law,
+        on_delete=models.CASCADE,
+        related_name="implemented_by_links",
+        verbose_name=_("law implemented"),
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("implementation")
+        verbose_name_plural = _("implementations")
+        constraints = [
+            # Its index serves a law page's "implements"; the law's own foreign-key index
+            # serves "implemented by".
+            models.UniqueConstraint(
+                fields=["instrument", "law"],
+                name="implementation_unique",
+                violation_error_message=_("This instrument is already linked to this law."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(instrument=F("law")),
+                name="implementation_not_of_itself",
+                violation_error_message=_("A law cannot implement itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(instrument)s implements %(law)s") % {
+            "instrument": self.instrument,
+            "law": self.law,
+        }
 
 
 class Provision(models.Model):
@@ -315,9 +508,9 @@ class Provision(models.Model):
 class Penalty(models.Model):
     """A sanction a provision carries.
 
-    The figure is kept exactly as the source prints it. The normalised amounts are
-    filled in only where the figure is unambiguous; otherwise they stay empty and the
-    note says why.
+    The figure is kept exactly as the source prints it. The normalised amounts and prison
+    terms are filled in only where the figure is unambiguous; otherwise they stay empty
+    and the note says why.
     """
 
     class Kind(models.TextChoices):
@@ -333,6 +526,14 @@ class Penalty(models.Model):
         Provision, on_delete=models.CASCADE, related_name="penalties", verbose_name=_("provision")
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    offence = models.TextField(
+        _("offence"),
+        blank=True,
+        help_text=_(
+            "The conduct it punishes, e.g. “malicious evasion of the duties of a ‘foreign "
+            "agent’ organisation”."
+        ),
+    )
     as_reported = models.CharField(
         _("as reported"),
         max_length=300,
@@ -353,12 +554,17 @@ class Penalty(models.Model):
             "monthly calculation index)."
         ),
     )
+    prison_min_months = models.PositiveIntegerField(
+        _("minimum prison term (months)"), null=True, blank=True
+    )
     prison_max_months = models.PositiveIntegerField(
         _("maximum prison term (months)"), null=True, blank=True
     )
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     note = models.TextField(
-        _("note"), blank=True, help_text=_("Why an amount is left empty, or how it was normalised.")
+        _("note"),
+        blank=True,
+        help_text=_("Why an amount or a term is left empty, or how it was normalised."),
     )
 
     class Meta:
@@ -372,6 +578,15 @@ class Penalty(models.Model):
                 | Q(amount_min__lte=F("amount_max")),
                 name="penalty_min_not_above_max",
                 violation_error_message=_("The minimum amount cannot be higher than the maximum."),
+            ),
+            models.CheckConstraint(
+                condition=Q(prison_min_months__isnull=True)
+                | Q(prison_max_months__isnull=True)
+                | Q(prison_min_months__lte=F("prison_max_months")),
+                name="penalty_prison_min_not_above_max",
+                violation_error_message=_(
+                    "The minimum prison term cannot be longer than the maximum."
+                ),
             ),
             models.CheckConstraint(
                 condition=(Q(amount_min__isnull=True) | Q(amount_min__gte=0))
@@ -395,3 +610,16 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.as_reported}"
+
+    @property
+    def is_normalised(self) -> bool:
+        """Whether an amount or a prison term was read off the figure as reported."""
+        return any(
+            value is not None
+            for value in (
+                self.amount_min,
+                self.amount_max,
+                self.prison_min_months,
+                self.prison_max_months,
+            )
+        )

@@ -7,7 +7,7 @@ translations.
 from modeltranslation.translator import TranslationOptions, translator
 from simple_history import register as keep_history
 
-from .models import Law, LawEvent, LawSource, Penalty, Provision, Right
+from .models import Implementation, Law, LawEvent, LawSource, Penalty, Provision, Right
 
 
 class LawTranslation(TranslationOptions):
@@ -21,5 +21,5 @@ class RightTranslation(TranslationOptions):
 translator.register(Law, LawTranslation)
 translator.register(Right, RightTranslation)
 
-for model in (Law, LawEvent, LawSource, Provision, Penalty):
+for model in (Law, LawEvent, LawSource, Implementation, Provision, Penalty):
     keep_history(model)

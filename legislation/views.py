@@ -108,6 +108,8 @@ class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
                 "replaces",
                 "modelled_on",
                 "models_for",
+                "implements",
+                "implemented_by",
                 Prefetch(
                     "provisions",
                     Provision.objects.prefetch_related(

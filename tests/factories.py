@@ -24,7 +24,16 @@ from campaigns.models import (
     Target,
     Transition,
 )
-from legislation.models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
+from legislation.models import (
+    Implementation,
+    Law,
+    LawEvent,
+    LawSource,
+    Penalty,
+    Provision,
+    Right,
+    Standard,
+)
 from organisations.models import Organisation, OrganisationParent, PartnerKey, PressContact
 
 
@@ -127,6 +136,14 @@ class LawEventFactory(factory.django.DjangoModelFactory[LawEvent]):
     law = factory.SubFactory(LawFactory)
     kind = LawEvent.Kind.ADOPTED
     date = date(2012, 7, 13)
+
+
+class ImplementationFactory(factory.django.DjangoModelFactory[Implementation]):
+    class Meta:
+        model = Implementation
+
+    instrument = factory.SubFactory(LawFactory, kind=Law.Kind.DECREE)
+    law = factory.SubFactory(LawFactory)
 
 
 class ProvisionFactory(factory.django.DjangoModelFactory[Provision]):

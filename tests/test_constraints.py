@@ -13,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from campaigns.models import CoalitionMembership, Demand, Publication, Signature, Statement
+from legislation.models import Implementation, LawEvent
 from organisations.models import Organisation, OrganisationParent, PressContact
 from tests import factories
 
@@ -44,6 +45,20 @@ def law_replacing_itself() -> models.Model:
     law = factories.LawFactory()
     law.replaced_by = law
     return law
+
+
+def law_event(**fields: object) -> Callable[[], models.Model]:
+    return lambda: factories.LawEventFactory.build(law=factories.LawFactory(), **fields)
+
+
+def duplicate_implementation() -> models.Model:
+    link = factories.ImplementationFactory()
+    return Implementation(instrument=link.instrument, law=link.law)
+
+
+def law_implementing_itself() -> models.Model:
+    law = factories.LawFactory()
+    return Implementation(instrument=law, law=law)
 
 
 def duplicate_provision() -> models.Model:
@@ -123,6 +138,22 @@ BROKEN_RULES = [
     ),
     ("law_not_replaced_by_itself", law_replacing_itself, "A law cannot replace itself."),
     (
+        "law_event_votes_only_on_a_vote",
+        law_event(kind=LawEvent.Kind.SIGNED, votes_for=1),
+        "Only a vote has a tally",
+    ),
+    (
+        "law_event_court_only_before_a_court",
+        law_event(kind=LawEvent.Kind.ADOPTED, case_number="10-P"),
+        "A court, case number or ECLI belongs to a challenge, a ruling",
+    ),
+    (
+        "implementation_unique",
+        duplicate_implementation,
+        "This instrument is already linked to this law.",
+    ),
+    ("implementation_not_of_itself", law_implementing_itself, "A law cannot implement itself."),
+    (
         "provision_reference_unique_per_law",
         duplicate_provision,
         "already has a provision with this reference",
@@ -138,6 +169,11 @@ BROKEN_RULES = [
         "Amounts cannot be negative.",
     ),
     ("penalty_amount_has_unit", penalty(unit=""), "An amount needs its unit"),
+    (
+        "penalty_prison_min_not_above_max",
+        penalty(prison_min_months=36, prison_max_months=24),
+        "The minimum prison term cannot be longer than the maximum.",
+    ),
     ("coalition_membership_current_unique", second_current_membership, "already a current member"),
     (
         "coalition_membership_dates_in_order",

@@ -161,14 +161,23 @@ def test_exported_organisations_import_back_to_the_same_data(
 
 
 def test_laws_provisions_and_penalties_export_and_import_back(admin_client: Client) -> None:
-    law = LawFactory(country="RU", slug="treason", common_title="Treason law", summary="Broad.")
+    law = LawFactory(
+        country="RU",
+        slug="treason",
+        common_title="Treason law",
+        summary="Broad.",
+        identifier="190-FZ",
+        bill_number="53700-6",
+    )
     provision = ProvisionFactory(law=law, reference="Article 275")
     PenaltyFactory(
         provision=provision,
         kind="imprisonment",
-        as_reported="up to 20 years",
+        offence="High treason",
+        as_reported="from 12 to 20 years",
         amount_max=None,
         unit="",
+        prison_min_months=144,
         prison_max_months=240,
     )
     PenaltyFactory(provision=provision, amount_max=Decimal("20000.00"))
@@ -182,6 +191,8 @@ def test_laws_provisions_and_penalties_export_and_import_back(admin_client: Clie
         confirm(admin_client, model, dry_run)
 
     assert rows(Law) == laws
+    assert Law.objects.get().bill_number == "53700-6"
+    assert Penalty.objects.get(kind="imprisonment").offence == "High treason"
     assert rows(Provision, exclude=("id", "law")) == [
         {key: value for key, value in row.items() if key != "law"} for row in provisions
     ]

@@ -20,6 +20,7 @@ from tests.factories import (
     CoalitionMembershipFactory,
     CorrectionFactory,
     DemandFactory,
+    ImplementationFactory,
     LawEventFactory,
     LawFactory,
     LawSourceFactory,
@@ -64,10 +65,13 @@ def full_statement(**traits: Any) -> Statement:
 
 
 def full_law() -> None:
-    law = LawFactory()
+    law = LawFactory(replaced_by=LawFactory())
     law.rights.set([RightFactory(), RightFactory()])
     law.conflicts_with.set([StandardFactory()])
     law.modelled_on.set([LawFactory()])
+    LawFactory(replaced_by=law).modelled_on.set([law])
+    ImplementationFactory(instrument=law)
+    ImplementationFactory(law=law)
     LawEventFactory(law=law)
     LawSourceFactory(law=law)
     provision = PenaltyFactory(provision__law=law).provision
@@ -122,9 +126,11 @@ ENDPOINTS: dict[str, tuple[str, Callable[..., Any], int]] = {
     "statements": ("/api/v1/statements/", full_statement, 6),
     # The page, with addressees, laws and provisions joined.
     "demands": ("/api/v1/demands/", lambda: full_statement(), 1),
-    # The page; rights; standards; laws modelled on; events; sources; provisions;
-    # their rights; their penalties.
-    "laws": ("/api/v1/laws/", full_law, 9),
+    # The page, with what replaced each law joined; rights; standards; laws replaced;
+    # laws modelled on; laws modelled on it; laws implemented; instruments implementing
+    # it; events; sources; provisions; their rights; their penalties. (The four links
+    # read the other way came with `related_laws`, one query each.)
+    "laws": ("/api/v1/laws/", full_law, 13),
     # The page; the laws tracked.
     "campaigns": ("/api/v1/campaigns/", full_campaign, 2),
     # The page; current memberships with their organisations.

@@ -206,7 +206,7 @@ def test_inline_rows_show_what_they_name(admin_client: Client) -> None:
     signature = SignatureFactory(
         organisation__name="Amnesty International", organisation__short_name=""
     )
-    law = LawFactory(common_title="Treason law")
+    law = LawFactory(country="RU", identifier="190-FZ", common_title="Treason law")
     demand = DemandFactory(
         statement=signature.statement, law=law, provision=ProvisionFactory(law=law)
     )
@@ -217,8 +217,10 @@ def test_inline_rows_show_what_they_name(admin_client: Client) -> None:
         f'<option value="{signature.organisation.pk}" selected>Amnesty International</option>'
         in (response.text)
     )
-    assert f'<option value="{law.pk}" selected>Treason law</option>' in response.text
-    assert f'<option value="{demand.provision_id}" selected>Treason law: ' in response.text
+    # A law is named by its country, number and title, as in its autocomplete.
+    label = "Russia · 190-FZ · Treason law"
+    assert f'<option value="{law.pk}" selected>{label}</option>' in response.text
+    assert f'<option value="{demand.provision_id}" selected>{label}: ' in response.text
 
 
 # --- the statement changelist -------------------------------------------------------------

@@ -45,3 +45,26 @@ def test_each_kind_of_event_gives_its_status(kind: str, status: str) -> None:
 
 def test_every_status_can_be_reached() -> None:
     assert set(LawEvent.STATUS_AFTER.values()) == set(Law.Status.values)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        LawEvent.Kind.PUBLISHED,
+        LawEvent.Kind.COMPLIANCE_DEADLINE,
+        LawEvent.Kind.UPHELD,
+        LawEvent.Kind.COURT_RULING,
+        LawEvent.Kind.CHALLENGED,
+        LawEvent.Kind.AMENDED,
+    ],
+)
+def test_events_that_are_no_step_in_legal_force_leave_the_status_alone(kind: str) -> None:
+    law = LawFactory()
+    LawEventFactory(law=law, kind=LawEvent.Kind.IN_FORCE, date=date(2012, 11, 21))
+    # Later, and even on the same day as the last step.
+    LawEventFactory(law=law, kind=kind, date=date(2012, 11, 21))
+    LawEventFactory(law=law, kind=kind, date=date(2013, 3, 1))
+
+    law.refresh_from_db()
+    assert (law.status, law.status_since) == (Law.Status.IN_FORCE, date(2012, 11, 21))
+    assert kind not in LawEvent.STATUS_AFTER

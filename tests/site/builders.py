@@ -11,6 +11,7 @@ from tests.factories import (
     CoalitionMembershipFactory,
     CorrectionFactory,
     DemandFactory,
+    ImplementationFactory,
     LawEventFactory,
     LawFactory,
     LeverageFactory,
@@ -39,11 +40,17 @@ def build_world(size: int) -> World:
     """One statement with `size` signatories, demands, addressees, events and so on."""
     coalition = CoalitionFactory()
     campaign = CampaignFactory(coalition=coalition)
-    law = LawFactory()
+    law = LawFactory(replaced_by=LawFactory())
     for day in range(size):
         LawEventFactory(law=law, date=f"2012-07-{day % 28 + 1:02d}")
         provision = ProvisionFactory(law=law)
         PenaltyFactory(provision=provision)
+        # Laws it names, and laws that name it, each way.
+        LawFactory(replaced_by=law)
+        law.modelled_on.add(LawFactory())
+        LawFactory().modelled_on.add(law)
+        ImplementationFactory(instrument=law)
+        ImplementationFactory(law=law)
     campaign.laws.add(law, *LawFactory.create_batch(size - 1))
     statement = StatementFactory(published=True, campaign=campaign)
     statement.addressees.add(*TargetFactory.create_batch(size))

@@ -59,7 +59,7 @@ def test_the_founding_statement_demands_action_on_the_five_laws(
     ]
     expected = [
         (law.common_title, law.get_absolute_url())
-        for law in sorted(Law.objects.filter(country="RU"), key=lambda law: LAWS.index(str(law)))
+        for law in sorted(Law.objects.filter(country="RU"), key=lambda law: LAWS.index(law.title))
     ]
     assert sorted(set(linked_laws)) == sorted(expected)
     assert {text for text, _ in linked_laws} == set(LAWS)
@@ -85,8 +85,9 @@ def test_the_libel_penalty_is_shown_as_reported_with_no_amount(
         if row.has("td")
     ]
     assert len(rows) == 1
-    kind, as_reported, normalised = rows[0]
+    kind, offence, as_reported, normalised = rows[0]
     assert kind == "Fine"
+    assert offence == "Libel."
     assert as_reported == "up to £37,0000"
     # No amount: only the words saying so, and the note saying why.
     penalty = libel_law.provisions.get().penalties.get()

@@ -11,6 +11,7 @@ from legislation.models import Law, LawEvent, Penalty
 from legislation.views import LawDetailView
 from tests.factories import (
     DemandFactory,
+    ImplementationFactory,
     LawEventFactory,
     LawFactory,
     PenaltyFactory,
@@ -203,13 +204,17 @@ def penalty_rows(page: Element) -> list[list[str]]:
     ]
 
 
-def test_penalties_show_the_figure_as_reported_and_an_amount_only_where_known(
+def test_penalties_show_the_offence_the_figure_as_reported_and_what_was_normalised(
     client: Client, law: Law
 ) -> None:
     provision = ProvisionFactory(law=law, reference="Section 3", summary="Criminal libel.")
     provision.rights.add(RightFactory(name="Freedom of the press"))
     PenaltyFactory(
-        provision=provision, as_reported="up to £20,000", amount_max=Decimal(20000), unit="GBP"
+        provision=provision,
+        offence="Libel of a public official",
+        as_reported="up to £20,000",
+        amount_max=Decimal(20000),
+        unit="GBP",
     )
     PenaltyFactory(
         provision=provision,
@@ -225,14 +230,29 @@ def test_penalties_show_the_figure_as_reported_and_an_amount_only_where_known(
         unit="",
         note="The source's figure is ambiguous.",
     )
+    prison = {"kind": Penalty.Kind.IMPRISONMENT, "amount_max": None, "unit": ""}
+    # A prison term in months is a normalised figure as much as an amount is.
+    PenaltyFactory(
+        provision=provision, as_reported="up to two years", prison_max_months=24, **prison
+    )
     PenaltyFactory(
         provision=provision,
-        kind=Penalty.Kind.IMPRISONMENT,
-        as_reported="up to two years",
-        amount_max=None,
-        unit="",
+        as_reported="from six months to two years",
+        prison_min_months=6,
         prison_max_months=24,
+        **prison,
     )
+    PenaltyFactory(
+        provision=provision, as_reported="at least a year", prison_min_months=12, **prison
+    )
+    PenaltyFactory(
+        provision=provision,
+        as_reported="one month",
+        prison_min_months=1,
+        prison_max_months=1,
+        **prison,
+    )
+    PenaltyFactory(provision=provision, as_reported="a prison sentence", **prison)
 
     page = read(client.get(law.get_absolute_url()))
 
@@ -240,33 +260,225 @@ def test_penalties_show_the_figure_as_reported_and_an_amount_only_where_known(
     assert section.find("h3").text == "Section 3"
     assert "Criminal libel." in section.text
     assert "Rights affected: Freedom of the press" in section.text
+    assert [cell.text for cell in section.find_all("th")] == [
+        "Penalty", "Offence", "As reported", "Normalised",
+    ]  # fmt: skip
     assert penalty_rows(page) == [
-        ["Fine", "up to £20,000", "20,000 GBP"],
-        ["Fine", "between 5,000 and 300,000 roubles", "5,000–300,000 RUB"],
-        ["Fine", "up to £37,0000", "not normalised The source's figure is ambiguous."],
-        ["Imprisonment (up to 24 months)", "up to two years", "not normalised"],
+        ["Fine", "Libel of a public official", "up to £20,000", "20,000 GBP"],
+        ["Fine", "—", "between 5,000 and 300,000 roubles", "5,000–300,000 RUB"],
+        ["Fine", "—", "up to £37,0000", "not normalised The source's figure is ambiguous."],
+        ["Imprisonment", "—", "up to two years", "up to 24 months in prison"],
+        ["Imprisonment", "—", "from six months to two years", "6 to 24 months in prison"],
+        ["Imprisonment", "—", "at least a year", "at least 12 months in prison"],
+        ["Imprisonment", "—", "one month", "1 month in prison"],
+        ["Imprisonment", "—", "a prison sentence", "not normalised"],
     ]
 
 
-def test_laws_it_replaced_or_was_modelled_on_are_linked(client: Client, law: Law) -> None:
-    successor = LawFactory(country="GB", common_title="the new libel law")
+def test_a_penalty_with_a_fine_and_a_prison_term_shows_both(client: Client, law: Law) -> None:
+    PenaltyFactory(
+        provision=ProvisionFactory(law=law),
+        kind=Penalty.Kind.OTHER,
+        as_reported="a fine of up to 300,000 roubles or up to two years in prison",
+        amount_max=Decimal(300000),
+        unit="RUB",
+        prison_max_months=24,
+    )
+
+    (row,) = penalty_rows(read(client.get(law.get_absolute_url())))
+
+    assert row[-1] == "300,000 RUB; up to 24 months in prison"
+
+
+def test_laws_it_replaced_or_was_modelled_on_are_named_with_country_and_number(
+    client: Client, law: Law
+) -> None:
+    successor = LawFactory(country="GB", common_title="the new libel law", identifier="2013 c. 26")
     law.replaced_by = successor
     law.save()
-    predecessor = LawFactory(country="GB", common_title="the old libel law", replaced_by=law)
-    model = LawFactory(country="RU", common_title="Russia's libel law")
-    copy = LawFactory(country="KZ", common_title="Kazakhstan's libel law")
+    predecessor = LawFactory(
+        country="GB", common_title="the old libel law", identifier="1952 c. 66", replaced_by=law
+    )
+    model = LawFactory(country="RU", common_title="'foreign agents' law", identifier="121-FZ")
+    copy = LawFactory(country="KZ", common_title="Kazakhstan's libel law", identifier="")
     law.modelled_on.add(model)
     copy.modelled_on.add(law)
 
     page = read(client.get(law.get_absolute_url()))
 
     links = page.find("dl", class_="facts").links()
-    assert ("the new libel law", successor.get_absolute_url()) in links
-    assert ("the old libel law", predecessor.get_absolute_url()) in links
-    assert ("Russia's libel law", model.get_absolute_url()) in links
-    assert ("Kazakhstan's libel law", copy.get_absolute_url()) in links
+    assert (
+        "United Kingdom · 2013 c. 26 · the new libel law",
+        successor.get_absolute_url(),
+    ) in links
+    assert (
+        "United Kingdom · 1952 c. 66 · the old libel law",
+        predecessor.get_absolute_url(),
+    ) in links
+    assert ("Russia · 121-FZ · 'foreign agents' law", model.get_absolute_url()) in links
+    # A law without a number is named by its country and title.
+    assert ("Kazakhstan · Kazakhstan's libel law", copy.get_absolute_url()) in links
     terms = [term.text for term in page.find("dl", class_="facts").find_all("dt")]
     assert terms[-4:] == ["Replaced by", "Replaces", "Modelled on", "A model for"]
+
+    # And the other way round, from each of them.
+    def facts(other: Law) -> dict[str, str]:
+        listed = read(client.get(other.get_absolute_url())).find("dl", class_="facts")
+        return {
+            term.text: description.text
+            for term, description in zip(listed.find_all("dt"), listed.find_all("dd"), strict=True)
+        }
+
+    libel = "United Kingdom · 2012 c. 41 · the libel law"
+    assert facts(successor)["Replaces"] == libel
+    assert facts(predecessor)["Replaced by"] == libel
+    assert facts(model)["A model for"] == libel
+    assert facts(copy)["Modelled on"] == libel
+
+
+def test_a_law_page_names_the_instruments_implementing_it_and_they_name_it(
+    client: Client, law: Law
+) -> None:
+    order = LawFactory(
+        country="GB",
+        kind=Law.Kind.REGULATION,
+        common_title="the libel procedure rules",
+        identifier="SI 2013/1",
+    )
+    guidance = LawFactory(
+        country="GB",
+        kind=Law.Kind.DECREE,
+        common_title="the libel guidance",
+        identifier="SI 2013/2",
+    )
+    other = LawFactory(country="GB", common_title="the press law", identifier="2012 c. 50")
+    ImplementationFactory(instrument=order, law=law)
+    ImplementationFactory(instrument=guidance, law=law)
+    # A decree can implement several laws.
+    ImplementationFactory(instrument=guidance, law=other)
+
+    facts = read(client.get(law.get_absolute_url())).find("dl", class_="facts")
+    terms = [term.text for term in facts.find_all("dt")]
+    assert terms[-1] == "Implemented by"
+    assert facts.find_all("dd")[-1].links() == [
+        ("United Kingdom · SI 2013/1 · the libel procedure rules", order.get_absolute_url()),
+        ("United Kingdom · SI 2013/2 · the libel guidance", guidance.get_absolute_url()),
+    ]
+
+    facts = read(client.get(guidance.get_absolute_url())).find("dl", class_="facts")
+    assert [term.text for term in facts.find_all("dt")][-1] == "Implements"
+    assert facts.find_all("dd")[-1].links() == [
+        ("United Kingdom · 2012 c. 41 · the libel law", law.get_absolute_url()),
+        ("United Kingdom · 2012 c. 50 · the press law", other.get_absolute_url()),
+    ]
+
+
+def test_the_timeline_says_who_acted_how_they_voted_and_which_court_ruled(client: Client) -> None:
+    law = LawFactory(country="RU", common_title="'foreign agents' law", identifier="121-FZ")
+    LawEventFactory(
+        law=law,
+        kind=LawEvent.Kind.ADOPTED,
+        date=date(2012, 7, 13),
+        actor="the State Duma",
+        votes_for=374,
+        votes_against=3,
+        votes_abstaining=1,
+        note="Third reading.",
+    )
+    LawEventFactory(
+        law=law, kind=LawEvent.Kind.SIGNED, date=date(2012, 7, 20), actor="the President"
+    )
+    LawEventFactory(
+        law=law,
+        kind=LawEvent.Kind.CHALLENGED,
+        date=date(2013, 6, 1),
+        actor="the Ombudsman",
+        court="the Constitutional Court",
+    )
+    LawEventFactory(
+        law=law,
+        kind=LawEvent.Kind.COURT_RULING,
+        date=date(2022, 6, 14),
+        court="the European Court of Human Rights",
+        case_number="9988/13",
+        ecli="ECLI:CE:ECHR:2022:0614JUD000998813",
+    )
+    LawEventFactory(
+        law=law,
+        kind=LawEvent.Kind.STRUCK_DOWN,
+        date=date(2023, 1, 10),
+        court="the Constitutional Court",
+        case_number="1-P",
+        source_url="https://example.org/ruling",
+    )
+    # Only the counts recorded are shown.
+    LawEventFactory(law=law, kind=LawEvent.Kind.REPEALED, date=date(2023, 2, 1), votes_for=400)
+
+    timeline = read(client.get(law.get_absolute_url())).section("timeline")
+
+    assert [item.text for item in timeline.find_all("li")] == [
+        "13 July 2012: Adopted by the State Duma — 374 for, 3 against, 1 abstaining"
+        " — Third reading.",
+        "20 July 2012: Signed by the President",
+        "1 June 2013: Challenged in court by the Ombudsman before the Constitutional Court",
+        "14 June 2022: Court ruling by the European Court of Human Rights, case No. 9988/13,"
+        " ECLI:CE:ECHR:2022:0614JUD000998813",
+        "10 January 2023: Struck down by the Constitutional Court, case No. 1-P (source)",
+        "1 February 2023: Repealed — 400 for",
+    ]
+
+
+def test_a_compliance_deadline_is_on_the_timeline_and_leaves_the_status_alone(
+    client: Client, law: Law
+) -> None:
+    LawEventFactory(
+        law=law,
+        kind=LawEvent.Kind.COMPLIANCE_DEADLINE,
+        date=date(2013, 3, 1),
+        note="Publishers must label their material.",
+    )
+
+    page = read(client.get(law.get_absolute_url()))
+
+    assert page.section("timeline").find_all("li")[-1].text == (
+        "1 March 2013: Compliance deadline — Publishers must label their material."
+    )
+    facts = page.find("dl", class_="facts")
+    # Still as the last step in its life left it: in force since 1 August 2012.
+    assert "In force since 1 August 2012" in facts.text
+
+
+def test_a_bill_number_is_on_the_law_page_and_names_a_bill_in_the_tracker(
+    client: Client, law: Law
+) -> None:
+    law.bill_number = "5-A"
+    law.save()
+    bill = LawFactory(
+        country="KG",
+        common_title="'foreign representatives' bill",
+        identifier="",
+        bill_number="6-11804/23",
+    )
+
+    page = read(client.get(law.get_absolute_url()))
+    assert "Bill number 5-A" in page.find("dl", class_="facts").text
+    # The official identifier stays the law's number where it has one.
+    assert page.find("article", class_="law").find("p", class_="meta").text == (
+        "Statute · United Kingdom · 2012 c. 41"
+    )
+    bill_page = read(client.get(bill.get_absolute_url()))
+    assert bill_page.find("article", class_="law").find("p", class_="meta").text == (
+        "Statute · Kyrgyzstan · bill No. 6-11804/23"
+    )
+
+    rows = {
+        row.find("th").find("a").text: row.find("th").text
+        for row in read(client.get("/laws/")).find("tbody").find_all("tr")
+    }
+    assert rows == {
+        "the libel law": "the libel law 2012 c. 41",
+        "'foreign representatives' bill": "'foreign representatives' bill bill No. 6-11804/23",
+    }
 
 
 def test_a_law_page_lists_published_statements_and_their_demands_with_outcomes(
@@ -353,3 +565,17 @@ def test_a_law_page_lists_the_latest_statements_and_demands_and_links_to_all(
     page = read(client.get(f"{law.get_absolute_url()}?all"))
     assert len(page.section("statements").links()) == 3
     assert "latest demands" not in page.section("demands").text
+
+
+def test_links_between_laws_bring_no_statement_along(client: Client, law: Law) -> None:
+    decree = LawFactory(country="GB", kind=Law.Kind.DECREE, common_title="the libel decree")
+    ImplementationFactory(instrument=decree, law=law)
+    law.modelled_on.add(decree)
+    for traits in ({}, {"in_review": True}, {"scheduled": True}, {"withdrawn": True}):
+        hidden = StatementFactory(title="Hidden statement", **traits)
+        DemandFactory(statement=hidden, law=decree, text="Hidden demand.")
+
+    for address in (law.get_absolute_url(), decree.get_absolute_url(), "/laws/"):
+        response = client.get(address)
+        assert response.status_code == 200
+        assert "Hidden" not in response.text

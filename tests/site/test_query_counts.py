@@ -11,6 +11,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from organisations.models import Organisation
 from tests.site.builders import build_world
+from tests.site.reading import read
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +103,16 @@ def test_the_law_page(
 ) -> None:
     world = build_world(size)
     # law with what replaced it; events; sources; rights; standards; laws it replaces;
-    # laws it is modelled on; laws modelled on it; provisions; their rights; their
-    # penalties; public demands; published statements; next publish time.
-    with django_assert_num_queries(14):
+    # laws it is modelled on; laws modelled on it; laws it implements; instruments
+    # implementing it (these two came with the "implements" link, one query each way);
+    # provisions; their rights; their penalties; public demands; published statements;
+    # next publish time.
+    with django_assert_num_queries(16):
         response = client.get(world.law.get_absolute_url())
     assert response.status_code == 200
     assert response.text.count('class="provision"') == size
+    # What replaced it, and `size` laws for each of the five other links.
+    assert len(read(response).find("dl", class_="facts").links()) == 1 + 5 * size
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,8 +1,9 @@
 """Load the founding example: eight NGOs, five Russian laws, one statement of 19 December 2012.
 
 The facts (names, laws, identifiers, dates, penalties, demands) come from the seed press
-release in the design notes, with identifiers and timeline dates added only where they are
-certain. The statement's title, standfirst and body are written in Chorus's own words.
+release in the design notes, with identifiers, the 'foreign agents' bill's number and vote,
+timeline dates and court rulings added only where they are certain. The statement's title,
+standfirst and body are written in Chorus's own words.
 
 Running it again changes nothing: every row is found by its slug or natural key, updated
 only if the data here differs, and the statement goes through the editorial workflow only
@@ -182,11 +183,27 @@ HRW_2013 = (
 )
 E = LawEvent.Kind
 P = Penalty.Kind
+# Who acted, as the timeline reads after "by".
+DUMA = "the State Duma"
+FEDERATION_COUNCIL = "the Federation Council"
+PRESIDENT = "the President"
+# What an event of the demo leaves empty unless it says otherwise.
+BLANK_EVENT: dict[str, Any] = {
+    "actor": "",
+    "votes_for": None,
+    "votes_against": None,
+    "votes_abstaining": None,
+    "court": "",
+    "case_number": "",
+    "ecli": "",
+    "note": "",
+}
 
 LAWS: tuple[dict[str, Any], ...] = (
     {
         "slug": "foreign-agents-law",
         "identifier": "121-FZ",
+        "bill_number": "102766-6",
         "kind": Law.Kind.AMENDMENT,
         "official_title": "Federal Law No. 121-FZ of 20 July 2012 on amendments to certain "
         "legislative acts of the Russian Federation regarding the regulation of the activities "
@@ -207,9 +224,33 @@ LAWS: tuple[dict[str, Any], ...] = (
         ),
         "sources": ((SEED, ""), (HRW_2013, "http://www.hrw.org/node/115058/section/6")),
         "events": (
-            (E.ADOPTED, date(2012, 7, 13), "Passed by the State Duma."),
-            (E.SIGNED, date(2012, 7, 20), "Signed by the President."),
-            (E.IN_FORCE, date(2012, 11, 21), ""),
+            {
+                "kind": E.ADOPTED,
+                "date": date(2012, 7, 13),
+                "actor": DUMA,
+                "votes_for": 374,
+                "votes_against": 3,
+                "votes_abstaining": 1,
+            },
+            {"kind": E.ADOPTED, "date": date(2012, 7, 18), "actor": FEDERATION_COUNCIL},
+            {"kind": E.SIGNED, "date": date(2012, 7, 20), "actor": PRESIDENT},
+            {"kind": E.IN_FORCE, "date": date(2012, 11, 21)},
+            {
+                "kind": E.UPHELD,
+                "date": date(2014, 4, 8),
+                "court": "the Constitutional Court of the Russian Federation",
+                "note": "Ruling No. 10-P.",
+            },
+            {
+                "kind": E.COURT_RULING,
+                "date": date(2022, 6, 14),
+                "court": "the European Court of Human Rights",
+                "case_number": "9988/13",
+                "ecli": "ECLI:CE:ECHR:2022:0614JUD000998813",
+                "note": "Ecodefence and Others v. Russia: the foreign agents legislation, as "
+                "applied to the applicant organisations, violated their freedom of "
+                "association (Article 11 of the Convention).",
+            },
         ),
         "provisions": (
             {
@@ -227,6 +268,8 @@ LAWS: tuple[dict[str, Any], ...] = (
                 "penalties": (
                     {
                         "kind": P.IMPRISONMENT,
+                        "offence": "Malicious evasion of the duties of a non-profit "
+                        "organisation 'performing the functions of a foreign agent'.",
                         "as_reported": "punishable by a prison sentence",
                         "note": "The source gives no term, so the maximum term is left empty.",
                     },
@@ -256,9 +299,14 @@ LAWS: tuple[dict[str, Any], ...] = (
         ),
         "sources": ((SEED, ""), (HRW_2013, "http://www.hrw.org/node/115058/section/8")),
         "events": (
-            (E.ADOPTED, date(2012, 10, 23), "Passed by the State Duma."),
-            (E.ADOPTED, date(2012, 10, 31), "Approved by the Federation Council."),
-            (E.SIGNED, date(2012, 11, 12), "Signed by the President; the date the law bears."),
+            {"kind": E.ADOPTED, "date": date(2012, 10, 23), "actor": DUMA},
+            {"kind": E.ADOPTED, "date": date(2012, 10, 31), "actor": FEDERATION_COUNCIL},
+            {
+                "kind": E.SIGNED,
+                "date": date(2012, 11, 12),
+                "actor": PRESIDENT,
+                "note": "The date the law bears.",
+            },
         ),
         "provisions": (
             {
@@ -269,6 +317,8 @@ LAWS: tuple[dict[str, Any], ...] = (
                 "penalties": (
                     {
                         "kind": P.IMPRISONMENT,
+                        "offence": "High treason, including assistance to a foreign state or "
+                        "an international or foreign organisation.",
                         "as_reported": "a new, broad legal definition of “treason”",
                         "note": "The source names no penalty or term; treason is a crime "
                         "punished by imprisonment, and the term is left empty.",
@@ -297,10 +347,14 @@ LAWS: tuple[dict[str, Any], ...] = (
             ),
         ),
         "events": (
-            (E.ADOPTED, date(2012, 6, 5), "Passed by the State Duma."),
-            (E.ADOPTED, date(2012, 6, 6), "Approved by the Federation Council."),
-            (E.SIGNED, date(2012, 6, 8), "Signed by the President."),
-            (E.IN_FORCE, date(2012, 6, 9), "In force on its official publication."),
+            {"kind": E.ADOPTED, "date": date(2012, 6, 5), "actor": DUMA},
+            {"kind": E.ADOPTED, "date": date(2012, 6, 6), "actor": FEDERATION_COUNCIL},
+            {"kind": E.SIGNED, "date": date(2012, 6, 8), "actor": PRESIDENT},
+            {
+                "kind": E.IN_FORCE,
+                "date": date(2012, 6, 9),
+                "note": "In force on its official publication.",
+            },
         ),
         "provisions": (
             {
@@ -311,6 +365,8 @@ LAWS: tuple[dict[str, Any], ...] = (
                 "penalties": (
                     {
                         "kind": P.FINE,
+                        "offence": "Breaching the rules on organising or holding a public "
+                        "assembly.",
                         "as_reported": "up to £20,000",
                         "amount_max": Decimal("20000"),
                         "unit": "GBP",
@@ -336,9 +392,13 @@ LAWS: tuple[dict[str, Any], ...] = (
         "conflicts_with": ("iccpr-19", "echr-10", "ru-constitution-29"),
         "sources": ((SEED, ""), (HRW_2013, "http://www.hrw.org/node/115058/section/11")),
         "events": (
-            (E.ADOPTED, date(2012, 7, 11), "Passed by the State Duma."),
-            (E.SIGNED, date(2012, 7, 28), "Signed by the President."),
-            (E.IN_FORCE, date(2012, 11, 1), "The register of prohibited websites took effect."),
+            {"kind": E.ADOPTED, "date": date(2012, 7, 11), "actor": DUMA},
+            {"kind": E.SIGNED, "date": date(2012, 7, 28), "actor": PRESIDENT},
+            {
+                "kind": E.IN_FORCE,
+                "date": date(2012, 11, 1),
+                "note": "The register of prohibited websites took effect.",
+            },
         ),
         "provisions": (
             {
@@ -349,6 +409,7 @@ LAWS: tuple[dict[str, Any], ...] = (
                 "penalties": (
                     {
                         "kind": P.BLOCKING,
+                        "offence": "Carrying information whose distribution is prohibited.",
                         "as_reported": "shut down websites without a court order",
                     },
                 ),
@@ -376,8 +437,8 @@ LAWS: tuple[dict[str, Any], ...] = (
             ),
         ),
         "events": (
-            (E.ADOPTED, date(2012, 7, 13), "Passed by the State Duma."),
-            (E.SIGNED, date(2012, 7, 28), "Signed by the President."),
+            {"kind": E.ADOPTED, "date": date(2012, 7, 13), "actor": DUMA},
+            {"kind": E.SIGNED, "date": date(2012, 7, 28), "actor": PRESIDENT},
         ),
         "provisions": (
             {
@@ -387,6 +448,7 @@ LAWS: tuple[dict[str, Any], ...] = (
                 "penalties": (
                     {
                         "kind": P.FINE,
+                        "offence": "Libel.",
                         "as_reported": "up to £37,0000",
                         "note": "The source prints the figure ambiguously: it can be read as "
                         "£37,000 or £370,000. The amounts are left empty rather than guessed.",
@@ -635,8 +697,9 @@ class Command(BaseCommand):
             law.conflicts_with.set([standards[s] for s in data["conflicts_with"]])
             for title, url in data["sources"]:
                 self.upsert(LawSource, {"law": law, "title": title}, url=url)
-            for kind, when, note in data["events"]:  # LawEvent.save() keeps Law.status in step
-                self.upsert(LawEvent, {"law": law, "kind": kind, "date": when}, note=note)
+            for event in data["events"]:  # LawEvent.save() keeps Law.status in step
+                key = {"law": law, "kind": event["kind"], "date": event["date"]}
+                self.upsert(LawEvent, key, **{**BLANK_EVENT, **event})
             for order, item in enumerate(data["provisions"]):
                 provision = provisions[item["reference"]] = self.upsert(
                     Provision,
@@ -646,7 +709,13 @@ class Command(BaseCommand):
                 )
                 provision.rights.set([rights[r] for r in item["rights"]])
                 for penalty in item.get("penalties", ()):
-                    blank = {"amount_min": None, "amount_max": None, "unit": "", "note": ""}
+                    blank = {
+                        "offence": "",
+                        "amount_min": None,
+                        "amount_max": None,
+                        "unit": "",
+                        "note": "",
+                    }
                     self.upsert(
                         Penalty,
                         {"provision": provision, "kind": penalty["kind"]},
