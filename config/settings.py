@@ -293,8 +293,9 @@ SECURE_CSP = CONTENT_SECURITY_POLICY
 WHITENOISE_ADD_HEADERS_FUNCTION = add_static_file_headers
 
 # --- Staff sign-in ----------------------------------------------------------------------
-# Failed admin sign-ins are counted in the cache, per username and per client address;
-# past the limit, sign-in is refused for LOGIN_LOCKOUT_SECONDS whatever the password.
+# Failed admin sign-ins are counted in the database, per username and per client
+# address; past the limit, sign-in is refused for LOGIN_LOCKOUT_SECONDS whatever the
+# password.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
