@@ -8,7 +8,8 @@ breaker, so that for the next REDIS_RETRY_AFTER_SECONDS this process does not tr
 at all. Then one request tries it again; an answer closes the circuit. The log says once
 when the circuit opens and once when it closes.
 
-The staff sign-in lockout does not count in the cache at all.
+The API throttle counts in this process's memory while the circuit is open
+(ProcessMemoryFallback); the staff sign-in lockout does not count in the cache at all.
 """
 
 import logging
@@ -19,6 +20,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient, RedisSerializer
 from redis import ConnectionPool
 from redis.backoff import NoBackoff
@@ -339,3 +343,41 @@ class DegradingRedisCache(RedisCache):
                 "ping", lambda: self._cache.get_client(write=True).ping(), lambda: False
             )
         )
+
+    def is_answering(self) -> bool:
+        """Whether this process is using Redis now (its circuit closed). No round trip."""
+        return not self.breaker.is_open
+
+
+class ProcessMemoryFallback(BaseCache):
+    """The default cache while it answers; this process's own memory while it does not.
+
+    For counters that must go on counting through a Redis outage (the API throttle):
+    with the circuit open, each process counts on its own, so a limit is then per
+    process. Only get and set, which are all DRF's throttles use.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__({})
+        # Room for many clients' counters; the least recently used third go when it is full.
+        self.memory = LocMemCache(name, {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+    def current(self) -> BaseCache:
+        shared = caches["default"]
+        if isinstance(shared, DegradingRedisCache) and not shared.is_answering():
+            return self.memory
+        return shared
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        cache = self.current()
+        value = cache.get(key, default, version)
+        # The shared cache may have just failed (the circuit opened): ask memory instead.
+        return value if cache is self.current() else self.memory.get(key, default, version)
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
+        cache = self.current()
+        cache.set(key, value, timeout, version)
+        if cache is not self.current():
+            self.memory.set(key, value, timeout, version)

@@ -1,6 +1,6 @@
 """While Redis is hung or away, a request waits for it at most once, and then not at all
-until it may be back; sign-in lockout goes on counting; and a change saved meanwhile is
-not hidden by the pages Redis kept when it comes back.
+until it may be back; sign-in lockout and the API throttle go on counting; and a change
+saved meanwhile is not hidden by the pages Redis kept when it comes back.
 
 Speed is not timed here: the stand-ins count the connections each request makes, and
 the breaker's clock is stopped where a pause must not end during the test. The one
@@ -18,11 +18,13 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.test import Client
 from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
 import operations.cache
 from campaigns import page_cache
 from campaigns.models import PublicContentVersion
 from operations.cache import DegradingRedisCache
+from organisations.keys import PartnerRateThrottle
 from tests.factories import EditorFactory, StatementFactory
 from tests.operations.redis_stand_ins import (
     HungRedis,
@@ -186,6 +188,26 @@ def test_sign_in_lockout_holds_while_redis_is_away(
     from_there = sign_in(client, "other", STAFF_PASSWORD, REMOTE_ADDR="198.51.100.9")
     assert "Too many failed sign-in attempts" in from_there.text
     assert sign_in(Client(), "other", STAFF_PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
+
+
+@pytest.fixture
+def throttle_memory() -> Iterator[None]:
+    """What the throttle counted in this process's memory outlives a test."""
+    PartnerRateThrottle.cache.memory.clear()
+    yield
+    PartnerRateThrottle.cache.memory.clear()
+
+
+@pytest.mark.usefixtures("redis_gone", "throttle_memory")
+def test_the_api_throttle_holds_while_redis_is_away(settings: Settings) -> None:
+    settings.API_THROTTLE_RATES = {"anonymous": "3/minute", "partner": "600/minute"}
+    api = APIClient()
+
+    answers = [api.get("/api/v1/rights/").status_code for _ in range(5)]
+    elsewhere = api.get("/api/v1/rights/", REMOTE_ADDR="203.0.113.5")
+
+    assert answers == [200, 200, 200, 429, 429]
+    assert elsewhere.status_code == 200
 
 
 @pytest.fixture
