@@ -1294,6 +1294,15 @@ class PublicContentVersion(models.Model):
         return str(self.number)
 
     @classmethod
-    def raise_number(cls) -> None:
+    def raise_number(cls) -> int:
+        """Raise the number, and say what it is now (this change's, or a later one's)."""
         if not cls.objects.filter(pk=1).update(number=F("number") + 1):
+            # The row is missing (a test emptied the table): make it, then raise it.
             cls.objects.get_or_create(pk=1)
+            cls.objects.filter(pk=1).update(number=F("number") + 1)
+        return cls.current_number()
+
+    @classmethod
+    def current_number(cls) -> int:
+        number = cls.objects.filter(pk=1).values_list("number", flat=True).first()
+        return int(number or 0)

@@ -17,6 +17,7 @@ can never bring back a page the shared cache would not serve.
 """
 
 import hashlib
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import Exists, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils import timezone
@@ -57,25 +59,39 @@ class CachedPage(TypedDict):
 
 
 class CacheContact:
-    """Whether this process has been without Redis since it last set a new version.
+    """When this process last checked the shared version against the database, and
+    whether it must do so before it trusts the pages kept under that version again.
 
     A change saved while Redis was unreachable could not set a new version, and Redis,
     when it is back (not restarted: a network cut, a failover to a replica), still
-    holds the old one and the pages made under it. So a process that was without Redis,
-    whether it found it unreachable for a read or failed to set a version, sets a new
-    version the first time it reaches Redis again: once after each outage, every cached
-    page is made again.
+    holds the old one and the pages made under it. The change did raise the database's
+    number (PublicContentVersion), and each version carries the number it was set
+    under; whenever the database's is higher, a new version is set, and every cached
+    page is made again. A process that was without Redis (it found it unreachable, or
+    could not set a version) compares the two the first time it reaches Redis again.
+    Every process holding the version in memory (the watched value of a Redis cache)
+    also compares them at least once every CHECK_EVERY seconds: a process that saw no
+    outage at all (idle meanwhile, or just started in place of the one that saved the
+    change, or cut off from Redis while the others were not) never goes on serving a
+    page from before a change for longer than that.
     """
+
+    CHECK_EVERY = 1.0
 
     def __init__(self) -> None:
         self.lost = False
+        self.checked_at = float("-inf")
+
+    def must_check(self, watched: bool) -> bool:
+        return self.lost or (watched and time.monotonic() - self.checked_at >= self.CHECK_EVERY)
 
 
 cache_contact = CacheContact()
 
 
-def new_content_version() -> str:
-    version = uuid4().hex
+def new_content_version(number: int) -> str:
+    """Set a new version, made under the database's `number`."""
+    version = f"{number}.{uuid4().hex}"
     cache.set(CONTENT_VERSION_KEY, version, timeout=None)
     forget = getattr(cache, "forget_watched", None)
     if forget is not None:
@@ -90,21 +106,40 @@ def content_version() -> str:
     pushes a note to every process the moment it changes (operations/cache.py,
     WatchedValue). Other caches (tests, local development) are simply read.
     """
-    read = getattr(cache, "get_watched", cache.get)
-    version = read(CONTENT_VERSION_KEY)
+    watched = getattr(cache, "get_watched", None)
+    version = (watched or cache.get)(CONTENT_VERSION_KEY)
     if version is None:
-        cache.add(CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
+        # A new or emptied cache: no page is kept under any number yet, so 0 will do.
+        cache.add(CONTENT_VERSION_KEY, f"0.{uuid4().hex}", timeout=None)
         version = cache.get(CONTENT_VERSION_KEY, "")
     if not version:
         cache_contact.lost = True
         return ""
-    if cache_contact.lost:
-        cache_contact.lost = False
-        new_content_version()
+    if cache_contact.must_check(watched is not None):
+        return checked_against_database(str(version))
+    return str(version)
+
+
+def version_number(version: str) -> int:
+    """The database's number a version was set under (0 for a version without one)."""
+    number, _, _ = version.partition(".")
+    return int(number) if number.isdigit() else 0
+
+
+def checked_against_database(version: str) -> str:
+    """`version`, or a new one if the database counted a change after it was set; empty
+    when the cache or the database cannot say (to be checked again next time)."""
+    try:
+        number = PublicContentVersion.current_number()
+    except DatabaseError:
+        return ""
+    if version_number(version) < number:
+        new_content_version(number)
         version = cache.get(CONTENT_VERSION_KEY, "")
         if not version:  # gone again
-            cache_contact.lost = True
             return ""
+    cache_contact.lost = False
+    cache_contact.checked_at = time.monotonic()
     return str(version)
 
 
@@ -166,15 +201,15 @@ def refresh_public_pages() -> None:
     The API's remembered ETags are made obsolete through the database's number, which a
     Redis outage cannot lose (see PublicContentVersion).
     """
-    PublicContentVersion.raise_number()
+    number = PublicContentVersion.raise_number()
     # What else follows (the bulk files, rebuilt by the worker): named in settings, so
     # that the cache need not know it.
     for follow in settings.PUBLIC_CONTENT_CHANGED:
         import_string(follow)()
-    version = new_content_version()
+    version = new_content_version(number)
     if cache.get(CONTENT_VERSION_KEY) != version:
         # Not set (Redis unreachable), or already replaced by another process's change:
-        # either way setting one more the next time Redis answers does no harm.
+        # either way the next request checks the version against the database.
         cache_contact.lost = True
 
 

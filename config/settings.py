@@ -51,6 +51,21 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def env_seconds(name: str, default: float) -> float:
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of seconds above zero, such as 0.25, not {raw!r}."
+        )
+    return seconds
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = env.str(name, default=None)
     if raw is None:
@@ -180,9 +195,24 @@ if not (REDIS_URL or DEBUG or TESTING):
         "REDIS_URL is not set. A deployment needs Redis for the cache its processes share "
         "(redis://host:6379/0), or DEBUG=true for local development."
     )
-# A Redis outage degrades to no cache rather than to errors (operations/cache.py).
+# A Redis outage degrades to no cache rather than to errors, and costs a request at
+# most one of these timeouts: after a failure each process leaves Redis alone for
+# REDIS_RETRY_AFTER_SECONDS, then tries it again (operations/cache.py).
+REDIS_CONNECT_TIMEOUT_SECONDS = env_seconds("REDIS_CONNECT_TIMEOUT_SECONDS", 0.25)
+REDIS_TIMEOUT_SECONDS = env_seconds("REDIS_TIMEOUT_SECONDS", 0.25)
+REDIS_RETRY_AFTER_SECONDS = env_seconds("REDIS_RETRY_AFTER_SECONDS", 5)
 if REDIS_URL and not TESTING:
-    CACHES = {"default": {"BACKEND": "operations.cache.DegradingRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "operations.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
+            "RETRY_AFTER": REDIS_RETRY_AFTER_SECONDS,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -306,8 +336,9 @@ SECURE_CSP = CONTENT_SECURITY_POLICY
 WHITENOISE_ADD_HEADERS_FUNCTION = add_static_file_headers
 
 # --- Staff sign-in ----------------------------------------------------------------------
-# Failed admin sign-ins are counted in the cache, per username and per client address;
-# past the limit, sign-in is refused for LOGIN_LOCKOUT_SECONDS whatever the password.
+# Failed admin sign-ins are counted in the database, per username and per client
+# address; past the limit, sign-in is refused for LOGIN_LOCKOUT_SECONDS whatever the
+# password.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)

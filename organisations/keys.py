@@ -18,6 +18,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_api_key.permissions import KeyParser
 
 from lib.client_address import client_address
+from operations.cache import ProcessMemoryFallback
 
 from .models import PartnerKey
 
@@ -100,8 +101,11 @@ class PartnerRateThrottle(SimpleRateThrottle):
     """Anonymous clients by address; each key on its own count, at its own rate if it has one.
 
     Rates are read on each request rather than when the class is loaded, so that the
-    settings can change them.
+    settings can change them. Counted in the shared cache; while Redis is away, in each
+    process's memory, so that the limits still hold (per process, until it is back).
     """
+
+    cache = ProcessMemoryFallback("api-throttle")
 
     def __init__(self) -> None:
         pass

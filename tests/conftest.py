@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
+from campaigns import page_cache
 from campaigns.page_cache import process_etags, process_pages
 from tests.factories import AuthorFactory, EditorFactory
 
@@ -26,8 +27,11 @@ def editor(db: None) -> User:
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
     """Each test starts with no cached pages: the local-memory cache and this process's
-    own copies outlive a test."""
+    own copies outlive a test, and so does what this process knows of the cache (a
+    test that ends with Redis away would have the next one check the version against
+    the database)."""
     cache.clear()
+    page_cache.cache_contact = page_cache.CacheContact()
     yield
     cache.clear()
     process_pages.clear()

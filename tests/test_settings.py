@@ -20,6 +20,9 @@ CONFIGURATION = {
     "SECRET_KEY",
     "DATABASE_URL",
     "REDIS_URL",
+    "REDIS_CONNECT_TIMEOUT_SECONDS",
+    "REDIS_TIMEOUT_SECONDS",
+    "REDIS_RETRY_AFTER_SECONDS",
     "TASKS_BACKEND",
     "CONN_MAX_AGE",
 }
@@ -62,6 +65,14 @@ def start(**variables: str) -> subprocess.CompletedProcess[str]:
             "TASKS_BACKEND must be one of immediate, database",
         ),
         ({"DEBUG": "true", "CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be a whole number"),
+        (
+            {"DEBUG": "true", "REDIS_TIMEOUT_SECONDS": "0"},
+            "REDIS_TIMEOUT_SECONDS must be a number of seconds above zero, such as 0.25",
+        ),
+        (
+            {"DEBUG": "true", "REDIS_RETRY_AFTER_SECONDS": "soon"},
+            "REDIS_RETRY_AFTER_SECONDS must be a number of seconds above zero",
+        ),
     ],
 )
 def test_a_missing_or_malformed_variable_stops_start_up(
@@ -128,3 +139,31 @@ def test_behind_a_proxy_the_client_address_is_read_past_it() -> None:
     # Otherwise every client would share the proxy's address, and one person's failed
     # sign-ins would lock all staff out.
     assert counts == {"true": "1", "false": "0"}
+
+
+def test_redis_timeouts_and_the_pause_after_a_failure_are_read_from_the_environment() -> None:
+    show = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "cache = settings.CACHES['default']; "
+        "print(json.dumps([cache['OPTIONS']['socket_connect_timeout'], "
+        "cache['OPTIONS']['socket_timeout'], cache['RETRY_AFTER']]))"
+    )
+    environment = {key: value for key, value in os.environ.items() if key not in CONFIGURATION}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY="a-long-random-string-for-this-test",
+        REDIS_URL="redis://cache:6379/0",
+        REDIS_CONNECT_TIMEOUT_SECONDS="0.1",
+        REDIS_TIMEOUT_SECONDS="0.5",
+        REDIS_RETRY_AFTER_SECONDS="30",
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", show],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout) == [0.1, 0.5, 30.0]

@@ -50,7 +50,7 @@ def test_with_redis_gone_pages_and_sign_in_still_work(
 
     assert client.get("/").status_code == 200
     assert client.get(statement.get_absolute_url()).status_code == 200
-    # Sign-in counts failures in the cache: with none, it still signs in.
+    # Sign-in counts failures in the database: it needs no cache.
     response = client.post("/admin/login/", {"username": "admin", "password": "password"})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200

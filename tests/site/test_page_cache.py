@@ -11,7 +11,7 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from campaigns import page_cache
-from campaigns.models import Statement
+from campaigns.models import PublicContentVersion, Statement
 from campaigns.page_cache import CONTENT_VERSION_KEY, CachedPage, ProcessPages
 from tests.factories import (
     SignatureFactory,
@@ -260,8 +260,10 @@ def test_a_process_that_was_without_redis_sets_a_new_version_when_it_is_back(
     before = page_cache.content_version()
 
     redis_outage.begin()
-    # Meanwhile another process withdrew it, and could not tell Redis either.
+    # Meanwhile another process withdrew it: it raised the database's number, and could
+    # not tell Redis.
     withdraw_in_database_only(statement)
+    PublicContentVersion.raise_number()
     assert client.get(url).status_code == 410  # built from the database
     redis_outage.end()
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import pyotp
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 from pytest_django.fixtures import Settings
 
@@ -22,11 +21,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a-correct-horse-battery-staple"
 ENROL = "/admin/two-factor/enrol/"
 VERIFY = "/admin/two-factor/verify/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,15 +1,21 @@
 """Staff sign-in through the admin's login page: throttled guessing, lockout, second factor."""
 
+import threading
 import time
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from staff.lockout import counter_keys
+from staff.models import SignInFailureCount
 from tests.factories import EditorFactory
+from tests.operations.test_degradation import on_postgresql
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -18,11 +24,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-correct-horse-battery-staple"
 LOGIN = "/admin/login/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
 
 
 @pytest.fixture
@@ -126,3 +127,49 @@ def test_sessions_end_at_the_configured_age(client: Client, staff_member: User) 
     sign_in(client, "editor", PASSWORD)
     assert 0 < client.session.get_expiry_age() <= 8 * 60 * 60
     assert client.session.get_expire_at_browser_close()
+
+
+def test_counts_that_ran_out_are_cleared_away(
+    client: Client, staff_member: User, settings: Settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 2
+    sign_in(client, "editor", "wrong")
+    sign_in(client, "editor", "wrong")
+    assert "Too many failed" in sign_in(client, "editor", PASSWORD).text
+
+    # The lockout's time passes.
+    SignInFailureCount.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    sign_in(Client(), "someone", "wrong", REMOTE_ADDR="203.0.113.5")
+
+    (user_key, _), (address_key, _) = counter_keys("someone", "203.0.113.5")
+    assert sorted(SignInFailureCount.objects.values_list("key", "failures")) == [
+        (address_key, 1),
+        (user_key, 1),
+    ]
+    assert sign_in(client, "editor", PASSWORD).status_code == 302
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_failures_sent_at_the_same_moment_are_each_counted() -> None:
+    guesses = 8
+    start = threading.Barrier(guesses)
+    counted: list[int] = []
+
+    def guess() -> None:
+        try:
+            start.wait()
+            counted.append(
+                SignInFailureCount.count_failure("user:guessed", 100, timedelta(minutes=15))
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(guesses)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(counted) == list(range(1, guesses + 1))
+    assert SignInFailureCount.objects.get(key="user:guessed").failures == guesses
