@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from legislation.models import Law
+from lib.web_addresses import is_web_address
 from organisations.models import Organisation
 
 from .models import Campaign, Coalition, Statement
@@ -55,7 +56,7 @@ def ngo(request: HttpRequest, organisation: Organisation) -> JSON:
     }
     if organisation.short_name:
         data["alternateName"] = organisation.short_name
-    if organisation.website:
+    if is_web_address(organisation.website):
         data["sameAs"] = organisation.website
     return data
 

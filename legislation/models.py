@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager
 
+from lib.web_addresses import WebAddressField
+
 
 class Right(models.Model):
     """A human right a law can restrict: freedom of expression, of association, ..."""
@@ -44,7 +46,7 @@ class Standard(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind, default=Kind.TREATY)
     country = CountryField(_("country"), blank=True, help_text=_("For a national constitution."))
-    url = models.URLField(_("link to the text"), blank=True)
+    url = WebAddressField(_("link to the text"), blank=True)
     rights = models.ManyToManyField(
         Right, related_name="standards", blank=True, verbose_name=_("rights")
     )
@@ -192,7 +194,7 @@ class LawSource(models.Model):
         Law, on_delete=models.CASCADE, related_name="sources", verbose_name=_("law")
     )
     title = models.CharField(_("title"), max_length=300)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = WebAddressField(_("URL"), max_length=500, blank=True)
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
 
     class Meta:
@@ -246,7 +248,7 @@ class LawEvent(models.Model):
     kind = models.CharField(_("what happened"), max_length=24, choices=Kind)
     date = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = WebAddressField(_("source"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]
@@ -351,7 +353,7 @@ class Penalty(models.Model):
     prison_max_months = models.PositiveIntegerField(
         _("maximum prison term (months)"), null=True, blank=True
     )
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = WebAddressField(_("source"), max_length=500, blank=True)
     note = models.TextField(
         _("note"), blank=True, help_text=_("Why an amount is left empty, or how it was normalised.")
     )

@@ -2,7 +2,6 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 from rest_framework_api_key.models import AbstractAPIKey
+
+from lib.web_addresses import WebAddressField
 
 
 class OrganisationQuerySet(MultilingualQuerySet["Organisation"]):
@@ -41,7 +42,7 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind, default=Kind.NGO)
     country = CountryField(_("country of headquarters"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebAddressField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     other_names = models.TextField(
         _("other names"),
@@ -290,18 +291,9 @@ class WebhookEndpoint(models.Model):
         related_name="webhook_endpoints",
         verbose_name=_("organisation"),
     )
-    url = models.URLField(
+    url = WebAddressField(
         _("URL"),
         max_length=500,
-        # URLField alone also takes ftp:// and ftps://; a webhook is an HTTP POST.
-        validators=[
-            URLValidator(
-                schemes=["http", "https"],
-                message=_("Enter an http:// or https:// address."),
-                # Not "invalid", which the field would word as a plain "Enter a valid URL."
-                code="scheme",
-            )
-        ],
         help_text=_("Receives a POST per event. http:// or https:// only, on a public address."),
     )
     secret = models.CharField(
