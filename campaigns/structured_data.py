@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from legislation.models import Law
 from lib.web_addresses import is_web_address
-from organisations.models import Organisation
+from organisations.models import Organisation, OrganisationIdentifier
 
 from .models import Campaign, Coalition, Statement
 
@@ -108,6 +108,26 @@ def organisation(request: HttpRequest, organisation: Organisation) -> JSON:
     data = {"@context": CONTEXT, **ngo(request, organisation)}
     if organisation.description:
         data["description"] = organisation.description
+    identifiers = list(organisation.identifiers.all())
+    if identifiers:
+        data["identifier"] = [
+            {
+                "@type": "PropertyValue",
+                "propertyID": identifier.scheme_name,
+                "value": identifier.value,
+                **({"url": identifier.url} if identifier.url else {}),
+            }
+            for identifier in identifiers
+        ]
+    # The same organisation described elsewhere: its own site and its Wikidata item.
+    same_as = [data["sameAs"]] if "sameAs" in data else []
+    same_as += [
+        identifier.url
+        for identifier in identifiers
+        if identifier.scheme == OrganisationIdentifier.Scheme.WIKIDATA
+    ]
+    if same_as:
+        data["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
     parents = [link.parent for link in organisation.parent_links.all()]
     if parents:
         data["parentOrganization"] = [ngo(request, parent) for parent in parents]

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Organisation,
+    OrganisationIdentifier,
     OrganisationParent,
     PartnerKey,
     PressContact,
@@ -35,6 +36,12 @@ class OrganisationParentInline(admin.TabularInline[OrganisationParent, Organisat
     extra = 0
 
 
+class OrganisationIdentifierInline(admin.TabularInline[OrganisationIdentifier, Organisation]):
+    model = OrganisationIdentifier
+    fields = ["scheme", "value", "label"]
+    extra = 0
+
+
 class PressContactInline(admin.TabularInline[PressContact, Organisation]):
     model = PressContact
     fields = ["name", "role", "email", "phone", "languages", "order", "is_active"]
@@ -47,7 +54,8 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[
     formats = [CSV, XLSX]
     list_display = ["name", "short_name", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active", ("country", CountryFilter)]
-    search_fields = ["name", "short_name", "other_names"]
+    # An identifier finds its organisation: staff paste a charity number or a Wikidata id.
+    search_fields = ["name", "short_name", "other_names", "identifiers__value"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["programmes_run"]
     fieldsets = [
@@ -58,7 +66,7 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[
         (_("Description"), {"fields": ["description", "other_names", "display_as"]}),
         (_("Joint programmes"), {"fields": ["programmes_run"]}),
     ]
-    inlines = [OrganisationParentInline, PressContactInline]
+    inlines = [OrganisationIdentifierInline, OrganisationParentInline, PressContactInline]
 
     @admin.display(description=_("programmes it runs"))
     def programmes_run(self, organisation: Organisation) -> SafeString | str:

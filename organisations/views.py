@@ -17,6 +17,7 @@ class OrganisationDetailView(DetailView[Organisation]):
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return public_organisations().prefetch_related(
+            "identifiers",
             Prefetch("parent_links", OrganisationParent.objects.select_related("parent")),
             Prefetch(
                 "programme_links",
