@@ -162,11 +162,14 @@ class OrganisationViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Org
         # signature on a draft does not make it known.
         return public_organisations().prefetch_related(
             "identifiers",
+            # A parent is named only if public itself: a programme may be public through
+            # a coalition or a statement it issued while the organisations running it
+            # have nothing public. The display name reads the same links.
             Prefetch(
                 "parent_links",
-                queryset=OrganisationParent.objects.select_related("parent").order_by(
-                    "order", "pk"
-                ),
+                queryset=OrganisationParent.objects.filter(parent__in=public_organisations())
+                .select_related("parent")
+                .order_by("order", "pk"),
             ),
             Prefetch(
                 "press_contacts",
