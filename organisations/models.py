@@ -102,9 +102,13 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.short_name and self.short_name != self.name:
-            return f"{self.name} ({self.short_name})"
-        return self.name
+        """As staff pick it from a list (the admin's autocompletes): the acronym first, as
+        they type it, then the name and the country, which tell apart similar names."""
+        parts = [self.short_name] if self.short_name and self.short_name != self.name else []
+        parts.append(self.name)
+        if self.country:
+            parts.append(str(self.country.name))  # type: ignore[attr-defined]
+        return " · ".join(parts)
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
