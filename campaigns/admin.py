@@ -24,12 +24,12 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
 from lib.admin_pagination import EstimatedCountPaginator
+from lib.spreadsheet_rows import CSV, XLSX
 
 from .editing import ChangeKind, StatementForm
 from .history import ReadableChanges

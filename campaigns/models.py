@@ -20,6 +20,7 @@ from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 from addresses.models import KeepsFormerAddresses
 from legislation.models import Law, Provision
 from lib.related_rows import related_rows
+from lib.web_addresses import WebAddressField
 from organisations.models import Organisation, PartnerKey
 
 type Staff = User | AnonymousUser
@@ -29,7 +30,7 @@ class Coalition(KeepsFormerAddresses):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebAddressField(_("website"), blank=True)
     members = models.ManyToManyField(
         Organisation,
         through="CoalitionMembership",
@@ -1012,7 +1013,7 @@ class Demand(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, default=Outcome.OPEN)
     outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
-    evidence_url = models.URLField(_("evidence"), max_length=500, blank=True)
+    evidence_url = WebAddressField(_("evidence"), max_length=500, blank=True)
     evidence_reference = models.CharField(
         _("evidence reference"),
         max_length=200,
@@ -1096,7 +1097,7 @@ class Publication(models.Model):
         blank=True,
         help_text=_("When the publisher is not in the registry."),
     )
-    url = models.URLField(_("URL"), max_length=500)
+    url = WebAddressField(_("URL"), max_length=500)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     title = models.CharField(_("title as published there"), max_length=300, blank=True)
 

@@ -25,7 +25,7 @@ def public_demands() -> QuerySet[Demand]:
 
 def public_organisations() -> QuerySet[Organisation]:
     """Organisations with something public: a signature, a statement issued, a coalition,
-    or a joint programme they run that has one of those."""
+    or a joint programme they run that signed a published statement."""
     signed = public_signatures().filter(organisation=OuterRef("pk"))
     issued = Statement.objects.published().filter(lead_organisation=OuterRef("pk"))
     member = CoalitionMembership.objects.filter(organisation=OuterRef("pk"))

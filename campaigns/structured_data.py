@@ -10,7 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from legislation.models import Law
-from organisations.models import Organisation
+from lib.web_addresses import is_web_address
+from organisations.models import Organisation, OrganisationIdentifier
 
 from .models import Campaign, Coalition, Statement
 
@@ -55,7 +56,7 @@ def ngo(request: HttpRequest, organisation: Organisation) -> JSON:
     }
     if organisation.short_name:
         data["alternateName"] = organisation.short_name
-    if organisation.website:
+    if is_web_address(organisation.website):
         data["sameAs"] = organisation.website
     return data
 
@@ -107,6 +108,26 @@ def organisation(request: HttpRequest, organisation: Organisation) -> JSON:
     data = {"@context": CONTEXT, **ngo(request, organisation)}
     if organisation.description:
         data["description"] = organisation.description
+    identifiers = list(organisation.identifiers.all())
+    if identifiers:
+        data["identifier"] = [
+            {
+                "@type": "PropertyValue",
+                "propertyID": identifier.scheme_name,
+                "value": identifier.value,
+                **({"url": identifier.url} if identifier.url else {}),
+            }
+            for identifier in identifiers
+        ]
+    # The same organisation described elsewhere: its own site and its Wikidata item.
+    same_as = [data["sameAs"]] if "sameAs" in data else []
+    same_as += [
+        identifier.url
+        for identifier in identifiers
+        if identifier.scheme == OrganisationIdentifier.Scheme.WIKIDATA
+    ]
+    if same_as:
+        data["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
     parents = [link.parent for link in organisation.parent_links.all()]
     if parents:
         data["parentOrganization"] = [ngo(request, parent) for parent in parents]

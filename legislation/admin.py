@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
+from lib.spreadsheet_rows import CSV, XLSX
 
 from .models import (
     Implementation,

@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager
 
 from addresses.models import KeepsFormerAddresses
+from lib.web_addresses import WebAddressField
 
 from .validators import validate_ecli
 
@@ -50,7 +51,7 @@ class Standard(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind, default=Kind.TREATY)
     country = CountryField(_("country"), blank=True, help_text=_("For a national constitution."))
-    url = models.URLField(_("link to the text"), blank=True)
+    url = WebAddressField(_("link to the text"), blank=True)
     rights = models.ManyToManyField(
         Right, related_name="standards", blank=True, verbose_name=_("rights")
     )
@@ -234,7 +235,7 @@ class LawSource(models.Model):
         Law, on_delete=models.CASCADE, related_name="sources", verbose_name=_("law")
     )
     title = models.CharField(_("title"), max_length=300)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = WebAddressField(_("URL"), max_length=500, blank=True)
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
 
     class Meta:
@@ -351,7 +352,7 @@ class LawEvent(models.Model):
         help_text=_("The European Case Law Identifier of the ruling, e.g. ECLI:NL:HR:2015:472."),
     )
     note = models.TextField(_("note"), blank=True)
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = WebAddressField(_("source"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["date", "pk"]
@@ -560,7 +561,7 @@ class Penalty(models.Model):
     prison_max_months = models.PositiveIntegerField(
         _("maximum prison term (months)"), null=True, blank=True
     )
-    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    source_url = WebAddressField(_("source"), max_length=500, blank=True)
     note = models.TextField(
         _("note"),
         blank=True,

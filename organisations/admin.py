@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
@@ -18,9 +17,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
 from campaigns.public import public_organisations
+from lib.spreadsheet_rows import CSV, XLSX
 
 from .models import (
     Organisation,
+    OrganisationIdentifier,
     OrganisationParent,
     PartnerKey,
     PressContact,
@@ -37,6 +38,12 @@ class OrganisationParentInline(admin.TabularInline[OrganisationParent, Organisat
     fk_name = "programme"
     autocomplete_fields = ["parent"]
     fields = ["parent", "order"]
+    extra = 0
+
+
+class OrganisationIdentifierInline(admin.TabularInline[OrganisationIdentifier, Organisation]):
+    model = OrganisationIdentifier
+    fields = ["scheme", "value", "label"]
     extra = 0
 
 
@@ -57,7 +64,8 @@ class OrganisationAdmin(
     formats = [CSV, XLSX]
     list_display = ["name", "short_name", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active", ("country", CountryFilter)]
-    search_fields = ["name", "short_name", "other_names"]
+    # An identifier finds its organisation: staff paste a charity number or a Wikidata id.
+    search_fields = ["name", "short_name", "other_names", "identifiers__value"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["programmes_run"]
     fieldsets = [
@@ -68,7 +76,7 @@ class OrganisationAdmin(
         (_("Description"), {"fields": ["description", "other_names", "display_as"]}),
         (_("Joint programmes"), {"fields": ["programmes_run"]}),
     ]
-    inlines = [OrganisationParentInline, PressContactInline]
+    inlines = [OrganisationIdentifierInline, OrganisationParentInline, PressContactInline]
 
     def has_public_address(self, obj: Organisation) -> bool:
         # An organisation's page is public once it has something public (see its view).

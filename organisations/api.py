@@ -12,7 +12,7 @@ from lib.api.fields import ApiLinkField
 from lib.api.filters import UtcDateTimeFilter
 from lib.api.translations import translations_schema, written_translations
 
-from .models import Organisation, OrganisationParent, PressContact
+from .models import Organisation, OrganisationIdentifier, OrganisationParent, PressContact
 
 # --- organisations ---------------------------------------------------------------------
 
@@ -31,6 +31,28 @@ class PressContactSerializer(serializers.ModelSerializer[PressContact]):
     class Meta:
         model = PressContact
         fields = ["name", "role", "email", "phone", "languages"]
+
+
+class IdentifierSerializer(serializers.ModelSerializer[OrganisationIdentifier]):
+    """A number or code that names the organisation in a register or a dataset."""
+
+    scheme = serializers.ChoiceField(
+        choices=OrganisationIdentifier.Scheme.choices,
+        read_only=True,
+        help_text="The register or dataset; `other` names its register in `scheme_name`.",
+    )
+    scheme_name = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField(
+        help_text="The identifier's own page, where its scheme has one (Wikidata)."
+    )
+
+    class Meta:
+        model = OrganisationIdentifier
+        fields = ["scheme", "scheme_name", "value", "url"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, identifier: OrganisationIdentifier) -> str | None:
+        return identifier.url or None
 
 
 class RunBySerializer(serializers.ModelSerializer[OrganisationParent]):
@@ -70,6 +92,7 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Orga
     run_by = RunBySerializer(
         source="parent_links", many=True, read_only=True, help_text="For a joint programme."
     )
+    identifiers = IdentifierSerializer(many=True, read_only=True)
     press_contacts = PressContactSerializer(many=True, read_only=True, source="active_contacts")
     translations = serializers.SerializerMethodField()
 
@@ -88,6 +111,7 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Orga
             "description",
             "translations",
             "other_names",
+            "identifiers",
             "run_by",
             "press_contacts",
             "is_active",
@@ -137,11 +161,15 @@ class OrganisationViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Org
         # As on the site: an organisation is public once something public names it, so a
         # signature on a draft does not make it known.
         return public_organisations().prefetch_related(
+            "identifiers",
+            # A parent is named only if public itself: a programme may be public through
+            # a coalition or a statement it issued while the organisations running it
+            # have nothing public. The display name reads the same links.
             Prefetch(
                 "parent_links",
-                queryset=OrganisationParent.objects.select_related("parent").order_by(
-                    "order", "pk"
-                ),
+                queryset=OrganisationParent.objects.filter(parent__in=public_organisations())
+                .select_related("parent")
+                .order_by("order", "pk"),
             ),
             Prefetch(
                 "press_contacts",

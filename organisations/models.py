@@ -1,9 +1,11 @@
 import base64
+import re
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,6 +17,10 @@ from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 from rest_framework_api_key.models import AbstractAPIKey
 
 from addresses.models import KeepsFormerAddresses
+from lib.web_addresses import WebAddressField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OrganisationQuerySet(MultilingualQuerySet["Organisation"]):
@@ -44,7 +50,7 @@ class Organisation(KeepsFormerAddresses):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind, default=Kind.NGO)
     country = CountryField(_("country of headquarters"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebAddressField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     other_names = models.TextField(
         _("other names"),
@@ -98,9 +104,13 @@ class Organisation(KeepsFormerAddresses):
         ]
 
     def __str__(self) -> str:
-        if self.short_name and self.short_name != self.name:
-            return f"{self.name} ({self.short_name})"
-        return self.name
+        """As staff pick it from a list (the admin's autocompletes): the acronym first, as
+        they type it, then the name and the country, which tell apart similar names."""
+        parts = [self.short_name] if self.short_name and self.short_name != self.name else []
+        parts.append(self.name)
+        if self.country:
+            parts.append(str(self.country.name))  # type: ignore[attr-defined]
+        return " · ".join(parts)
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
@@ -173,6 +183,131 @@ class OrganisationParent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent} → {self.programme}"
+
+
+def ogrn_checks_out(value: str) -> bool:
+    """An OGRN's thirteenth digit is the remainder of the first twelve divided by 11, mod 10."""
+    return int(value[:12]) % 11 % 10 == int(value[12])
+
+
+class OrganisationIdentifier(models.Model):
+    """A number or code that names the organisation in a register or a dataset.
+
+    It lets a reader, or another database, tell which organisation this is for certain:
+    two organisations may share a name, never a charity number.
+    """
+
+    class Scheme(models.TextChoices):
+        WIKIDATA = "wikidata", _("Wikidata")
+        IATI = "iati", _("IATI organisation identifier")
+        GB_CHARITY = "gb_charity", _("Registered charity number (England and Wales)")
+        FR_RNA = "fr_rna", _("French national register of associations (RNA)")
+        RU_OGRN = "ru_ogrn", _("Russian primary state registration number (OGRN)")
+        OTHER = "other", _("Other register")
+
+    # The shape of a value in each scheme a shape is known for, and how to say it.
+    SHAPES: dict[str, tuple[re.Pattern[str], "StrOrPromise"]] = {
+        Scheme.WIKIDATA: (
+            re.compile(r"Q[1-9][0-9]*"),
+            _("A Wikidata id is Q followed by digits, e.g. Q42970."),
+        ),
+        Scheme.IATI: (
+            # The registration agency's code (country, agency) and its number for the
+            # organisation; IATI forbids spaces and / & | ? in the whole.
+            re.compile(r"[A-Z]{2}-[A-Z0-9]+-[^\s/&|?]+"),
+            _(
+                "An IATI organisation identifier is the code of the register followed by "
+                "the number it gives, e.g. GB-CHC-1051681."
+            ),
+        ),
+        Scheme.GB_CHARITY: (
+            re.compile(r"[0-9]{6,7}(-[0-9]+)?"),
+            _("A registered charity number has six or seven digits, e.g. 1051681."),
+        ),
+        Scheme.FR_RNA: (
+            re.compile(r"W[0-9][0-9A-Z][0-9]{7}"),
+            _("An RNA number is W followed by nine characters, e.g. W751012345."),
+        ),
+        Scheme.RU_OGRN: (
+            re.compile(r"[0-9]{13}"),
+            _("An OGRN has thirteen digits, the last a check digit, e.g. 1027700132195."),
+        ),
+    }
+    # A Wikidata page's address, as an editor may paste it, gives its id.
+    WIKIDATA_PAGE = re.compile(r"https?://(?:www\.|m\.)?wikidata\.org/(?:wiki|entity)/(Q[0-9]+)")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="identifiers",
+        verbose_name=_("organisation"),
+    )
+    scheme = models.CharField(_("scheme"), max_length=16, choices=Scheme)
+    label = models.CharField(
+        _("name of the register"),
+        max_length=100,
+        blank=True,
+        help_text=_("For another register only, e.g. Swiss commercial register (UID)."),
+    )
+    value = models.CharField(
+        _("identifier"),
+        max_length=100,
+        help_text=_("As the register writes it, e.g. Q42970, GB-CHC-1051681, 1051681."),
+    )
+
+    class Meta:
+        ordering = ["organisation", "pk"]
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
+        constraints = [
+            # Its index, led by the organisation, is the one the organisation page and
+            # the API read an organisation's identifiers through.
+            models.UniqueConstraint(
+                fields=["organisation", "scheme", "value"],
+                name="organisation_identifier_unique",
+                violation_error_message=_("This identifier is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(scheme="other") | ~Q(label=""),
+                name="organisation_identifier_other_named",
+                violation_error_message=_("Name the register this identifier comes from."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_name}: {self.value}"
+
+    def clean(self) -> None:
+        self.value = self.value.strip()
+        if self.scheme != self.Scheme.OTHER and self.label:
+            raise ValidationError(
+                {"label": _("Leave this empty: only another register needs its name.")}
+            )
+        if not self.value:
+            return  # the field itself says it is required
+        if self.scheme == self.Scheme.WIKIDATA:
+            page = self.WIKIDATA_PAGE.fullmatch(self.value)
+            self.value = page.group(1) if page else self.value.upper()
+        shape = self.SHAPES.get(self.scheme)
+        if shape and not shape[0].fullmatch(self.value):
+            raise ValidationError({"value": shape[1]})
+        if self.scheme == self.Scheme.RU_OGRN and not ogrn_checks_out(self.value):
+            raise ValidationError(
+                {"value": _("This OGRN's check digit does not match: check for a typo.")}
+            )
+
+    @property
+    def scheme_name(self) -> str:
+        if self.scheme == self.Scheme.OTHER:
+            return self.label
+        return str(self.get_scheme_display())
+
+    @property
+    def url(self) -> str:
+        """The identifier's own page, for a scheme that has one per identifier."""
+        if self.scheme == self.Scheme.WIKIDATA:
+            return f"https://www.wikidata.org/wiki/{self.value}"
+        return ""
 
 
 class PressContact(models.Model):
@@ -294,18 +429,9 @@ class WebhookEndpoint(models.Model):
         related_name="webhook_endpoints",
         verbose_name=_("organisation"),
     )
-    url = models.URLField(
+    url = WebAddressField(
         _("URL"),
         max_length=500,
-        # URLField alone also takes ftp:// and ftps://; a webhook is an HTTP POST.
-        validators=[
-            URLValidator(
-                schemes=["http", "https"],
-                message=_("Enter an http:// or https:// address."),
-                # Not "invalid", which the field would word as a plain "Enter a valid URL."
-                code="scheme",
-            )
-        ],
         help_text=_("Receives a POST per event. http:// or https:// only, on a public address."),
     )
     secret = models.CharField(

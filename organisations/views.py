@@ -1,14 +1,45 @@
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.views.generic import DetailView
 
 from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
-from campaigns.models import CoalitionMembership, Statement
+from campaigns.models import CoalitionMembership, Signature, Statement
 from campaigns.public import public_organisations, public_signatures
 
 from .models import Organisation, OrganisationParent
+
+
+@dataclass
+class SignedStatement:
+    """A published statement on an organisation's page: signed by the organisation itself,
+    by joint programmes it runs, or both."""
+
+    statement: Statement
+    own: Signature | None = None
+    programmes: list[Organisation] = field(default_factory=list)
+
+
+def signed_statements(organisation: Organisation) -> list[SignedStatement]:
+    """The published statements the organisation and the joint programmes it runs signed,
+    newest first, each once. One query: confirmed signatures of published statements."""
+    programmes = OrganisationParent.objects.filter(parent=organisation).values("programme")
+    signatures = (
+        public_signatures()
+        .filter(Q(organisation=organisation) | Q(organisation__in=programmes))
+        .select_related("statement__campaign", "organisation")
+        .order_by("-statement__publish_at", "-statement__pk", "organisation__name")
+    )
+    statements: dict[int, SignedStatement] = {}
+    for signature in signatures:
+        signed = statements.setdefault(signature.statement_id, SignedStatement(signature.statement))
+        if signature.organisation_id == organisation.pk:
+            signed.own = signature
+        else:
+            signed.programmes.append(signature.organisation)
+    return list(statements.values())
 
 
 class OrganisationDetailView(AnswersAtFormerAddresses, DetailView[Organisation]):
@@ -18,7 +49,14 @@ class OrganisationDetailView(AnswersAtFormerAddresses, DetailView[Organisation])
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return public_organisations().prefetch_related(
-            Prefetch("parent_links", OrganisationParent.objects.select_related("parent")),
+            "identifiers",
+            # A programme's parents and its programmes are named only if public themselves.
+            Prefetch(
+                "parent_links",
+                OrganisationParent.objects.filter(parent__in=public_organisations()).select_related(
+                    "parent"
+                ),
+            ),
             Prefetch(
                 "programme_links",
                 OrganisationParent.objects.filter(
@@ -33,15 +71,13 @@ class OrganisationDetailView(AnswersAtFormerAddresses, DetailView[Organisation])
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        signatures = (
-            public_signatures()
-            .filter(organisation=self.object)
-            .select_related("statement__campaign")
-            .order_by("-statement__publish_at", "-statement__pk")
-        )
+        signed = signed_statements(self.object)
+        own_count = sum(1 for entry in signed if entry.own)
         issued = Statement.objects.published().filter(lead_organisation=self.object)
         return super().get_context_data(
-            signatures=signatures,
+            signed=signed,
+            own_count=own_count,
+            programmes_only_count=len(signed) - own_count,
             issued_count=issued.count(),
             structured_data=structured_data.organisation(self.request, self.object),
             **kwargs,

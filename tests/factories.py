@@ -34,7 +34,13 @@ from legislation.models import (
     Right,
     Standard,
 )
-from organisations.models import Organisation, OrganisationParent, PartnerKey, PressContact
+from organisations.models import (
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationParent,
+    PartnerKey,
+    PressContact,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -83,6 +89,15 @@ class OrganisationParentFactory(factory.django.DjangoModelFactory[OrganisationPa
 
     programme = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.JOINT_PROGRAMME)
     parent = factory.SubFactory(OrganisationFactory)
+
+
+class OrganisationIdentifierFactory(factory.django.DjangoModelFactory[OrganisationIdentifier]):
+    class Meta:
+        model = OrganisationIdentifier
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    scheme = OrganisationIdentifier.Scheme.WIKIDATA
+    value = factory.Sequence(lambda n: f"Q{n + 1}")
 
 
 class PressContactFactory(factory.django.DjangoModelFactory[PressContact]):

@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from campaigns.models import CoalitionMembership, Demand, Publication, Signature, Statement
 from legislation.models import Implementation, LawEvent
-from organisations.models import Organisation, OrganisationParent, PressContact
+from organisations.models import (
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationParent,
+    PressContact,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +33,19 @@ def duplicate_parent() -> OrganisationParent:
 def self_parent() -> OrganisationParent:
     organisation = factories.OrganisationFactory()
     return OrganisationParent(programme=organisation, parent=organisation)
+
+
+def duplicate_identifier() -> OrganisationIdentifier:
+    identifier = factories.OrganisationIdentifierFactory(scheme="iati", value="GB-CHC-1051681")
+    return OrganisationIdentifier(
+        organisation=identifier.organisation, scheme="iati", value="GB-CHC-1051681"
+    )
+
+
+def identifier_of_an_unnamed_register() -> OrganisationIdentifier:
+    return OrganisationIdentifier(
+        organisation=factories.OrganisationFactory(), scheme="other", value="CHE-123.456.789"
+    )
 
 
 def unreachable_contact() -> PressContact:
@@ -130,6 +148,12 @@ now = timezone.now()
 BROKEN_RULES = [
     ("organisation_parent_unique", duplicate_parent, "already listed as running the programme"),
     ("organisation_parent_not_self", self_parent, "An organisation cannot run itself."),
+    ("organisation_identifier_unique", duplicate_identifier, "already recorded"),
+    (
+        "organisation_identifier_other_named",
+        identifier_of_an_unnamed_register,
+        "Name the register this identifier comes from.",
+    ),
     ("press_contact_reachable", unreachable_contact, "needs an email address or a phone number"),
     (
         "law_slug_unique_per_country",

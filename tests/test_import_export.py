@@ -157,6 +157,71 @@ def test_exported_organisations_import_back_to_the_same_data(
     assert rows(Organisation) == before
 
 
+# --- the CSV files' character set ------------------------------------------------------------
+
+EXPORTED = [Organisation, Law, Provision, Penalty, Signature]
+
+
+@pytest.mark.parametrize("model", EXPORTED, ids=lambda model: model.__name__)
+def test_a_csv_export_says_it_is_utf8(admin_client: Client, model: type[Model]) -> None:
+    url = page(model, "export")
+    form = admin_client.get(url).text
+    chosen = dict.fromkeys(re.findall(r'name="(\w+resource_\w+)"', form), "on")
+
+    response = admin_client.post(url, {"format": CSV, "resource": "0", **chosen})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    # A byte order mark first, for spreadsheet programs that would otherwise guess.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    response.content.decode("utf-8")
+
+
+def test_non_ascii_names_go_through_a_csv_export_and_import_unchanged(
+    admin_client: Client,
+) -> None:
+    memorial = OrganisationFactory(
+        slug="memorial",
+        name="Memorial Human Rights Defence Centre",
+        name_ru="Правозащитный центр «Мемориал»",
+        name_fr="Centre de défense des droits humains « Mémorial »",
+        short_name="ПЦ «Мемориал»",
+        description="Документирует нарушения — основан в 1991 году.",
+        description_fr="Fondé à Moscou ; dissous en 2021.",
+        other_names="Мемориал\nMémorial",
+        display_as="Правозащитный центр «Мемориал» (Россия)",
+        country="RU",
+    )
+    OrganisationFactory(
+        slug="fidh", name="Fédération internationale pour les droits humains", country="FR"
+    )
+    statement = StatementFactory(slug="repeal-the-laws")
+    SignatureFactory(
+        statement=statement,
+        organisation=memorial,
+        signatory_name="Олег Орлов",
+        signatory_title="сопредседатель",
+        signed_at=timezone.now().replace(microsecond=0),
+    )
+    organisations = rows(Organisation)
+    signatures = rows(Signature, exclude=("id", "signed_version"))
+
+    exported = export(admin_client, Organisation)
+    exported_signatures = export(admin_client, Signature)
+    assert "Правозащитный центр «Мемориал»".encode() in exported
+    assert "Олег Орлов".encode() in exported_signatures
+    Signature.objects.all().delete()
+    Organisation.objects.filter(slug__in=["memorial", "fidh"]).delete()
+    confirm(admin_client, Organisation, upload(admin_client, Organisation, exported, "o.csv"))
+    confirm(admin_client, Signature, upload(admin_client, Signature, exported_signatures, "s.csv"))
+
+    assert rows(Organisation) == organisations
+    assert rows(Signature, exclude=("id", "signed_version", "organisation")) == [
+        {key: value for key, value in row.items() if key != "organisation"} for row in signatures
+    ]
+    assert Signature.objects.get().organisation.slug == "memorial"
+
+
 # --- laws, provisions, penalties ----------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from lib.markdown import render_markdown
+from lib.web_addresses import is_web_address
 
 register = template.Library()
 
@@ -23,6 +24,12 @@ def jsonld(data: dict[str, Any] | None) -> SafeString:
         return mark_safe("")
     text = json.dumps(data, ensure_ascii=False, default=str).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped above
+
+
+@register.filter
+def web_address(address: str | None) -> str:
+    """The address if a page may link to it (http:// or https://), else nothing."""
+    return address if address and is_web_address(address) else ""
 
 
 @register.filter

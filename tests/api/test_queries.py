@@ -27,6 +27,7 @@ from tests.factories import (
     LeverageFactory,
     MomentFactory,
     OrganisationFactory,
+    OrganisationIdentifierFactory,
     OrganisationParentFactory,
     PenaltyFactory,
     PressContactFactory,
@@ -96,6 +97,8 @@ def full_organisation() -> None:
     OrganisationParentFactory(programme=programme)
     PressContactFactory(organisation=programme)
     PressContactFactory(organisation=programme, is_active=False)
+    OrganisationIdentifierFactory(organisation=programme)
+    OrganisationIdentifierFactory(organisation=programme, scheme="iati", value="GB-CHC-1051681")
     # Listed once it signed something public.
     SignatureFactory(statement=StatementFactory(published=True), organisation=programme)
 
@@ -135,8 +138,8 @@ ENDPOINTS: dict[str, tuple[str, Callable[..., Any], int]] = {
     "campaigns": ("/api/v1/campaigns/", full_campaign, 2),
     # The page; current memberships with their organisations.
     "coalitions": ("/api/v1/coalitions/", full_coalition, 2),
-    # The page; parent links with parents; active press contacts.
-    "organisations": ("/api/v1/organisations/", full_organisation, 3),
+    # The page; identifiers; parent links with parents; active press contacts.
+    "organisations": ("/api/v1/organisations/", full_organisation, 4),
     # The page.
     "rights": ("/api/v1/rights/", RightFactory, 1),
     # The page of entries with their statements joined (for tombstones).

@@ -213,9 +213,10 @@ def test_inline_rows_show_what_they_name(admin_client: Client) -> None:
 
     response = admin_client.get(admin_url(signature.statement, "change"))
 
+    # An organisation is named with its country, as in the autocomplete's choices.
     assert (
-        f'<option value="{signature.organisation.pk}" selected>Amnesty International</option>'
-        in (response.text)
+        f'<option value="{signature.organisation.pk}" selected>'
+        "Amnesty International · United Kingdom</option>" in (response.text)
     )
     # A law is named by its country, number and title, as in its autocomplete.
     label = "Russia · 190-FZ · Treason law"

@@ -16,6 +16,7 @@ from tests.factories import (
     LawFactory,
     LeverageFactory,
     OrganisationFactory,
+    OrganisationIdentifierFactory,
     OrganisationParentFactory,
     PenaltyFactory,
     PressContactFactory,
@@ -60,6 +61,7 @@ def build_world(size: int) -> World:
         signatory = organisation if number == 0 else OrganisationFactory()
         SignatureFactory(statement=statement, organisation=signatory, order=number)
         PressContactFactory(organisation=signatory)
+        OrganisationIdentifierFactory(organisation=organisation)
         OrganisationParentFactory(programme=signatory, parent=OrganisationFactory())
         CoalitionMembershipFactory(coalition=coalition, organisation=signatory)
         DemandFactory(statement=statement, law=law, provision=law.provisions.all()[number])

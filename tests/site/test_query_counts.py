@@ -120,9 +120,10 @@ def test_the_organisation_page(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
 ) -> None:
     world = build_world(size)
-    # organisation (if public); its parents; the programmes it runs that are public;
-    # its coalitions; its public signatures; statements it issued; next publish time.
-    with django_assert_num_queries(7):
+    # organisation (if public); its identifiers; its parents that are public; the
+    # programmes it runs that are public; its coalitions; the public signatures by it and
+    # by the programmes it runs; statements it issued; next publish time.
+    with django_assert_num_queries(8):
         response = client.get(world.organisation.get_absolute_url())
     assert response.status_code == 200
     assert f"Signed {size + 1} published statement" in response.text
