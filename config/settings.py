@@ -445,25 +445,25 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_HELPER_CLASS = "staff.passkeys.PasskeyHelper"
 
 # E-mail through Django's mailers: EMAIL_URL (smtp+tls://user:password@host:587, or
-# smtps:// for TLS from the start), else the console. Staff are told by e-mail when a
-# recovery code of theirs is used and when an administrator resets their second factors.
+# smtps:// for TLS from the start); without it, the console with DEBUG, else a mail
+# server on this machine (localhost:25). Staff are told by e-mail when a recovery code of
+# theirs is used, a second factor is added, or an administrator resets theirs.
 EMAIL_URL = env_url("EMAIL_URL", {"smtp", "smtps", "smtp+tls", "smtp+ssl"})
-if EMAIL_URL:
-    _email = env.email_url_config(EMAIL_URL)
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": _email["EMAIL_HOST"],
-                "port": _email["EMAIL_PORT"] or 25,
-                "username": _email["EMAIL_HOST_USER"],
-                "password": _email["EMAIL_HOST_PASSWORD"],
-                "use_tls": bool(_email.get("EMAIL_USE_TLS")),
-                "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
-                "timeout": 10,
-            },
-        }
+_email = env.email_url_config(EMAIL_URL or "smtp://localhost:25")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email["EMAIL_HOST"],
+            "port": _email["EMAIL_PORT"] or 25,
+            "username": _email["EMAIL_HOST_USER"],
+            "password": _email["EMAIL_HOST_PASSWORD"],
+            "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+            "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+            "timeout": 10,
+        },
     }
-else:
+}
+if not EMAIL_URL and (DEBUG or TESTING):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
