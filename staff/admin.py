@@ -114,13 +114,14 @@ class StaffUserAdmin(UserAdmin):
         """Every app, passkey and recovery code of the users goes, and every session they
         have; they sign in next with their password and set up a new factor."""
         administrator = cast(User, request.user)
-        if users.filter(pk=administrator.pk).exists():
+        others = users.exclude(pk=administrator.pk)
+        if len(others) < len(users) and ("apply" in request.POST or not others):
             self.message_user(
                 request,
                 _("Your own second factors are changed on your security page, not here."),
                 messages.WARNING,
             )
-            users = users.exclude(pk=administrator.pk)
+        users = others
         if not users:
             return None
         if "apply" not in request.POST:
