@@ -122,6 +122,11 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "addresses",
+    # Second factors for staff: authenticator apps, recovery codes, passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "organisations",
     "legislation",
     "campaigns",
@@ -141,12 +146,18 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "lib.api.language.ApiLanguageMiddleware",
+    # The sign-in pages follow the browser's language, as the API does.
+    "staff.middleware.SignInLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, confirmed this session's sign-in (user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     # Who made a change, for the history of what the admin saves.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With STAFF_REQUIRE_2FA, a session signed in without a second factor ends.
+    "staff.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "operations.outage.DatabaseUnavailableMiddleware",
 ]
@@ -346,8 +357,24 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Behind a proxy, REMOTE_ADDR is the proxy's: counting failures by it would let anyone
 # lock every member of staff out at once.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
-# Staff must confirm a TOTP code from an authenticator app after their password.
-STAFF_REQUIRE_TOTP = env_bool("STAFF_REQUIRE_TOTP", False)
+# Staff confirm each sign-in with a second factor (a passkey or security key, a code from
+# an authenticator app, or a recovery code); those without one set one up at their next
+# sign-in, and sessions signed in without one end. STAFF_REQUIRE_TOTP is its earlier name.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", env_bool("STAFF_REQUIRE_TOTP", False))
+# A passkey alone signs in, without the password, when it checked its holder itself (a
+# PIN or a fingerprint on the device: two factors in one). Off unless a deployment turns
+# it on for every account: passwordless sign-in is a policy for a whole organisation.
+STAFF_ALLOW_PASSKEY_ONLY = env_bool("STAFF_ALLOW_PASSKEY_ONLY", False)
+
+# Each session row carries the user it signed in, so that a staff member can list and
+# end their own sessions (staff/sessions.py).
+SESSION_ENGINE = "staff.sessions"
+
+# Second factors on django-otp. Its own throttle (a growing wait after each wrong code
+# for one device) stays on beside the lockout above, which counts every factor.
+OTP_TOTP_ISSUER = SITE_NAME
+# Administrators never see an authenticator app's key or a recovery code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- partner API (/api/v1/) ------------------------------------------------------------
 
@@ -460,3 +487,41 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Passkeys and e-mail ----------------------------------------------------------------
+# Passkeys are bound to the host of SITE_URL and accepted from its origin only. Changing
+# the host later means every passkey has to be registered again.
+_site = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_ID = _site.hostname or "localhost"
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "chorus.staff"
+# The library's own passwordless sign-in is not mounted; this keeps it off all the same.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Names each new passkey after the browser it was registered in; STAFF_ALLOW_PASSKEY_ONLY
+# (read by staff/passkeys.py) decides whether a passkey may sign in alone.
+OTP_WEBAUTHN_HELPER_CLASS = "staff.passkeys.PasskeyHelper"
+
+# E-mail through Django's mailers: EMAIL_URL (smtp+tls://user:password@host:587, or
+# smtps:// for TLS from the start); without it, the console with DEBUG, else a mail
+# server on this machine (localhost:25). Staff are told by e-mail when a recovery code of
+# theirs is used, a second factor is added, or an administrator resets theirs.
+EMAIL_URL = env_url("EMAIL_URL", {"smtp", "smtps", "smtp+tls", "smtp+ssl"})
+_email = env.email_url_config(EMAIL_URL or "smtp://localhost:25")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email["EMAIL_HOST"],
+            "port": _email["EMAIL_PORT"] or 25,
+            "username": _email["EMAIL_HOST_USER"],
+            "password": _email["EMAIL_HOST_PASSWORD"],
+            "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+            "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+            "timeout": 10,
+        },
+    }
+}
+if not EMAIL_URL and (DEBUG or TESTING):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")

@@ -18,12 +18,13 @@ admin.site.index_title = "Statements, laws and organisations"
 
 # --- Operations and staff sign-in ------------------------------------------------------
 # Probes for load balancers, and the admin's sign-in replaced by one that throttles
-# guessing and asks for the second factor: these come before admin.site.urls to win.
+# guessing and asks for the second factor, with the staff member's security page: these
+# come before admin.site.urls to win.
 operations_urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
     path("admin/login/", StaffLoginView.as_view(), name="staff-login"),
-    path("admin/two-factor/", include("staff.urls")),
+    path("admin/", include("staff.urls")),
 ]
 # ---------------------------------------------------------------------------------------
 

@@ -1,62 +1,146 @@
-import hmac
-import time
-from datetime import timedelta
+"""The sign-in record, and the sessions a staff member can see and end.
 
-import pyotp
+The second factors themselves are django-otp's models (authenticator apps, recovery
+codes) and django-otp-webauthn's (passkeys); staff/factors.py says what a staff member
+has and does with them.
+"""
+
+import hashlib
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models, transaction
-from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Codes from the step before and after the current one are accepted too: phones' clocks drift.
-ACCEPTED_CLOCK_DRIFT_STEPS = 1
+from lib.client_address import client_address, is_address
+
+from . import browsers
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+# Longer headers are cut: the browser's name and system are near the start.
+USER_AGENT_LENGTH = 300
 
 
-def matching_time_step(secret: str, code: str, at: float | None = None) -> int | None:
-    """The 30-second step whose code is `code`, within the accepted drift, or None."""
-    totp = pyotp.TOTP(secret)
-    current = totp.timecode(time.time() if at is None else at)
-    for step in range(
-        current - ACCEPTED_CLOCK_DRIFT_STEPS, current + ACCEPTED_CLOCK_DRIFT_STEPS + 1
-    ):
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
+def request_user_agent(request: HttpRequest) -> str:
+    return request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH]
 
 
-class TOTPDevice(models.Model):
-    """A staff member's authenticator app, asked for a code after their password."""
+def request_address(request: HttpRequest) -> str | None:
+    address = client_address(request)
+    return address if is_address(address) else None
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+
+class SignInRecordQuerySet(models.QuerySet["SignInRecord"]):
+    def refused(self) -> "SignInRecordQuerySet":
+        return self.filter(event__in=SignInRecord.REFUSALS)
+
+    def record(
+        self,
+        request: HttpRequest,
+        user: "User",
+        event: "SignInRecord.Event",
+        method: "SignInRecord.Method | str" = "",
+        *,
+        detail: str = "",
+        by: "User | None" = None,
+    ) -> "SignInRecord":
+        """Write down what happened to this account in this request, from where."""
+        return self.create(
+            user=user,
+            event=event,
+            method=method,
+            detail=detail[:100],
+            by=by,
+            address=request_address(request),
+            user_agent=request_user_agent(request),
+        )
+
+
+class SignInRecord(models.Model):
+    """One sign-in, refused sign-in or change to how an account signs in.
+
+    Refusals are recorded for accounts that exist; a username nobody has is only
+    counted by the lockout, so that a password typed into the wrong box is never kept.
+    """
+
+    class Event(models.TextChoices):
+        SIGNED_IN = "signed-in", _("Signed in")
+        REFUSED = "refused", _("Refused")
+        LOCKED_OUT = "locked-out", _("Refused: locked out")
+        FACTOR_ADDED = "factor-added", _("Second factor added")
+        FACTOR_REMOVED = "factor-removed", _("Second factor removed")
+        RECOVERY_CODES_MADE = "recovery-codes-made", _("New recovery codes made")
+        FACTORS_RESET = "factors-reset", _("Second factors reset by an administrator")
+        SESSIONS_ENDED = "sessions-ended", _("Other sessions ended")
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        AUTHENTICATOR_APP = "authenticator-app", _("Authenticator app")
+        RECOVERY_CODE = "recovery-code", _("Recovery code")
+        PASSKEY = "passkey", _("Passkey")
+        PASSKEY_ALONE = "passkey-alone", _("Passkey, without password")
+
+    REFUSALS = (Event.REFUSED, Event.LOCKED_OUT)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sign_in_records",
+        verbose_name=_("account"),
     )
-    secret = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The time step of the last code accepted: a code is good once, so one overheard or
-    # phished code cannot be replayed within its 90 seconds.
-    last_used_step = models.BigIntegerField(null=True, blank=True, editable=False)
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    event = models.CharField(_("what happened"), max_length=24, choices=Event)
+    method = models.CharField(
+        _("with"),
+        max_length=24,
+        choices=Method,
+        blank=True,
+        help_text=_("The factor that signed in, or the one that was refused."),
+    )
+    detail = models.CharField(
+        _("detail"), max_length=100, blank=True, help_text=_("The second factor concerned.")
+    )
+    address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(
+        _("browser (User-Agent)"), max_length=USER_AGENT_LENGTH, blank=True
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("The administrator who did it, when it was not the account's owner."),
+    )
+
+    objects = SignInRecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("authenticator app")
-        verbose_name_plural = _("authenticator apps")
+        verbose_name = _("sign-in record")
+        verbose_name_plural = _("sign-in records")
+        permissions = [
+            ("reset_second_factors", _("Can reset a staff member's second factors")),
+        ]
+        indexes = [
+            # A staff member's own recent sign-ins (the security page) and the admin's
+            # list filtered by account, newest first.
+            models.Index(fields=["user", "-at"], name="signinrecord_user_at_idx"),
+        ]
 
     def __str__(self) -> str:
-        return str(_("Authenticator app of %(user)s") % {"user": self.user})
+        return f"{self.get_event_display()} · {self.user} · {self.at:%Y-%m-%d %H:%M}"
 
-    def verify(self, code: str) -> bool:
-        """Accept a code at most once. Two requests racing with the same code: the
-        conditional update lets exactly one of them through."""
-        step = matching_time_step(self.secret, code.strip())
-        if step is None:
-            return False
-        accepted = (
-            TOTPDevice.objects.filter(pk=self.pk)
-            .filter(Q(last_used_step__isnull=True) | Q(last_used_step__lt=step))
-            .update(last_used_step=step, last_used_at=timezone.now())
-        )
-        return accepted == 1
+    @property
+    def browser(self) -> str:
+        return browsers.describe(self.user_agent) if self.user_agent else ""
 
 
 class SignInFailureCountQuerySet(models.QuerySet["SignInFailureCount"]):
@@ -128,3 +212,62 @@ class SignInFailureCount(models.Model):
                     count.expires_at = now + lasting
             count.save(update_fields=["failures", "expires_at"])
         return count.failures
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the account it signed in and where from.
+
+    The session engine (staff/sessions.py) fills these columns each time the session
+    is saved, from what the session holds, so that a staff member's sessions are found
+    by an index rather than by reading every session there is.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("account"),
+    )
+    signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
+    address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(
+        _("browser (User-Agent)"), max_length=USER_AGENT_LENGTH, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [
+            # A staff member's sessions on the security page, and ending them all.
+            models.Index(fields=["user", "expire_date"], name="session_user_expiry_idx"),
+        ]
+
+    @classmethod
+    def get_session_store_class(cls) -> "type[SessionStore]":
+        from .sessions import SessionStore
+
+        return SessionStore
+
+    @property
+    def browser(self) -> str:
+        return browsers.describe(self.user_agent) if self.user_agent else ""
+
+    @property
+    def handle(self) -> str:
+        """Names this session in a page's form without giving away its key."""
+        return session_handle(self.session_key)
+
+
+def session_handle(session_key: str | None) -> str:
+    return hashlib.sha256((session_key or "").encode()).hexdigest()[:32]
+
+
+def signed_in_details(request: HttpRequest) -> dict[str, Any]:
+    """What the session keeps of where it was signed in from, for its row's columns."""
+    return {
+        "at": timezone.now().isoformat(),
+        "address": request_address(request),
+        "user_agent": request_user_agent(request),
+    }

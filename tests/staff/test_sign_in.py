@@ -1,11 +1,15 @@
-"""Staff sign-in through the admin's login page: throttled guessing, lockout, second factor."""
+"""Staff sign-in through the admin's login page: throttled guessing, lockout, the record."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -13,44 +17,53 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from staff.lockout import counter_keys
-from staff.models import SignInFailureCount
-from tests.factories import EditorFactory
+from staff.models import Session, SignInFailureCount, SignInRecord
 from tests.operations.test_degradation import on_postgresql
+from tests.staff.conftest import LOGIN, NEXT, PASSWORD, is_signed_in
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-correct-horse-battery-staple"
-LOGIN = "/admin/login/"
-
-
-@pytest.fixture
-def staff_member() -> User:
-    user = EditorFactory(username="editor")
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
 
 def sign_in(client: Client, username: str, password: str, **headers: Any) -> "TestResponse":
     return client.post(
-        f"{LOGIN}?next=/admin/campaigns/statement/",
-        {"username": username, "password": password},
-        **headers,
+        f"{LOGIN}?next={NEXT}", {"username": username, "password": password}, **headers
     )
 
 
-def is_signed_in(client: Client) -> bool:
-    return client.get("/admin/").status_code == 200
-
-
-def test_a_staff_member_signs_in_with_a_password(client: Client, staff_member: User) -> None:
-    response = sign_in(client, "editor", PASSWORD)
+def test_a_staff_member_without_a_second_factor_signs_in_with_a_password(
+    client: Client, staff_member: User
+) -> None:
+    response = sign_in(client, "editor", PASSWORD, REMOTE_ADDR="198.51.100.4")
     assert response.status_code == 302
-    assert response["Location"] == "/admin/campaigns/statement/"
+    assert response["Location"] == NEXT
     assert is_signed_in(client)
+    record = SignInRecord.objects.get(user=staff_member)
+    assert (record.event, record.method, record.address) == (
+        SignInRecord.Event.SIGNED_IN,
+        SignInRecord.Method.PASSWORD,
+        "198.51.100.4",
+    )
+    # The session's row knows whose it is and where it was signed in from.
+    session = Session.objects.get(user=staff_member)
+    assert session.address == "198.51.100.4"
+    assert session.signed_in_at is not None
+
+
+def test_wrong_passwords_are_recorded_for_the_account_but_unknown_names_are_not(
+    client: Client, staff_member: User
+) -> None:
+    sign_in(client, "editor", "wrong")
+    sign_in(client, "nobody", "editor's password typed in the wrong box")
+
+    [record] = SignInRecord.objects.all()
+    assert record.user == staff_member
+    assert (record.event, record.method) == (
+        SignInRecord.Event.REFUSED,
+        SignInRecord.Method.PASSWORD,
+    )
 
 
 def test_repeated_failures_lock_the_account_out_even_with_the_right_password(
@@ -173,3 +186,54 @@ def test_failures_sent_at_the_same_moment_are_each_counted() -> None:
 
     assert sorted(counted) == list(range(1, guesses + 1))
     assert SignInFailureCount.objects.get(key="user:guessed").failures == guesses
+
+
+def test_when_second_factors_become_required_sessions_without_one_end(
+    client: Client, staff_member: User, settings: Settings
+) -> None:
+    sign_in(client, "editor", PASSWORD)
+    assert is_signed_in(client)
+    settings.STAFF_REQUIRE_2FA = True
+
+    response = client.get(NEXT, follow=True)
+
+    assert response.redirect_chain[0][0] == f"{LOGIN}?next={NEXT}"
+    assert "Your session has ended" in response.text
+    assert not is_signed_in(client)
+    assert not Session.objects.filter(user=staff_member).exists()
+    # Signing in again now leads to setting a second factor up.
+    assert sign_in(client, "editor", PASSWORD)["Location"] == "/admin/two-factor/enrol/"
+
+
+def test_when_second_factors_are_optional_a_password_session_goes_on(
+    admin_client: Client,
+) -> None:
+    assert admin_client.get("/admin/").status_code == 200
+
+
+def require_2fa_with(**variables: str) -> str:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"STAFF_REQUIRE_2FA", "STAFF_REQUIRE_TOTP"}
+    }
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="true", **variables)
+    show = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.STAFF_REQUIRE_2FA)"
+    )
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", show],
+        cwd=django_settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+
+
+def test_the_earlier_name_of_the_setting_still_works() -> None:
+    assert require_2fa_with(STAFF_REQUIRE_TOTP="true") == "True"
+    # The new name wins where both are given.
+    assert require_2fa_with(STAFF_REQUIRE_TOTP="true", STAFF_REQUIRE_2FA="false") == "False"
