@@ -36,7 +36,7 @@ class OrganisationDetailView(DetailView[Organisation]):
             public_signatures()
             .filter(organisation=self.object)
             .select_related("statement__campaign")
-            .order_by("-statement__publish_at", "-statement__pk")
+            .order_by("-statement__issued_on", "-statement__publish_at", "-statement__pk")
         )
         issued = Statement.objects.published().filter(lead_organisation=self.object)
         return super().get_context_data(
