@@ -718,11 +718,11 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 publish_at = published_at
                 withdrawn_at = published_at + timedelta(days=rng.randint(1, 300))
             # Issued the day it became public (in UTC, the site's time zone), but for one
-            # in a hundred: an older statement added to the archive, issued one to seven
-            # years before. Chosen by its id, not the seed's random numbers, which then
-            # make the same data as before.
+            # in fifty: an older statement added to the archive, issued one to seven years
+            # before. Chosen by its id, not the seed's random numbers, which then make the
+            # same data as before.
             issued_on: date | None = publish_at.date() if publish_at is not None else None
-            if issued_on is not None and state != "scheduled" and pk % 100 == 37:
+            if issued_on is not None and state != "scheduled" and pk % 50 == 7:
                 issued_on -= timedelta(days=365 * (1 + pk % 7))
             corrected = state in {"published", "withdrawn"} and rng.random() < 0.05
             corrected_at = (publish_at + timedelta(days=1)) if corrected and publish_at else None
