@@ -658,7 +658,7 @@ class StatementAdmin(SimpleHistoryAdmin, TranslationAdmin[Statement]):
             obj.updated_by = request.user
         if change and "issued_on" in form.changed_data and obj.status in FIXED_ONCE_PUBLISHED:
             # A fix of the record: its address and its place in every list move with it.
-            obj._change_reason = truncated(  # type: ignore[attr-defined]
+            obj._change_reason = truncated(
                 gettext("Date issued corrected: %(before)s → %(after)s")
                 % {
                     "before": form.initial.get("issued_on") or "—",

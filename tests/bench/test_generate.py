@@ -2,6 +2,8 @@
 data from the same seed, and the publication gate holding over what it wrote."""
 
 import io
+from datetime import date, datetime
+from typing import cast
 
 import pytest
 from django.test import Client
@@ -58,7 +60,11 @@ def test_statements_are_issued_the_day_they_are_published_or_archived_earlier() 
     # Issued the day it became public (UTC is the site's time zone), or, for one in fifty
     # public or withdrawn, archived: issued years earlier.
     archived = set()
-    for pk, issued, published in dated.values_list("pk", "issued_on", "publish_at"):
+    rows = cast(
+        "list[tuple[int, date, datetime]]",
+        list(dated.values_list("pk", "issued_on", "publish_at")),
+    )
+    for pk, issued, published in rows:
         assert issued <= published.date()
         if issued < published.date():
             archived.add(pk)

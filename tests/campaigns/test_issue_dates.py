@@ -127,7 +127,7 @@ def test_an_archived_statement_is_public_now_and_dated_when_it_was_issued(editor
     assert change.kind == Change.Kind.PUBLISHED
     assert statement.publish_at <= change.visible_from <= timezone.now()
     # And the step is a version in the statement's history, with its reason.
-    latest = statement.history.order_by("-history_id").first()
+    latest = statement.history.order_by("-history_id").first()  # type: ignore[attr-defined]
     assert (latest.issued_on, latest.history_user) == (ISSUED, editor)
     assert latest.history_change_reason == (
         "Approved → Published: Published as archived, issued on 2016-03-08"
@@ -260,7 +260,7 @@ def test_an_editor_corrects_the_date_of_a_published_statement_in_the_record(
     assert response.status_code == 302
     statement.refresh_from_db()
     assert statement.issued_on == ISSUED
-    latest = statement.history.order_by("-history_id").first()
+    latest = statement.history.order_by("-history_id").first()  # type: ignore[attr-defined]
     assert (latest.issued_on, latest.history_user) == (ISSUED, editor)
     assert latest.history_change_reason == "Date issued corrected: 2016-03-09 → 2016-03-08"
     # Partners' mirrors are told the statement changed.

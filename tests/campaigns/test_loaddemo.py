@@ -85,7 +85,9 @@ def test_the_statement_is_published_through_the_workflow(loaded: Statement) -> N
         ("in_review", "approved", "demo-editor"),
         ("approved", "published", "demo-editor"),
     ]
-    assert loaded.transitions.last().note == "Published as archived, issued on 2012-12-19"
+    assert [step.note for step in loaded.transitions.all()][-1] == (
+        "Published as archived, issued on 2012-12-19"
+    )
     editor = User.objects.get(username="demo-editor")
     assert editor.groups.filter(name="Editors").exists()
     assert not editor.has_usable_password()

@@ -46,7 +46,7 @@ def three() -> dict[str, Statement]:
     campaign = CampaignFactory(country="RU")
     signer = OrganisationFactory(slug="signer")
     law = LawFactory(country="RU", slug="libel")
-    made = {
+    made: dict[str, Statement] = {
         "recent": StatementFactory(
             published=True, campaign=campaign, title="Recent statement", body="Summit."
         ),
@@ -122,7 +122,7 @@ def test_a_statement_issued_the_day_it_was_published_keeps_its_publish_time(
 def test_a_preview_shows_the_date_staff_gave(client: Client) -> None:
     link = PreviewLinkFactory(statement__issued_on=ISSUED, statement__title="A draft to date")
 
-    page = read(client.get(PreviewLink.url_for(link.token)))  # type: ignore[attr-defined]
+    page = read(client.get(PreviewLink.url_for(link.token)))
 
     meta = page.find("article", class_="statement").find("p", class_="meta")
     assert meta.find("time").attrs["datetime"] == "2016-03-08"
@@ -246,7 +246,7 @@ def test_a_scheduled_statement_dated_in_the_past_is_nowhere_before_its_time(
     SignatureFactory(statement=hidden, organisation=signer)
     DemandFactory(statement=hidden, law=law)
     assert hidden.issued_on == ISSUED and hidden.is_scheduled
-    campaign_url = public.campaign.get_absolute_url()  # type: ignore[union-attr]
+    campaign_url = public.campaign.get_absolute_url()
 
     pages = [
         "/",
@@ -280,7 +280,7 @@ def test_a_scheduled_statement_dated_in_the_past_is_nowhere_before_its_time(
         assert "marker" not in text.lower(), address
         assert "2016" not in text, address
     # Its address, at the year issued and at the year it will be public: not found.
-    for year in (2016, timezone.localdate(hidden.publish_at).year):  # type: ignore[arg-type]
+    for year in (2016, timezone.localdate(hidden.publish_at).year):
         assert client.get(f"/statements/{year}/embargoed/").status_code == 404
 
     api = APIClient()
@@ -290,9 +290,9 @@ def test_a_scheduled_statement_dated_in_the_past_is_nowhere_before_its_time(
         {"issued_after": "2016-01-01", "ordering": "issued_on"},
         {"ordering": "-issued_on"},
     ):
-        response = api.get("/api/v1/statements/", query)
-        assert response.status_code == 200, query
-        assert [row["id"] for row in response.json()["results"]] == (
+        answer = api.get("/api/v1/statements/", query)
+        assert answer.status_code == 200, query
+        assert [row["id"] for row in answer.json()["results"]] == (
             [] if "issued_before" in query else [public.pk]
         ), query
     assert api.get(f"/api/v1/statements/{hidden.pk}/").status_code == 404
