@@ -752,10 +752,11 @@ class Statement(models.Model):
         For the record of a coalition's older statements, typed in after the fact: public
         from now (its publish time), dated, listed and addressed by the day it was issued.
         """
+        if not isinstance(issued_on, date) or isinstance(issued_on, datetime):
+            raise ValidationError(_("Give the date the statement was issued, without a time."))
 
         def publication(current: Statement) -> dict[str, object]:
-            if not isinstance(issued_on, date) or isinstance(issued_on, datetime):
-                raise ValidationError(_("Give the date the statement was issued."))
+            # Refused only once the editor's permission and the statement's state are known.
             if issued_on > timezone.localdate():
                 raise ValidationError(future_issue_date(issued_on))
             return {"publish_at": timezone.now(), "issued_on": issued_on}
@@ -769,7 +770,7 @@ class Statement(models.Model):
                 changes=publication,
                 guard=not_yet_public,
                 note=_("Published as archived, issued on %(date)s")
-                % {"date": issued_on.isoformat() if isinstance(issued_on, date) else issued_on},
+                % {"date": issued_on.isoformat()},
             )
             # A publication announced for a later time is replaced by this one.
             self.changes.filter(visible_from__gt=timezone.now()).delete()

@@ -1,7 +1,7 @@
 """The date a statement was issued: set by publishing, given when archiving an older
 statement, corrected by an editor; never in the future, always in the record."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -156,6 +156,9 @@ def test_archiving_refuses_a_date_in_the_future(editor: User) -> None:
 
     with pytest.raises(ValidationError, match=f"{tomorrow.isoformat()}, is in the future"):
         statement.publish_archived(by=editor, issued_on=tomorrow)
+    # A day, not a moment: a time of day would say more than is known.
+    with pytest.raises(ValidationError, match="without a time"):
+        statement.publish_archived(by=editor, issued_on=datetime(2016, 3, 8, tzinfo=UTC))
 
     statement.refresh_from_db()
     assert statement.status == Statement.Status.APPROVED
