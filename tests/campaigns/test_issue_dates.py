@@ -266,6 +266,8 @@ def test_an_editor_corrects_the_date_of_a_published_statement_in_the_record(
     latest = statement.history.order_by("-history_id").first()  # type: ignore[attr-defined]
     assert (latest.issued_on, latest.history_user) == (ISSUED, editor)
     assert latest.history_change_reason == "Date issued corrected: 2016-03-09 → 2016-03-08"
+    history = client.get(admin_url(statement, "history"))
+    assert "Date issued corrected: 2016-03-09 → 2016-03-08" in history.text
     # Partners' mirrors are told the statement changed.
     assert Change.objects.get(statement=statement).kind == Change.Kind.UPDATED
 
