@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     call = caller(application)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT '/statements/' || extract(year FROM publish_at AT TIME ZONE 'UTC')::int "
+            "SELECT '/statements/' || extract(year FROM issued_on)::int "
             "|| '/' || slug || '/' FROM campaigns_statement WHERE status = 'published' "
             "AND publish_at <= now() AND withdrawn_at IS NULL ORDER BY id LIMIT 1 OFFSET 1"
         )

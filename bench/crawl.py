@@ -299,6 +299,8 @@ class Crawler:
                 chosen += values.get(name, [])
                 if not chosen and kind.get("format") == "date-time":
                     chosen = ["2000-01-01T00:00:00Z"]
+                if not chosen and kind.get("format") == "date":
+                    chosen = ["2000-01-01"]
                 filters += [(name, value) for value in dict.fromkeys(chosen)]
             first_values = list({name: (name, value) for name, value in reversed(filters)}.values())
             for number, ordering in enumerate(orderings):

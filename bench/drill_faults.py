@@ -270,7 +270,7 @@ def read_paths(database: str) -> list[str]:
 
     published = "status = 'published' AND publish_at <= now() AND withdrawn_at IS NULL"
     statement_pages = rows(
-        "SELECT '/statements/' || extract(year FROM publish_at AT TIME ZONE 'UTC')::int "
+        "SELECT '/statements/' || extract(year FROM issued_on)::int "
         f"|| '/' || slug || '/' FROM campaigns_statement WHERE {published} ORDER BY id LIMIT 400"
     )
     statement_ids = rows(

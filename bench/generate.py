@@ -717,6 +717,13 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
             elif state == "withdrawn":
                 publish_at = published_at
                 withdrawn_at = published_at + timedelta(days=rng.randint(1, 300))
+            # Issued the day it became public (in UTC, the site's time zone), but for one
+            # in fifty: an older statement added to the archive, issued one to seven years
+            # before. Chosen by its id, not the seed's random numbers, which then make the
+            # same data as before.
+            issued_on: date | None = publish_at.date() if publish_at is not None else None
+            if issued_on is not None and state != "scheduled" and pk % 50 == 7:
+                issued_on -= timedelta(days=365 * (1 + pk % 7))
             corrected = state in {"published", "withdrawn"} and rng.random() < 0.05
             corrected_at = (publish_at + timedelta(days=1)) if corrected and publish_at else None
             marker = SELECTIVE_WORD if rng.random() < 0.002 else ""
@@ -747,6 +754,7 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 language="en",
                 lead_organisation_id=chosen[0],
                 status=status,
+                issued_on=issued_on,
                 publish_at=publish_at,
                 withdrawn_at=withdrawn_at,
                 withdrawal_reason="Withdrawn at the signatories' request." if withdrawn_at else "",

@@ -27,7 +27,7 @@ import json
 import os
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -36,6 +36,8 @@ NOTICE_PREFIX = "TOMBMARK"
 # Public objects made here, so that a second run can clear what the first wrote.
 ANCHOR_PREFIX = "leak-anchor-"
 HIDDEN_STATES = ("draft", "in_review", "approved", "scheduled", "withdrawn")
+# Half the hidden statements are older ones being archived, dated this day.
+ARCHIVED_ISSUE_DATE = date(2016, 3, 8)
 UNCONFIRMED = ("invited", "pending", "declined", "withdrawn")
 LANGUAGES = ("en", "ru", "fr")
 
@@ -288,6 +290,11 @@ def seed(per_state: int = 20, unconfirmed_per_status: int = 10) -> dict[str, Any
             )
             with transaction.atomic():
                 statement = new_statement(n, title, f"{marker.lower()}-{state}", marker, lead)
+                if i % 2 == 1:
+                    # An older statement being archived, dated years back: while it is not
+                    # public, neither its date nor its year's lists may give it away.
+                    statement.issued_on = ARCHIVED_ISSUE_DATE
+                    statement.save(update_fields=["issued_on"])
                 Signature.objects.create(
                     statement=statement, organisation=lead, role="lead", status="confirmed"
                 )
@@ -356,7 +363,7 @@ def seed(per_state: int = 20, unconfirmed_per_status: int = 10) -> dict[str, Any
                     statement.withdraw(by=editor, reason=f"Withdrawn because {notice}.")
                 statement.refresh_from_db()
             hidden_ids[state].append(statement.pk)
-            year = (statement.publish_at or statement.created_at).year
+            year = statement.address_year
             expect = [410] if state == "withdrawn" else [404]
             notice_marker = notice if state == "withdrawn" else None
             for prefix in ("", "/ru", "/fr"):
@@ -411,7 +418,13 @@ def seed(per_state: int = 20, unconfirmed_per_status: int = 10) -> dict[str, Any
         "list[datetime]",
         list(hidden_statements.exclude(publish_at=None).values_list("publish_at", flat=True)),
     )
-    years = sorted({at.year for at in publish_times} | {now.year})
+    issue_dates = cast(
+        "list[date]",
+        list(hidden_statements.exclude(issued_on=None).values_list("issued_on", flat=True)),
+    )
+    years = sorted(
+        {at.year for at in publish_times} | {day.year for day in issue_dates} | {now.year}
+    )
 
     def iso(moment: datetime) -> str:
         return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -432,6 +445,8 @@ def seed(per_state: int = 20, unconfirmed_per_status: int = 10) -> dict[str, Any
         "published_after": [iso(moment - timedelta(seconds=1)) for moment in scheduled_times[:2]]
         + ["2000-01-01T00:00:00Z"],
         "published_before": ["2100-01-01T00:00:00Z"],
+        "issued_after": [ARCHIVED_ISSUE_DATE.isoformat(), "2000-01-01"],
+        "issued_before": [(ARCHIVED_ISSUE_DATE + timedelta(days=1)).isoformat(), "2100-01-01"],
         "updated_since": [iso(now - timedelta(days=1)), "2000-01-01T00:00:00Z"],
     }
     form_values: dict[str, list[str]] = {

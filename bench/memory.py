@@ -22,7 +22,7 @@ TARGET_MB = 200.0
 def statement_paths(database: str, limit: int) -> list[tuple[int, str]]:
     rows = psql(
         database,
-        "SELECT id, '/statements/' || extract(year FROM publish_at AT TIME ZONE 'UTC')::int "
+        "SELECT id, '/statements/' || extract(year FROM issued_on)::int "
         "|| '/' || slug || '/' FROM campaigns_statement WHERE status = 'published' "
         "AND publish_at <= now() AND withdrawn_at IS NULL "
         f"ORDER BY id LIMIT {int(limit)}",

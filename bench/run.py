@@ -222,7 +222,7 @@ def machine() -> dict[str, str]:
 
 def public_statement_paths(database: str, limit: int) -> list[str]:
     sql = (
-        "SELECT '/statements/' || extract(year FROM publish_at AT TIME ZONE 'UTC')::int || '/' "
+        "SELECT '/statements/' || extract(year FROM issued_on)::int || '/' "
         "|| slug || '/' FROM campaigns_statement WHERE status = 'published' "
         f"AND publish_at <= now() AND withdrawn_at IS NULL ORDER BY id LIMIT {int(limit)}"
     )

@@ -124,6 +124,7 @@ def by_hand(statements: list[Any], request: Any) -> list[dict[str, Any]]:
             "body_markdown": statement.body,
             "body_html": render_markdown(statement.body),
             "translations": translations,
+            "issued_on": statement.issued_on.isoformat() if statement.issued_on else None,
             "publish_at": when(statement.publish_at),
             "embargoed": statement.is_scheduled,
             "embargo_until": when(statement.publish_at) if statement.is_scheduled else None,

@@ -1,6 +1,6 @@
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any, cast
@@ -50,6 +50,8 @@ from .models import (
     StatementQuerySet,
     Target,
     Transition,
+    future_issue_date,
+    truncated,
 )
 from .resources import SignatureResource
 from .search import StoredVector, configuration_of, web_query
@@ -440,6 +442,23 @@ class ScheduleForm(forms.Form):
         return publish_at
 
 
+class ArchiveForm(forms.Form):
+    issued_on = forms.DateField(
+        label=_("Issued on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The date the statement was issued, as its signatories dated it. It becomes "
+            "public now, and is shown, listed and addressed by this date."
+        ),
+    )
+
+    def clean_issued_on(self) -> date:
+        issued_on: date = self.cleaned_data["issued_on"]
+        if issued_on > timezone.localdate():
+            raise ValidationError(future_issue_date(issued_on))
+        return issued_on
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawal"),
@@ -468,6 +487,7 @@ class StatementAdmin(
     list_display = [
         "title",
         "status_label",
+        "issued_on",
         "publish_at",
         "campaign",
         "lead_organisation",
@@ -508,7 +528,16 @@ class StatementAdmin(
         (_("Text"), {"fields": ["standfirst", "body"]}),
         (
             _("Issuer, addressees and timing"),
-            {"fields": ["lead_organisation", "addressees", "moment", "leverage", "leverage_note"]},
+            {
+                "fields": [
+                    "lead_organisation",
+                    "issued_on",
+                    "addressees",
+                    "moment",
+                    "leverage",
+                    "leverage_note",
+                ]
+            },
         ),
         (
             _("Publication"),
@@ -537,6 +566,7 @@ class StatementAdmin(
         "return_to_draft",
         "publish_now",
         "schedule",
+        "publish_archived",
         "unschedule",
         "withdraw",
     ]
@@ -632,6 +662,15 @@ class StatementAdmin(
             if not change:
                 obj.created_by = request.user
             obj.updated_by = request.user
+        if change and "issued_on" in form.changed_data and obj.status in FIXED_ONCE_PUBLISHED:
+            # A fix of the record: its address and its place in every list move with it.
+            obj._change_reason = truncated(
+                gettext("Date issued corrected: %(before)s → %(after)s")
+                % {
+                    "before": form.initial.get("issued_on") or "—",
+                    "after": obj.issued_on or "—",
+                }
+            )
         if change and form.asks_for_change_kind() and form.text_changed():
             if form.cleaned_data["change_kind"] == ChangeKind.CORRECTION:
                 obj.save_correction(form.cleaned_data["correction_note"], by=request.user)
@@ -920,6 +959,39 @@ class StatementAdmin(
             ),
             refused=_("“%(title)s” was not scheduled: %(reason)s"),
             time=formats.date_format(timezone.localtime(publish_at), "DATETIME_FORMAT"),
+        )
+        return None
+
+    @admin.action(
+        permissions=["publish"],
+        location=EVERYWHERE,
+        description=_("Publish as archived…"),
+        description_plural=_("Publish selected statements as archived…"),
+    )
+    def publish_archived(
+        self, request: HttpRequest, statements: QuerySet[Statement]
+    ) -> TemplateResponse | None:
+        """An older statement, typed in after the fact: public now, dated when it was issued."""
+        dates = {statement.issued_on for statement in statements}
+        form = ArchiveForm(
+            request.POST if "apply" in request.POST else None,
+            # The date staff already gave it, when they gave one.
+            initial={"issued_on": dates.pop()} if len(dates) == 1 else {},
+        )
+        if not form.is_valid():
+            return self.ask(request, statements, "publish_archived", form, _("Publish as archived"))
+        issued_on = form.cleaned_data["issued_on"]
+        self.run_step(
+            request,
+            statements,
+            lambda statement: statement.publish_archived(by=request.user, issued_on=issued_on),
+            done=ngettext_lazy(
+                "Published %(count)d statement as archived, issued on %(date)s.",
+                "Published %(count)d statements as archived, issued on %(date)s.",
+                "count",
+            ),
+            refused=_("“%(title)s” was not published: %(reason)s"),
+            date=formats.date_format(issued_on, "DATE_FORMAT"),
         )
         return None
 

@@ -201,6 +201,14 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
     web_url = PageLinkField()
     body_markdown = serializers.CharField(source="body", read_only=True)
     body_html = serializers.SerializerMethodField(help_text="The body rendered and sanitised.")
+    issued_on = serializers.DateField(
+        read_only=True,
+        help_text=(
+            "The date it was issued: what the site shows and orders by, and the year of its "
+            "address. An older statement added to the archive was issued long before "
+            "`publish_at`, the time it became public here."
+        ),
+    )
     embargoed = serializers.BooleanField(
         source="is_scheduled",
         read_only=True,
@@ -245,6 +253,7 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
             "body_markdown",
             "body_html",
             "translations",
+            "issued_on",
             "publish_at",
             "embargoed",
             "embargo_until",
@@ -315,6 +324,7 @@ class TombstoneSerializer(serializers.Serializer[Any]):
     """What the public is told of a withdrawn statement."""
 
     title = serializers.CharField(read_only=True, help_text="In the statement's own language.")
+    issued_on = serializers.DateField(read_only=True, help_text="The date it was issued.")
     withdrawn_at = serializers.DateTimeField(read_only=True)
     reason = serializers.CharField(source="withdrawal_reason", read_only=True)
 
@@ -462,8 +472,28 @@ class StatementFilter(filters.FilterSet):
         help_text="Can be read in this language: it is among the statement's `languages`.",
     )
     kind = filters.ChoiceFilter(choices=Statement.Kind.choices)
-    published_after = UtcDateTimeFilter(field_name="publish_at", lookup_expr="gte")
-    published_before = UtcDateTimeFilter(field_name="publish_at", lookup_expr="lt")
+    # ISO 8601 dates only: the form's other formats read 08/03/2016 as the 3rd of August.
+    issued_after = filters.DateFilter(
+        field_name="issued_on",
+        lookup_expr="gte",
+        input_formats=["%Y-%m-%d"],
+        help_text="Issued on this date (YYYY-MM-DD) or later.",
+    )
+    issued_before = filters.DateFilter(
+        field_name="issued_on",
+        lookup_expr="lt",
+        input_formats=["%Y-%m-%d"],
+        help_text="Issued before this date (YYYY-MM-DD).",
+    )
+    published_after = UtcDateTimeFilter(
+        field_name="publish_at",
+        lookup_expr="gte",
+        help_text="Public here from this time or later (an archived statement from when it "
+        "was added, whenever it was issued).",
+    )
+    published_before = UtcDateTimeFilter(
+        field_name="publish_at", lookup_expr="lt", help_text="Public here before this time."
+    )
     updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
@@ -479,6 +509,8 @@ class StatementFilter(filters.FilterSet):
             "language",
             "available_in",
             "kind",
+            "issued_after",
+            "issued_before",
             "published_after",
             "published_before",
             "updated_since",
@@ -569,9 +601,13 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
 
     serializer_class = StatementSerializer
     filterset_class = StatementFilter
+    # The first is the default: partners keep their cursors. The issue date's orders are
+    # the site's own (Statement.PUBLIC_ORDER), and read along its index.
     cursor_orderings = {
         "-publish_at": ("-publish_at", "-id"),
         "publish_at": ("publish_at", "id"),
+        "-issued_on": Statement.PUBLIC_ORDER,
+        "issued_on": ("issued_on", "publish_at", "id"),
         "-updated_at": ("-updated_at", "-id"),
         "updated_at": ("updated_at", "id"),
     }
@@ -823,13 +859,18 @@ class ChangeSerializer(serializers.ModelSerializer[Change]):
     at = serializers.DateTimeField(source="visible_from", read_only=True)
     statement = serializers.IntegerField(source="statement_id", read_only=True)
     statement_url = ApiLinkField("statement-detail", id_attribute="statement_id")
+    issued_on = serializers.DateField(
+        source="statement.issued_on",
+        read_only=True,
+        help_text="The date the statement was issued (`at` is when this change was seen).",
+    )
     tombstone = serializers.SerializerMethodField(
         help_text="For a withdrawal: what the public is told. Remove the statement."
     )
 
     class Meta:
         model = Change
-        fields = ["cursor", "kind", "at", "statement", "statement_url", "tombstone"]
+        fields = ["cursor", "kind", "at", "statement", "statement_url", "issued_on", "tombstone"]
 
     def get_cursor(self, change: Change) -> str:
         return feed_cursor(change)

@@ -13,11 +13,15 @@ A statement is public only in the languages it is written in, and the feeds foll
 The feed of a campaign, organisation or law answers at the earlier addresses of its
 subject too, with a permanent redirect (addresses/views.py).
 
-Each entry's `updated` is the time the public was told the text last changed (a
-correction, or publication), and its summary lists the corrections.
+Entries are in the order of the site's lists, newest issued first. Each entry's
+`published` is when the statement was issued: its publish time when it was issued the day
+it became public, otherwise the start of the day it was issued (an older statement added
+to the archive), whose hour nobody recorded. Its `updated` is the time the public was
+told the text last changed (a correction, or publication here), and its summary lists
+the corrections.
 """
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +34,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -67,7 +71,7 @@ class StatementFeed(Feed[Statement, Any]):
             self.statements(obj)
             .select_related("lead_organisation")
             .prefetch_related("corrections")
-            .order_by("-publish_at", "-pk")[:FEED_LENGTH]
+            .order_by(*Statement.PUBLIC_ORDER)[:FEED_LENGTH]
         )
 
     def title(self, obj: Any) -> str:
@@ -115,7 +119,9 @@ class StatementFeed(Feed[Statement, Any]):
         return {"entry_language": language if language != translation.get_language() else None}
 
     def item_pubdate(self, item: Statement) -> datetime | None:
-        return item.publish_at
+        if item.issued_on is None or (item.publish_at is not None and not item.is_archived):
+            return item.publish_at
+        return datetime.combine(item.issued_on, time.min, tzinfo=get_current_timezone())
 
     def item_updateddate(self, item: Statement) -> datetime | None:
         return item.updated

@@ -161,7 +161,7 @@ class StatementFilterForm(forms.Form):
         if "language" in chosen:
             statements = statements.filter(language=chosen["language"])
         if "year" in chosen:
-            statements = statements.filter(publish_at__year=chosen["year"])
+            statements = statements.filter(issued_on__year=chosen["year"])
         return statements
 
 

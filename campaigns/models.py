@@ -2,7 +2,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from django.conf import settings
@@ -347,6 +347,16 @@ class Statement(KeepsFormerAddresses):
         help_text=_("What the statement says is at stake, if the list does not say it all."),
     )
 
+    issued_on = models.DateField(
+        _("issued on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the statement was issued, as its signatories dated it: shown everywhere "
+            "public, and the year of its address. Left empty, it is the day it is published. "
+            "To add an older statement to the archive, use “Publish as archived…”."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.DRAFT, editable=False
     )
@@ -438,15 +448,29 @@ class Statement(KeepsFormerAddresses):
                     "A statement cannot be withdrawn before it was published."
                 ),
             ),
+            # Everything public shows and orders by the date it was issued.
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "in_review", "approved"])
+                | Q(issued_on__isnull=False),
+                name="statement_published_has_issue_date",
+                violation_error_message=_(
+                    "A published or withdrawn statement needs the date it was issued."
+                ),
+            ),
         ]
         indexes = [
-            # Statement.objects.published() ordered by publish time: home page, lists, feeds.
+            # Statement.objects.published() and scheduled() by publish time: the next
+            # publish time (the page cache, the API's ETags), statements published since
+            # a time, and the API's lists in the order of their publish times.
             models.Index(fields=["status", "-publish_at"], name="statement_status_publish_idx"),
-            # The same statements in the public lists' exact order, holding only what
-            # published() tests beyond the clock: counting them and skipping to a deep
-            # page read the index alone, not a statement row per entry.
+            # Published statements in the public lists' exact order (PUBLIC_ORDER: the
+            # home page, /statements/ and its year filter and span of years, the campaign,
+            # organisation and law pages, the feeds, the sitemap, the newest matches of a
+            # search, the API ordered by issue date), holding only what published() tests
+            # beyond the clock, whose publish time is in the index too: counting them and
+            # skipping to a deep page read the index alone, not a statement row per entry.
             models.Index(
-                fields=["-publish_at", "-id"],
+                fields=["-issued_on", "-publish_at", "-id"],
                 name="statement_public_order_idx",
                 condition=Q(status="published", withdrawn_at__isnull=True),
             ),
@@ -468,17 +492,27 @@ class Statement(KeepsFormerAddresses):
     # the statement is public in it.
     TEXT_FIELDS = ("title", "standfirst", "body")
     REQUIRED_IN_EACH_LANGUAGE = ("title", "body")
+    # The order of every public list: newest issued first, then the latest to become
+    # public, then the latest entered. The index statement_public_order_idx follows it.
+    PUBLIC_ORDER = ("-issued_on", "-publish_at", "-id")
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        # A statement that was never published has no public address yet; its year
-        # is the year it was (or will be) published.
-        year = (self.publish_at or self.created_at or timezone.now()).year
         # In a language it is not written in, a statement has no page: link to its own.
         with translation.override(self.language_shown_in(translation.get_language())):
-            return reverse("campaigns:statement", kwargs={"year": year, "slug": self.slug})
+            return reverse(
+                "campaigns:statement", kwargs={"year": self.address_year, "slug": self.slug}
+            )
+
+    @property
+    def address_year(self) -> int:
+        """The year in its address: the year it was issued. One not dated yet has no public
+        address; until it has, the year it was (or will be) published, or entered."""
+        if self.issued_on is not None:
+            return self.issued_on.year
+        return timezone.localdate(self.publish_at or self.created_at or timezone.now()).year
 
     def address_was_given_out(self) -> bool:
         # From the moment it is scheduled: partners reading embargoed statements have
@@ -558,6 +592,48 @@ class Statement(KeepsFormerAddresses):
         """The time the public is told the text was last changed: a correction, or publication."""
         return self.corrected_at or self.publish_at
 
+    @property
+    def is_archived(self) -> bool:
+        """Issued before the day it became public here: an older statement added since."""
+        return (
+            self.issued_on is not None
+            and self.publish_at is not None
+            and self.issued_on < timezone.localdate(self.publish_at)
+        )
+
+    @property
+    def issued_iso(self) -> str | None:
+        """When it was issued, for machines (JSON-LD, Open Graph): the publish time when it
+        was issued the day it became public, otherwise the date alone, whose hour nobody
+        recorded."""
+        if self.issued_on is None:
+            return None
+        if self.publish_at is not None and not self.is_archived:
+            return self.publish_at.isoformat()
+        return self.issued_on.isoformat()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.issued_on is None:
+            if self.status in {self.Status.PUBLISHED, self.Status.WITHDRAWN}:
+                # The constraint's own words, for a form that leaves the status out of its
+                # checks of constraints (the admin's).
+                raise ValidationError(
+                    {
+                        "issued_on": _(
+                            "A published or withdrawn statement needs the date it was issued."
+                        )
+                    }
+                )
+            return
+        if self.publish_at is None:
+            if self.issued_on > timezone.localdate():
+                raise ValidationError({"issued_on": future_issue_date(self.issued_on)})
+        elif self.issued_on > timezone.localdate(self.publish_at):
+            raise ValidationError(
+                {"issued_on": issued_after_publication(self.issued_on, self.publish_at)}
+            )
+
     # --- corrections -------------------------------------------------------------
     #
     # Once published, the text changes in one of two ways, both kept in the history:
@@ -635,15 +711,31 @@ class Statement(KeepsFormerAddresses):
         """Publish now, or schedule for `at`. Nothing runs at that time: the gate reads the clock.
 
         A scheduled statement can be published again to move its time, until it is public.
+        It is issued on the day it becomes public, unless staff gave another date (an
+        earlier one: see also `publish_archived`).
         """
-        when = at or timezone.now()
+        now = timezone.now()
+        when = at or now
         if timezone.is_naive(when):
             raise ValidationError(_("The publish time needs a time zone."))
+        if when < now:
+            # The publish time is when the public could first read it here: a statement
+            # issued earlier keeps that date in `issued_on`, not in a publish time made up.
+            raise ValidationError(
+                _(
+                    "A publish time cannot be in the past. To publish a statement issued "
+                    "earlier, publish it as archived, with the date it was issued."
+                )
+            )
 
-        def not_yet_public(current: Statement) -> str | None:
-            if current.status == self.Status.PUBLISHED and not current.is_scheduled:
-                return str(_("This statement is already public."))
-            return None
+        def publication(current: Statement) -> dict[str, object]:
+            publish_day = timezone.localdate(when)
+            issued_on = current.issued_on
+            if issued_on is None or current.issue_date_follows_publish_time:
+                issued_on = publish_day
+            elif issued_on > publish_day:
+                raise ValidationError(issued_after_publication(issued_on, when))
+            return {"publish_at": when, "issued_on": issued_on}
 
         with transaction.atomic():
             self._transition(
@@ -651,7 +743,7 @@ class Statement(KeepsFormerAddresses):
                 "publish_statement",
                 {self.Status.APPROVED, self.Status.PUBLISHED},
                 self.Status.PUBLISHED,
-                changes={"publish_at": when},
+                changes=publication,
                 guard=not_yet_public,
                 note=_("Scheduled for %(time)s") % {"time": when.isoformat()}
                 if when > timezone.now()
@@ -661,6 +753,46 @@ class Statement(KeepsFormerAddresses):
             self.changes.filter(visible_from__gt=timezone.now()).delete()
             self.record_change(Change.Kind.PUBLISHED)
 
+    def publish_archived(self, by: Staff, issued_on: date) -> None:
+        """Publish now a statement issued earlier, which shows the date it was issued everywhere.
+
+        For the record of a coalition's older statements, typed in after the fact: public
+        from now (its publish time), dated, listed and addressed by the day it was issued.
+        """
+        if not isinstance(issued_on, date) or isinstance(issued_on, datetime):
+            raise ValidationError(_("Give the date the statement was issued, without a time."))
+
+        def publication(current: Statement) -> dict[str, object]:
+            # Refused only once the editor's permission and the statement's state are known.
+            if issued_on > timezone.localdate():
+                raise ValidationError(future_issue_date(issued_on))
+            return {"publish_at": timezone.now(), "issued_on": issued_on}
+
+        with transaction.atomic():
+            self._transition(
+                by,
+                "publish_statement",
+                {self.Status.APPROVED, self.Status.PUBLISHED},
+                self.Status.PUBLISHED,
+                changes=publication,
+                guard=not_yet_public,
+                note=_("Published as archived, issued on %(date)s")
+                % {"date": issued_on.isoformat()},
+            )
+            # A publication announced for a later time is replaced by this one.
+            self.changes.filter(visible_from__gt=timezone.now()).delete()
+            self.record_change(Change.Kind.PUBLISHED)
+
+    @property
+    def issue_date_follows_publish_time(self) -> bool:
+        """A scheduled statement dated the day of its publish time: the date staff left to
+        the schedule, which moves with it (or goes, if it is unscheduled)."""
+        return (
+            self.is_scheduled
+            and self.publish_at is not None
+            and self.issued_on == timezone.localdate(self.publish_at)
+        )
+
     def unschedule(self, by: Staff) -> None:
         """Take a scheduled statement back to approved, before the public has seen it."""
 
@@ -669,13 +801,18 @@ class Statement(KeepsFormerAddresses):
                 return str(_("This statement is already public: withdraw it instead."))
             return None
 
+        def unpublication(current: Statement) -> dict[str, object]:
+            if current.issue_date_follows_publish_time:
+                return {"publish_at": None, "issued_on": None}
+            return {"publish_at": None}
+
         with transaction.atomic():
             self._transition(
                 by,
                 "publish_statement",
                 {self.Status.PUBLISHED},
                 self.Status.APPROVED,
-                changes={"publish_at": None},
+                changes=unpublication,
                 guard=still_scheduled,
             )
             # Nobody has seen the announcement of a publication that has not happened.
@@ -750,10 +887,13 @@ class Statement(KeepsFormerAddresses):
         permission: str,
         sources: set[str],
         target: str,
-        changes: dict[str, object] | None = None,
+        changes: dict[str, object] | Callable[["Statement"], dict[str, object]] | None = None,
         note: str = "",
         guard: Callable[["Statement"], str | None] | None = None,
     ) -> None:
+        """Move the statement to `target`, changing the fields in `changes` with it: a dict,
+        or a function of the statement as read under lock that returns one (or raises
+        ValidationError to refuse the step)."""
         if not by.has_perm(f"campaigns.{permission}"):
             raise PermissionDenied(
                 _("You may not %(action)s statements.")
@@ -779,6 +919,8 @@ class Statement(KeepsFormerAddresses):
                 problems = current.publication_problems()
                 if problems:
                     raise ValidationError(problems)
+            if callable(changes):
+                changes = changes(current)
             changes = {
                 **(changes or {}),
                 "status": target,
@@ -1048,6 +1190,30 @@ class Demand(models.Model):
                 self.law_id = provision_law_id
             elif provision_law_id != self.law_id:
                 raise ValidationError({"provision": _("This provision belongs to another law.")})
+
+
+def not_yet_public(current: Statement) -> str | None:
+    """The guard of a publication: a statement the public can read is published already."""
+    if current.status == Statement.Status.PUBLISHED and not current.is_scheduled:
+        return str(_("This statement is already public."))
+    return None
+
+
+def future_issue_date(issued_on: date) -> str:
+    return str(
+        _("The date it was issued, %(date)s, is in the future: give the day it was issued.")
+        % {"date": issued_on.isoformat()}
+    )
+
+
+def issued_after_publication(issued_on: date, publish_at: datetime) -> str:
+    return str(
+        _(
+            "The date it was issued, %(date)s, is after the day it becomes public, "
+            "%(day)s: correct the date it was issued, or choose a later publish time."
+        )
+        % {"date": issued_on.isoformat(), "day": timezone.localdate(publish_at).isoformat()}
+    )
 
 
 def truncated(reason: object) -> str:

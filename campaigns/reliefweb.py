@@ -6,7 +6,7 @@ format and the address it came from. A partner posts this document to ReliefWeb 
 having added what only it knows (its own source id there, the themes).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.html import escape
@@ -51,7 +51,7 @@ class ReliefWebReportSerializer(serializers.Serializer[Statement]):
         help_text="The issuer first, then each confirmed signatory, once each."
     )
     date_original = serializers.SerializerMethodField(
-        help_text="ReliefWeb's `date.original`: when the statement was issued (UTC)."
+        help_text="ReliefWeb's `date.original`: the day the statement was issued."
     )
     language = serializers.SerializerMethodField()
     primary_country = serializers.SerializerMethodField()
@@ -88,10 +88,10 @@ class ReliefWebReportSerializer(serializers.Serializer[Statement]):
             )
         return list(seen.values())
 
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
-    def get_date_original(self, statement: Statement) -> datetime | None:
-        # A datetime, not text: the renderer writes it in UTC with "Z", as every time.
-        return statement.publish_at
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_date_original(self, statement: Statement) -> date | None:
+        # The day it was issued, which for an archived statement is long before it came here.
+        return statement.issued_on
 
     @extend_schema_field(
         serializers.DictField(child=serializers.CharField(), help_text="`code` and `name`.")

@@ -1,7 +1,8 @@
 """A statement's signatories as spreadsheet rows, for bulk import and export.
 
-Rows name the statement and the organisation by slug; a row for an organisation that
-already signed updates its signature. An import with any bad row changes nothing.
+Rows name the statement and the organisation by slug (with the date the statement was
+issued beside it, for the reader: an import leaves it alone); a row for an organisation
+that already signed updates its signature. An import with any bad row changes nothing.
 Only an editor imports the signatures of a published, scheduled or withdrawn statement,
 as only an editor changes them in the admin.
 """
@@ -24,6 +25,12 @@ class SignatureResource(SpreadsheetResource):
         column_name="statement",
         widget=widgets.ForeignKeyWidget(Statement, field="slug"),
     )
+    statement_issued_on = fields.Field(
+        attribute="statement__issued_on",
+        column_name="statement_issued_on",
+        widget=widgets.DateWidget(format="%Y-%m-%d"),
+        readonly=True,
+    )
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
@@ -35,6 +42,7 @@ class SignatureResource(SpreadsheetResource):
         import_id_fields = ["statement", "organisation"]
         fields = [
             "statement",
+            "statement_issued_on",
             "organisation",
             "role",
             "status",

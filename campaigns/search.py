@@ -288,7 +288,7 @@ class Search:
                 published,
                 lambda language: [f"{field}_{language}" for field in Statement.TEXT_FIELDS],
                 Statement.written_in,
-            ).order_by("-publish_at", "-pk")
+            ).order_by(*Statement.PUBLIC_ORDER)
         return self._full_text(
             published,
             StoredVector,
@@ -297,7 +297,7 @@ class Search:
             headline=lambda language: Concat(
                 f"standfirst_{language}", Value("\n"), f"body_{language}", output_field=TextField()
             ),
-        ).order_by("-rank", "-publish_at", "-pk")
+        ).order_by("-rank", *Statement.PUBLIC_ORDER)
 
     def laws(self) -> QuerySet[Law]:
         laws = Law.objects.all()

@@ -77,8 +77,10 @@ def statement(request: HttpRequest, statement: Statement) -> JSON:
             if demand.law
         ],
     }
+    if statement.issued_iso:
+        # The date it was issued; its publish time only when that was the same day.
+        data["datePublished"] = statement.issued_iso
     if statement.publish_at:
-        data["datePublished"] = statement.publish_at.isoformat()
         data["dateModified"] = max(statement.publish_at, statement.updated_at).isoformat()
     if statement.lead_organisation:
         data["publisher"] = ngo(request, statement.lead_organisation)

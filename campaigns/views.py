@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, TemplateView
 
 from addresses.models import FormerAddress
-from addresses.views import AnswersAtFormerAddresses
+from addresses.views import AnswersAtFormerAddresses, moved_permanently
 from legislation.models import Law
 from organisations.models import Organisation, OrganisationParent, PressContact
 
@@ -51,11 +51,11 @@ def confirmed_signatures() -> Prefetch[Any]:
 
 
 def statement_list_queryset() -> QuerySet[Statement]:
-    """Published statements as lists show them: newest first, with campaign and issuer."""
+    """Published statements as lists show them: newest issued first, with campaign and issuer."""
     return (
         Statement.objects.published()
         .select_related("campaign", "lead_organisation")
-        .order_by("-publish_at", "-pk")
+        .order_by(*Statement.PUBLIC_ORDER)
     )
 
 
@@ -100,8 +100,9 @@ class ListedStatements(Paginator):
     would read them all. A list stops at `depth` (the count says "more than"; filters
     narrow it, and every statement stays reachable through its campaign, organisations,
     laws, search, the feeds, the sitemap and the API), and a page first reads only the
-    ids of its rows along the (status, publish_at) index, then those rows with what they
-    join: the rows skipped are never joined.
+    ids of its rows along the partial index in the public lists' own order
+    (statement_public_order_idx), then those rows with what they join: the rows skipped
+    are never joined.
     """
 
     depth = 10_000
@@ -155,21 +156,22 @@ class FoundStatements(ListedStatements):
         self.ranked = ranked and "rank" in statements.query.annotations
 
     def newest(self, *columns: str) -> QuerySet[Any]:
-        """The newest depth + 1 matches: a common word's along the publication index (where
-        no order would read the table itself), a rare one's from its GIN indexes."""
-        return self.statements.order_by("-publish_at", "-pk").values(*columns)[: self.depth + 1]
+        """The newest depth + 1 matches: a common word's along the public order's index
+        (where no order would read the table itself), a rare one's from its GIN indexes."""
+        return self.statements.order_by(*Statement.PUBLIC_ORDER).values(*columns)[: self.depth + 1]
 
     @cached_property
     def ranked_ids(self) -> list[int]:
         """The ids of the newest depth + 1 matches, best first, the one past the depth last."""
-        # The rank is the search's annotation.
-        sql, params = self.newest("pk", "publish_at", "rank").query.sql_with_params()
+        # The rank is the search's annotation; newest is the public order (issued, then
+        # published, then entered), and breaks ties of rank in the same order.
+        sql, params = self.newest("pk", "issued_on", "publish_at", "rank").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pk FROM (SELECT pk, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
-                "row_number() OVER (ORDER BY publish_at DESC, pk DESC) AS age "
+                "SELECT pk FROM (SELECT pk, issued_on, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
+                "row_number() OVER (ORDER BY issued_on DESC, publish_at DESC, pk DESC) AS age "
                 f"FROM ({sql}) AS newest) AS numbered "
-                "ORDER BY age > %s, rank DESC, publish_at DESC, pk DESC",
+                "ORDER BY age > %s, rank DESC, issued_on DESC, publish_at DESC, pk DESC",
                 [*params, self.depth],
             )
             return [pk for (pk,) in cursor.fetchall()]
@@ -207,11 +209,11 @@ class StatementListView(ListView[Statement]):
     paginator_class = ListedStatements
 
     def get_queryset(self) -> QuerySet[Statement]:
-        # The years from the first public statement to the latest: two ends of the
-        # (status, publish_at) index, where listing the distinct years would read every
-        # public statement.
+        # The years from the first statement issued to the latest: two ends of the
+        # public order's index, where listing the distinct years would read every public
+        # statement.
         span = Statement.objects.published().aggregate(
-            first=Min("publish_at"), latest=Max("publish_at")
+            first=Min("issued_on"), latest=Max("issued_on")
         )
         years = (
             list(range(span["latest"].year, span["first"].year - 1, -1)) if span["first"] else []
@@ -234,6 +236,14 @@ class StatementListView(ListView[Statement]):
         )
 
 
+class AtAnotherYear(Exception):
+    """A public statement asked for under a year that is not the one it was issued in."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(address)
+        self.address = address
+
+
 class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
     template_name = "campaigns/statement_detail.html"
 
@@ -250,12 +260,10 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
 
     def get_object(self, queryset: QuerySet[Statement] | None = None) -> Statement:
         statement = super().get_object(queryset)
-        if (
-            statement.is_public
-            and statement.publish_at
-            and statement.publish_at.year != self.kwargs["year"]
-        ):
-            raise Http404("No statement at this address.")
+        if statement.is_public and statement.address_year != self.kwargs["year"]:
+            # Its address names the year it was issued: an address with another year (the
+            # year it was published, before its issue date was set right) leads there.
+            raise AtAnotherYear(statement.get_absolute_url())
         return statement
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -290,12 +298,14 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             response = super().get(request, *args, **kwargs)
+        except AtAnotherYear as moved:
+            return moved_permanently(request, moved.address)
         except Http404:
             # At its address now, or at one it had: the same notice.
             withdrawn = (
                 Statement.objects.withdrawn()
                 .filter(
-                    Q(slug=kwargs["slug"], publish_at__year=kwargs["year"])
+                    Q(slug=kwargs["slug"], issued_on__year=kwargs["year"])
                     | Q(pk__in=FormerAddress.objects.at(Statement, kwargs).values("object_id"))
                 )
                 .first()

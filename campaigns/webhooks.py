@@ -62,6 +62,7 @@ def announce(change_id: int) -> bool:
             data = {
                 "id": statement.pk,
                 "title": statement.title,
+                "issued_on": statement.issued_on.isoformat() if statement.issued_on else None,
                 "withdrawn_at": statement.withdrawn_at.isoformat()
                 if statement.withdrawn_at
                 else None,

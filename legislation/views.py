@@ -124,13 +124,13 @@ class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
             public_demands()
             .filter(law=self.object)
             .select_related("statement", "provision", "addressee")
-            .order_by("-statement__publish_at", "statement", "order", "pk")
+            .order_by("-statement__issued_on", "-statement__publish_at", "statement", "order", "pk")
         )
         statements = (
             Statement.objects.published()
             .filter(pk__in=Demand.objects.filter(law=self.object).values("statement"))
             .select_related("lead_organisation")
-            .order_by("-publish_at", "-pk")
+            .order_by(*Statement.PUBLIC_ORDER)
         )
         # The latest only: a law written about for years has thousands of each; the
         # statement list, filtered by the law, pages through them all.

@@ -30,7 +30,12 @@ def signed_statements(organisation: Organisation) -> list[SignedStatement]:
         public_signatures()
         .filter(Q(organisation=organisation) | Q(organisation__in=programmes))
         .select_related("statement__campaign", "organisation")
-        .order_by("-statement__publish_at", "-statement__pk", "organisation__name")
+        .order_by(
+            "-statement__issued_on",
+            "-statement__publish_at",
+            "-statement__pk",
+            "organisation__name",
+        )
     )
     statements: dict[int, SignedStatement] = {}
     for signature in signatures:

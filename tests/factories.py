@@ -249,6 +249,12 @@ class StatementFactory(factory.django.DjangoModelFactory[Statement]):
     standfirst = "Organisations call on leaders to act."
     body = "The organisations **urge** leaders to act."
     lead_organisation = factory.SubFactory(OrganisationFactory)
+    # Not published; the traits set it.
+    publish_at = factory.LazyFunction(lambda: None)
+    # Issued the day it became public (or will), as publish() dates it; a draft is undated.
+    issued_on = factory.LazyAttribute(
+        lambda statement: timezone.localdate(statement.publish_at) if statement.publish_at else None
+    )
 
     class Params:
         in_review = factory.Trait(status=Statement.Status.IN_REVIEW)

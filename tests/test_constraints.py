@@ -224,6 +224,11 @@ BROKEN_RULES = [
         "A published or withdrawn statement needs a publish time.",
     ),
     (
+        "statement_published_has_issue_date",
+        statement(status=Statement.Status.PUBLISHED, publish_at=now, issued_on=None),
+        "A published or withdrawn statement needs the date it was issued.",
+    ),
+    (
         "statement_withdrawal_complete",
         statement(
             status=Statement.Status.WITHDRAWN,

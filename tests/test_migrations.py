@@ -1,8 +1,10 @@
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import ProgrammingError
 
 from campaigns.models import PublicContentVersion
@@ -21,6 +23,81 @@ def test_models_and_migrations_agree() -> None:
 def test_the_content_number_has_its_row_from_the_start() -> None:
     # Made by a migration, so that no first request after a deployment has to make it.
     assert list(PublicContentVersion.objects.values_list("pk", "number")) == [(1, 0)]
+
+
+BEFORE_ISSUE_DATES = [("campaigns", "0017_postgresql_jit_off")]
+WITH_ISSUE_DATES = [("campaigns", "0018_statement_issued_on")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_statements_published_before_issue_dates_are_dated_by_their_publish_time() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_ISSUE_DATES)
+    old = executor.loader.project_state(BEFORE_ISSUE_DATES).apps
+    Statement = old.get_model("campaigns", "Statement")
+    HistoricalStatement = old.get_model("campaigns", "HistoricalStatement")
+    # Late in the evening, in UTC: the site's time zone, whose day it is.
+    evening = datetime(2012, 12, 19, 23, 30, tzinfo=UTC)
+
+    def statement(slug: str, **fields: object) -> int:
+        return int(Statement.objects.create(title=slug, slug=slug, **fields).pk)
+
+    published = statement("published", status="published", publish_at=evening)
+    withdrawn = statement(
+        "withdrawn",
+        status="withdrawn",
+        publish_at=datetime(2013, 1, 1, tzinfo=UTC),
+        withdrawn_at=datetime(2013, 2, 1, tzinfo=UTC),
+        withdrawal_reason="Wrong.",
+    )
+    scheduled = statement(
+        "scheduled", status="published", publish_at=datetime(2099, 1, 1, tzinfo=UTC)
+    )
+    draft = statement("draft")
+    HistoricalStatement.objects.create(
+        id=published,
+        title="published",
+        slug="published",
+        status="approved",
+        created_at=evening,
+        updated_at=evening,
+        history_date=evening,
+        history_type="~",
+    )
+    HistoricalStatement.objects.create(
+        id=published,
+        title="published",
+        slug="published",
+        status="published",
+        publish_at=evening,
+        created_at=evening,
+        updated_at=evening,
+        history_date=evening,
+        history_type="~",
+    )
+
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(WITH_ISSUE_DATES)
+        new = executor.loader.project_state(WITH_ISSUE_DATES).apps
+        dated = dict(new.get_model("campaigns", "Statement").objects.values_list("pk", "issued_on"))
+        history = list(
+            new.get_model("campaigns", "HistoricalStatement")
+            .objects.order_by("history_id")
+            .values_list("status", "issued_on")
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert dated == {
+        published: date(2012, 12, 19),
+        withdrawn: date(2013, 1, 1),
+        scheduled: date(2099, 1, 1),
+        draft: None,
+    }
+    # Each earlier version dated as the statement then stood: unpublished, undated.
+    assert history == [("approved", None), ("published", date(2012, 12, 19))]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the JIT compiler is PostgreSQL's")

@@ -232,7 +232,8 @@ def test_a_hidden_statement_is_in_the_change_feed_only_as_a_tombstone(
         assert [entry["tombstone"] for entry in about_hidden[:2]] == [None, None]
         tombstone = about_hidden[2]["tombstone"]
         assert tombstone["reason"] == "Withdrawn: it named the wrong minister."
-        assert set(tombstone) == {"title", "withdrawn_at", "reason"}
+        assert set(tombstone) == {"title", "issued_on", "withdrawn_at", "reason"}
+        assert tombstone["issued_on"] == str(world.hidden.issued_on)
         assert "SECRET body" not in str(feed)
         assert "SECRET demand" not in str(feed)
     else:

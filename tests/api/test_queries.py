@@ -127,6 +127,12 @@ ENDPOINTS: dict[str, tuple[str, Callable[..., Any], int]] = {
     # programme's display name); 4. corrections; 5. publications with publishers;
     # 6. demands with addressees, laws and provisions.
     "statements": ("/api/v1/statements/", full_statement, 6),
+    # The same, in the order of issue, filtered by the date issued.
+    "statements by issue date": (
+        "/api/v1/statements/?ordering=-issued_on&issued_after=2000-01-01",
+        full_statement,
+        6,
+    ),
     # The page, with addressees, laws and provisions joined.
     "demands": ("/api/v1/demands/", lambda: full_statement(), 1),
     # The page, with what replaced each law joined; rights; standards; laws replaced;

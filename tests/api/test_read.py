@@ -202,8 +202,9 @@ def test_a_withdrawn_statement_answers_410_with_the_notice(api: APIClient) -> No
 
     notice = response.json()
     assert response.status_code == 410
-    assert set(notice) == {"detail", "title", "withdrawn_at", "reason"}
+    assert set(notice) == {"detail", "title", "issued_on", "withdrawn_at", "reason"}
     assert notice["title"] == statement.title
+    assert notice["issued_on"] == str(statement.issued_on)
     assert notice["reason"] == statement.withdrawal_reason != ""
     assert parse_datetime(notice["withdrawn_at"]) == statement.withdrawn_at
     assert statement.body not in response.text

@@ -54,7 +54,7 @@ def test_a_public_statement_in_reliefweb_fields(api: APIClient) -> None:
         },
         {"name": "Human Rights Watch", "shortname": "HRW", "homepage": ""},
     ]
-    assert report["date_original"] == statement.publish_at.isoformat().replace("+00:00", "Z")
+    assert report["date_original"] == statement.issued_on.isoformat()
     assert report["language"] == {"code": "en", "name": "English"}
     assert report["primary_country"] == {"iso3": "RUS", "name": "Russia"}
     assert report["country"] == [

@@ -2,9 +2,12 @@
 data from the same seed, and the publication gate holding over what it wrote."""
 
 import io
+from datetime import date, datetime
+from typing import cast
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from bench.generate import SCALES, generate
 from campaigns.models import Change, Demand, Signature, Statement
@@ -47,6 +50,31 @@ def test_the_same_seed_makes_the_same_data() -> None:
     generate("tiny", seed=5, out=io.StringIO())
     second = list(Statement.objects.order_by("pk").values_list("title", "status", "publish_at"))
     assert first == second
+
+
+def test_statements_are_issued_the_day_they_are_published_or_archived_earlier() -> None:
+    generate("tiny", seed=3, out=io.StringIO())
+
+    dated = Statement.objects.exclude(publish_at=None)
+    assert dated.exists() and not dated.filter(issued_on=None).exists()
+    # Issued the day it became public (UTC is the site's time zone), or, for one in fifty
+    # public or withdrawn, archived: issued years earlier.
+    archived = set()
+    rows = cast(
+        "list[tuple[int, date, datetime]]",
+        list(dated.values_list("pk", "issued_on", "publish_at")),
+    )
+    for pk, issued, published in rows:
+        assert issued <= published.date()
+        if issued < published.date():
+            archived.add(pk)
+    assert archived == set(
+        dated.filter(status__in=["published", "withdrawn"], publish_at__lte=timezone.now())
+        .filter(pk__in=range(7, TINY.statements + 1, 50))
+        .values_list("pk", flat=True)
+    )
+    assert archived
+    assert not Statement.objects.filter(publish_at=None).exclude(issued_on=None).exists()
 
 
 def test_only_published_statements_are_public(client: Client) -> None:

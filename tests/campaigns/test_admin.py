@@ -404,6 +404,7 @@ def test_actions_offered_follow_permissions(client: Client, author: User, editor
         "return_to_draft",
         "publish_now",
         "schedule",
+        "publish_archived",
         "unschedule",
         "withdraw",
     ]

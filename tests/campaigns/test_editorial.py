@@ -94,7 +94,9 @@ def test_a_published_statement_is_not_restored(client: Client, editor: User) -> 
     edit(client, statement, title_en="The published title")
     first = statement.history.order_by("history_id").first()
     Statement.objects.filter(pk=statement.pk).update(
-        status=Statement.Status.PUBLISHED, publish_at=timezone.now()
+        status=Statement.Status.PUBLISHED,
+        publish_at=timezone.now(),
+        issued_on=timezone.localdate(),
     )
     url = admin_url(statement, "simple_history", first.history_id)
 

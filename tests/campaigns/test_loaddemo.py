@@ -1,6 +1,6 @@
 """`manage.py loaddemo`: the founding example, loaded once, and unchanged when loaded again."""
 
-from datetime import UTC, date, datetime
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -9,6 +9,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import models
+from django.utils import timezone
 
 from campaigns.models import Demand, Signature, Statement, Transition
 from legislation.models import Law, LawEvent, Penalty
@@ -69,7 +70,11 @@ def test_loading_twice_changes_nothing() -> None:
 
 def test_the_statement_is_published_through_the_workflow(loaded: Statement) -> None:
     assert Statement.objects.published().filter(pk=loaded.pk).exists()
-    assert loaded.publish_at == datetime(2012, 12, 19, tzinfo=UTC)
+    # Issued on 19 December 2012; public in Chorus from the moment it was loaded.
+    assert loaded.issued_on == date(2012, 12, 19)
+    assert loaded.get_absolute_url() == f"/statements/2012/{SLUG}/"
+    assert loaded.publish_at is not None
+    assert timezone.now() - loaded.publish_at < timedelta(minutes=5)
     assert loaded.kind == Statement.Kind.PRESS_RELEASE
     assert loaded.language == "en"
     assert loaded.lead_organisation is not None
@@ -80,6 +85,9 @@ def test_the_statement_is_published_through_the_workflow(loaded: Statement) -> N
         ("in_review", "approved", "demo-editor"),
         ("approved", "published", "demo-editor"),
     ]
+    assert [step.note for step in loaded.transitions.all()][-1] == (
+        "Published as archived, issued on 2012-12-19"
+    )
     editor = User.objects.get(username="demo-editor")
     assert editor.groups.filter(name="Editors").exists()
     assert not editor.has_usable_password()

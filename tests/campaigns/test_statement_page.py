@@ -1,9 +1,13 @@
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from campaigns.models import Signature
 from tests.factories import SignatureFactory, StatementFactory
+from tests.site.reading import read
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +53,46 @@ def test_a_withdrawn_statement_is_gone_with_a_notice(client: Client) -> None:
     assert "Signed in error." in response.text
 
 
-def test_a_public_statement_is_only_at_its_own_year(client: Client) -> None:
-    statement = StatementFactory(published=True)
-    assert (
-        client.get(f"/statements/{statement.publish_at.year - 1}/{statement.slug}/").status_code
-        == 404
-    )
+def test_a_public_statement_at_another_year_leads_to_its_own(client: Client) -> None:
+    statement = StatementFactory(published=True, issued_on=date(2016, 3, 8), slug="repeal")
+
+    for year in (2015, timezone.now().year):
+        response = client.get(f"/statements/{year}/repeal/")
+        assert response.status_code == 301
+        assert response["Location"] == "/statements/2016/repeal/"
+    # In the reader's language, where it is written in it.
+    statement.title_ru, statement.body_ru = "Отменить", "Текст."
+    statement.save()
+    assert client.get("/ru/statements/2015/repeal/")["Location"] == "/ru/statements/2016/repeal/"
+    assert client.get("/statements/2016/repeal/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "traits", [{}, {"in_review": True}, {"approved": True}, {"scheduled": True}]
+)
+def test_a_statement_the_public_may_not_see_is_404_at_any_year(
+    client: Client, traits: dict[str, bool]
+) -> None:
+    # Dated years before it is (or would be) public: no year reveals it.
+    StatementFactory(**traits, issued_on=date(2016, 3, 8), slug="hidden")
+    missing = client.get("/statements/2016/never-existed/")
+    for year in (2016, 2015, timezone.now().year):
+        hidden = client.get(f"/statements/{year}/hidden/")
+        assert hidden.status_code == 404
+        assert hidden.text.replace(str(year), "y").replace("hidden", "x") == missing.text.replace(
+            "2016", "y"
+        ).replace("never-existed", "x")
+
+
+def test_a_withdrawn_statement_is_gone_at_its_own_year_only(client: Client) -> None:
+    StatementFactory(withdrawn=True, issued_on=date(2016, 3, 8), slug="gone", title="Gone title")
+
+    gone = client.get("/statements/2016/gone/")
+
+    assert gone.status_code == 410
+    assert "Gone title" in gone.text
+    assert read(gone).find("p", class_="meta").find("time").text == "8 March 2016"
+    assert client.get(f"/statements/{timezone.now().year}/gone/").status_code == 404
 
 
 def test_staff_preview_a_draft_and_it_is_never_cached(client: Client, author: User) -> None:

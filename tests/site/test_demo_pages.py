@@ -39,6 +39,15 @@ def statement_page(client: Client) -> Element:
     return read(response)
 
 
+def test_the_founding_statement_is_dated_the_day_it_was_issued(statement_page: Element) -> None:
+    meta = statement_page.find("article", class_="statement").find("p", class_="meta")
+    issued = meta.find("time")
+    assert (issued.attrs["datetime"], issued.text) == ("2012-12-19", "19 December 2012")
+    # Added to the archive when the demo was loaded, and it says so.
+    assert "in the archive since" in meta.text
+    assert structured_data(statement_page)["datePublished"] == "2012-12-19"
+
+
 def test_the_founding_statement_shows_its_eight_signatories_in_order(
     statement_page: Element,
 ) -> None:

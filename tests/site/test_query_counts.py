@@ -49,12 +49,18 @@ def test_the_statement_page(
 def test_the_statement_list(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
 ) -> None:
-    build_world(size)
+    world = build_world(size)
     # first and latest public year for the filter (campaigns, organisations and laws are
     # typed, not listed); count (up to the list's depth); the ids of the page's
     # statements; those statements with campaign and issuer; next publish time.
     with django_assert_num_queries(5):
         assert client.get("/statements/?kind=joint_statement").status_code == 200
+    # The year issued: the same five.
+    year = world.statement.issued_on.year  # type: ignore[union-attr]
+    with django_assert_num_queries(5):
+        response = client.get(f"/statements/?year={year}")
+    assert response.status_code == 200
+    assert response.text.count('class="statement-item"') == min(size + 1, 20)
     # Naming an organisation: the one whose slug it is, from its index; failing that, the
     # one whose name it is; failing that, the ones whose names contain it.
     with django_assert_num_queries(8):

@@ -59,8 +59,10 @@ def test_the_heading_says_what_when_which_kind_and_who_issued_it(client: Client)
     )
     meta = page.find("article", class_="statement").find("p", class_="meta")
     assert "Press release" in meta.text
-    assert meta.find("time").attrs["datetime"] == "2012-12-19T09:30:00+00:00"
+    # The date it was issued: the day it became public here.
+    assert meta.find("time").attrs["datetime"] == "2012-12-19"
     assert meta.find("time").text == "19 December 2012"
+    assert "in the archive since" not in meta.text
     issuer, campaign = statement.lead_organisation, statement.campaign
     assert issuer is not None and campaign is not None
     assert ("Amnesty International", issuer.get_absolute_url()) in meta.links()

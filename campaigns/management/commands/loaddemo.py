@@ -503,7 +503,9 @@ LEVERAGE = (  # slug, name
 
 # --- the statement -----------------------------------------------------------------
 
-PUBLISHED_AT = datetime(2012, 12, 19, tzinfo=UTC)
+# Issued that day; entered into Chorus since, and published as archived when loaded.
+ISSUED_ON = date(2012, 12, 19)
+SIGNED_AT = datetime(2012, 12, 19, tzinfo=UTC)
 
 STATEMENT = {
     "slug": "eu-russia-summit-civil-society-2012",
@@ -772,7 +774,7 @@ class Command(BaseCommand):
                 {"statement": statement, "organisation": orgs[slug]},
                 role=Signature.Role.LEAD if order == 1 else Signature.Role.CO_SIGNATORY,
                 status=Signature.Status.CONFIRMED,
-                signed_at=PUBLISHED_AT,
+                signed_at=SIGNED_AT,
                 order=order,
             )
         for order, (action, addressee, law_slug, reference, text_) in enumerate(DEMANDS, start=1):
@@ -817,8 +819,8 @@ class Command(BaseCommand):
             statement.submit(by=editor)
         if statement.status == Statement.Status.IN_REVIEW:
             statement.approve(by=editor)
-        statement.publish(by=editor, at=PUBLISHED_AT)
-        return f"Statement published as of {PUBLISHED_AT:%d %B %Y} by {DEMO_EDITOR}."
+        statement.publish_archived(by=editor, issued_on=ISSUED_ON)
+        return f"Statement published as archived, issued on {ISSUED_ON:%d %B %Y}, by {DEMO_EDITOR}."
 
     def report(self, workflow: str) -> None:
         created = sum(n for (_, what), n in self.tally.items() if what == "created")
