@@ -117,6 +117,7 @@ class LawDetailView(DetailView[Law]):
             public_demands()
             .filter(law=self.object)
             .select_related("statement", "provision", "addressee")
+            .with_outcome_history()
             .order_by("-statement__publish_at", "statement", "order", "pk")
         )
         statements = (
