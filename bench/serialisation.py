@@ -83,6 +83,18 @@ def by_hand(statements: list[Any], request: Any) -> list[dict[str, Any]]:
             "country": str(item.country) if item.country else "",
         }
 
+    def addressee(addressing: Any) -> dict[str, Any]:
+        return {**(target(addressing.target) or {}), "role": addressing.role}
+
+    def step(outcome: Any) -> dict[str, Any]:
+        return {
+            "outcome": outcome.outcome,
+            "outcome_on": day(outcome.outcome_on),
+            "evidence_url": outcome.evidence_url,
+            "evidence_reference": outcome.evidence_reference,
+            "note": outcome.note,
+        }
+
     def law(item: Any) -> dict[str, Any] | None:
         if item is None:
             return None
@@ -145,7 +157,9 @@ def by_hand(statements: list[Any], request: Any) -> list[dict[str, Any]]:
                 }
                 for signature in statement.confirmed_signatures
             ],
-            "addressees": [target(item) for item in statement.listed_addressees],
+            "declared_signatory_count": statement.declared_signatory_count,
+            "unlisted_signatory_count": statement.unlisted_signatory_count,
+            "addressees": [addressee(item) for item in statement.listed_addressees],
             "moment": None
             if moment is None
             else {
@@ -175,6 +189,7 @@ def by_hand(statements: list[Any], request: Any) -> list[dict[str, Any]]:
                     "outcome_on": day(demand.outcome_on),
                     "evidence_url": demand.evidence_url,
                     "evidence_reference": demand.evidence_reference,
+                    "outcome_history": [step(outcome) for outcome in demand.outcome_history],
                 }
                 for demand in demands
             ],
@@ -187,7 +202,10 @@ def by_hand(statements: list[Any], request: Any) -> list[dict[str, Any]]:
                 {
                     "publisher": organisation(publication.publisher),
                     "publisher_name": publication.publisher_name,
+                    "published_as": publication.published_as,
+                    "display_name": publication.display_name,
                     "url": publication.url,
+                    "link_text": publication.link_text,
                     "published_on": day(publication.published_on),
                     "title": publication.title,
                 }

@@ -34,12 +34,15 @@ from lib.spreadsheet_rows import CSV, XLSX
 from .editing import ChangeKind, StatementForm
 from .history import ReadableChanges
 from .models import (
+    Addressing,
     Campaign,
     Change,
     Coalition,
     CoalitionMembership,
     Correction,
     Demand,
+    DemandOutcome,
+    DemandQuerySet,
     EmbargoedRead,
     Leverage,
     Moment,
@@ -283,12 +286,25 @@ class LeverageAdmin(admin.ModelAdmin[Leverage]):
 
 
 class SignatureFormSet(forms.BaseInlineFormSet[Signature, Statement, Any]):
-    # As for memberships: one lead signatory per statement.
     def clean(self) -> None:
         super().clean()
-        leads = [row for row in rows_kept(self) if row.get("role") == Signature.Role.LEAD]
+        kept = rows_kept(self)
+        # As for memberships: one lead signatory per statement.
+        leads = [row for row in kept if row.get("role") == Signature.Role.LEAD]
         if len(leads) > 1:
             raise ValidationError(constraint_message(Signature, "signature_one_lead_per_statement"))
+        # The declared total counts the confirmed signatories listed, as submitted here.
+        declared = self.instance.declared_signatory_count
+        confirmed = len([row for row in kept if row.get("status") == Signature.Status.CONFIRMED])
+        if declared is not None and confirmed > declared:
+            raise ValidationError(self.instance.declared_total_too_small(confirmed))
+
+
+class AddressingInline(LoadedAutocompleteInline[Addressing, Statement]):
+    model = Addressing
+    fields = ["target", "role", "order"]
+    autocomplete_fields = ["target"]
+    select_related = ["target"]
 
 
 class SignatureInline(LoadedAutocompleteInline[Signature, Statement]):
@@ -320,16 +336,102 @@ class SignatureInline(LoadedAutocompleteInline[Signature, Statement]):
         return str(signature.signed_version)
 
 
+def outcome_history_text(demand: Demand) -> str:
+    """A demand's outcomes in one line: “Met (3 May 2019) → Superseded (1 January 2022)”."""
+    return " → ".join(
+        f"{step.get_outcome_display()} ({formats.date_format(step.outcome_on)})"
+        for step in demand.outcome_history
+    )
+
+
+class DemandForm(LoadedChoicesForm):
+    """A demand's row on its statement's page. A changed outcome is not written over the
+    old one: it is recorded in the demand's history (Demand.record_outcome), with who
+    recorded it, once the row is saved (StatementAdmin.record_outcomes)."""
+
+    outcome_note = forms.CharField(
+        label=_("public note on the outcome"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcome_before = {name: getattr(self.instance, name) for name in Demand.OUTCOME_FIELDS}
+
+    def outcome_to_record(self) -> dict[str, Any] | None:
+        """The outcome to record, if this row changed it (or gave it a note)."""
+        if not {*Demand.OUTCOME_FIELDS, "outcome_note"} & set(self.changed_data):
+            return None
+        data = self.cleaned_data
+        return {
+            "outcome": data.get("outcome") or Demand.Outcome.OPEN,
+            "on": data.get("outcome_on"),
+            "evidence_url": data.get("evidence_url") or "",
+            "evidence_reference": data.get("evidence_reference") or "",
+            "note": data.get("outcome_note") or "",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or {}
+        outcome = self.outcome_to_record()
+        if outcome is not None and not self.errors:
+            step = DemandOutcome(
+                outcome=outcome["outcome"],
+                outcome_on=outcome["on"],
+                evidence_url=outcome["evidence_url"],
+                evidence_reference=outcome["evidence_reference"],
+                note=outcome["note"],
+            )
+            try:
+                step.full_clean(exclude=["demand", "recorded_by"], validate_constraints=False)
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    self.add_error("outcome_note" if field == "note" else field, messages_)
+        return cleaned_data
+
+    def save(self, commit: bool = True) -> Any:
+        if self.outcome_to_record() is not None:
+            # Saved as it was; the new outcome is recorded in the history after.
+            for name, value in self.outcome_before.items():
+                setattr(self.instance, name, value)
+        return super().save(commit)
+
+
 class DemandInline(LoadedAutocompleteInline[Demand, Statement]):
     model = Demand
-    fields = ["order", "action", "text", "addressee", "law", "provision"]
+    form = DemandForm
+    fields = [
+        "order",
+        "action",
+        "text",
+        "addressee",
+        "law",
+        "provision",
+        "outcome",
+        "outcome_on",
+        "evidence_url",
+        "evidence_reference",
+        "outcome_note",
+        "outcome_history_shown",
+    ]
+    readonly_fields = ["outcome_history_shown"]
     autocomplete_fields = ["addressee", "law", "provision"]
     select_related = ["addressee", "law", "provision__law"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Demand]:
+        return cast(DemandQuerySet, super().get_queryset(request)).with_outcome_history()
+
+    @admin.display(description=_("outcome history"))
+    def outcome_history_shown(self, demand: Demand) -> str:
+        if demand.pk is None:
+            return self.get_empty_value_display()
+        return outcome_history_text(demand) or self.get_empty_value_display()
 
 
 class PublicationInline(LoadedAutocompleteInline[Publication, Statement]):
     model = Publication
-    fields = ["publisher", "publisher_name", "url", "published_on", "title"]
+    fields = ["publisher", "publisher_name", "published_as", "url", "published_on", "title"]
     autocomplete_fields = ["publisher"]
     select_related = ["publisher"]
 
@@ -510,7 +612,7 @@ class StatementAdmin(
     # A search matching at most this many statements reads their ids first.
     search_ids_up_to = 5_000
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["campaign", "lead_organisation", "addressees", "moment"]
+    autocomplete_fields = ["campaign", "lead_organisation", "moment"]
     filter_horizontal = ["leverage"]
     readonly_fields = [
         "status_label",
@@ -527,12 +629,12 @@ class StatementAdmin(
         (None, {"fields": ["title", "slug", "kind", "language", "campaign"]}),
         (_("Text"), {"fields": ["standfirst", "body"]}),
         (
-            _("Issuer, addressees and timing"),
+            _("Issuer, signatories and timing"),
             {
                 "fields": [
                     "lead_organisation",
                     "issued_on",
-                    "addressees",
+                    "declared_signatory_count",
                     "moment",
                     "leverage",
                     "leverage_note",
@@ -559,7 +661,14 @@ class StatementAdmin(
             },
         ),
     ]
-    inlines = [SignatureInline, DemandInline, PublicationInline, CorrectionInline, TransitionInline]
+    inlines = [
+        AddressingInline,
+        SignatureInline,
+        DemandInline,
+        PublicationInline,
+        CorrectionInline,
+        TransitionInline,
+    ]
     actions = [
         "submit",
         "approve",
@@ -681,6 +790,8 @@ class StatementAdmin(
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        # Each outcome recorded tells partners' mirrors of the change (Demand.record_outcome).
+        told_of_update = self.record_outcomes(request, formsets) > 0
         # Tell partners' mirrors and webhooks when the public text or its data changed.
         statement: Statement = form.instance
         if self.corrected_through_form(form):
@@ -691,8 +802,25 @@ class StatementAdmin(
             )
             if corrected:
                 statement.record_change(Change.Kind.CORRECTED)
-            elif form.has_changed() or any(formset.has_changed() for formset in formsets):
+            elif not told_of_update and (
+                form.has_changed() or any(formset.has_changed() for formset in formsets)
+            ):
                 statement.record_change(Change.Kind.UPDATED)
+
+    @staticmethod
+    def record_outcomes(request: HttpRequest, formsets: Any) -> int:
+        """Record in their histories the outcomes changed on the demands' rows."""
+        recorded = 0
+        for formset in formsets:
+            if formset.model is not Demand:
+                continue
+            for demand_form in formset.forms:
+                outcome = demand_form.outcome_to_record() if demand_form.has_changed() else None
+                if outcome is None or demand_form in formset.deleted_forms:
+                    continue
+                demand_form.instance.record_outcome(**outcome, by=request.user)
+                recorded += 1
+        return recorded
 
     @staticmethod
     def corrected_through_form(form: StatementForm) -> bool:
@@ -1174,6 +1302,37 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, StatementPartAdmin[S
             )
 
 
+class DemandOutcomeInline(admin.TabularInline[DemandOutcome, Demand]):
+    """A demand's outcome history, to record a step or put a recorded one right."""
+
+    model = DemandOutcome
+    fields = [
+        "outcome",
+        "outcome_on",
+        "evidence_url",
+        "evidence_reference",
+        "note",
+        "recorded_at",
+        "recorded_by",
+    ]
+    readonly_fields = ["recorded_at", "recorded_by"]
+    formfield_overrides = COMPACT_WIDGETS
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DemandOutcome]:
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+class RecordOutcomeForm(forms.ModelForm[DemandOutcome]):
+    class Meta:
+        model = DemandOutcome
+        fields = ["outcome", "outcome_on", "evidence_url", "evidence_reference", "note"]
+        widgets = {
+            "outcome_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        }
+
+
 @admin.register(Demand)
 class DemandAdmin(SimpleHistoryAdmin, StatementPartAdmin[Demand]):
     # The demands are part of the text an editor approves.
@@ -1188,13 +1347,88 @@ class DemandAdmin(SimpleHistoryAdmin, StatementPartAdmin[Demand]):
     search_fields = ["text", "statement__title", "law__common_title", "law__official_title"]
     date_hierarchy = "outcome_on"
     autocomplete_fields = ["statement", "addressee", "law", "provision"]
+    # The outcome shown is the latest of the history below, where outcomes are recorded.
+    readonly_fields = list(Demand.OUTCOME_FIELDS)
     fieldsets = [
         (
             None,
             {"fields": ["statement", "order", "action", "addressee", "law", "provision", "text"]},
         ),
-        (_("Outcome"), {"fields": ["outcome", "outcome_on", "evidence_url", "evidence_reference"]}),
+        (_("Outcome"), {"fields": [*Demand.OUTCOME_FIELDS]}),
     ]
+    inlines = [DemandOutcomeInline]
+    actions = ["record_outcome"]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not DemandOutcome:
+            super().save_formset(request, form, formset, change)
+            return
+        steps = formset.save(commit=False)
+        for step in steps:
+            if step.pk is None:
+                step.recorded_by = request.user if request.user.is_authenticated else None
+            step.save()
+        for step in formset.deleted_objects:
+            step.delete()
+        if formset.has_changed():
+            form.instance.follow_outcome_history(by=request.user)
+
+    @admin.action(permissions=["change"], description=_("Record an outcome of selected demands…"))
+    def record_outcome(
+        self, request: HttpRequest, demands: QuerySet[Demand]
+    ) -> TemplateResponse | None:
+        form = RecordOutcomeForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Record an outcome"),
+                "opts": self.opts,
+                "demands": demands.select_related("statement"),
+                "form": form,
+                "action": "record_outcome",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media + form.media,
+            }
+            return TemplateResponse(request, "admin/campaigns/demand/record_outcome.html", context)
+        if not may_change_public(request):
+            refused = demands.filter(statement__status__in=self.editors_only)
+            if refused_count := refused.count():
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The outcome of %(count)d demand was not recorded: %(reason)s",
+                        "The outcomes of %(count)d demands were not recorded: %(reason)s",
+                        refused_count,
+                    )
+                    % {"count": refused_count, "reason": self.refused_statement},
+                    messages.ERROR,
+                )
+                demands = demands.exclude(pk__in=refused.values("pk"))
+        step = form.cleaned_data
+        recorded = 0
+        # One by one, through the model: each is a step of its demand's history.
+        for demand in demands.select_related("statement"):
+            demand.record_outcome(
+                step["outcome"],
+                step["outcome_on"],
+                evidence_url=step["evidence_url"],
+                evidence_reference=step["evidence_reference"],
+                note=step["note"],
+                by=request.user,
+            )
+            recorded += 1
+        if recorded:
+            self.message_user(
+                request,
+                ngettext(
+                    "Recorded the outcome of %(count)d demand.",
+                    "Recorded the outcome of %(count)d demands.",
+                    recorded,
+                )
+                % {"count": recorded},
+                messages.SUCCESS,
+            )
+        return None
 
 
 @admin.register(Transition)

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_countries import countries
+from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -45,12 +46,14 @@ from organisations.keys import HasScope, partner_key
 from organisations.models import Organisation
 
 from .models import (
+    Addressing,
     Campaign,
     Change,
     Coalition,
     CoalitionMembership,
     Correction,
     Demand,
+    DemandOutcome,
     EmbargoedRead,
     Moment,
     Publication,
@@ -83,6 +86,28 @@ class TargetSerializer(CountryFieldMixin, serializers.ModelSerializer[Target]):
         fields = ["id", "name", "slug", "kind", "country"]
 
 
+class AddresseeSerializer(serializers.ModelSerializer[Addressing]):
+    """An addressee of a statement, with its role there."""
+
+    id = serializers.IntegerField(source="target.id", read_only=True)
+    name = serializers.CharField(source="target.name", read_only=True)
+    slug = serializers.SlugField(source="target.slug", read_only=True)
+    kind = serializers.ChoiceField(
+        source="target.kind", choices=Target.Kind.choices, read_only=True
+    )
+    country = CountryField(source="target.country", read_only=True, allow_blank=True)
+    role = serializers.ChoiceField(
+        choices=Addressing.Role.choices,
+        read_only=True,
+        help_text="`primary`: the statement is addressed to it; `also_addressed`: it is "
+        "addressed too. The primary addressees come first.",
+    )
+
+    class Meta:
+        model = Addressing
+        fields = ["id", "name", "slug", "kind", "country", "role"]
+
+
 class MomentSerializer(CountryFieldMixin, serializers.ModelSerializer[Moment]):
     class Meta:
         model = Moment
@@ -111,11 +136,25 @@ class ProvisionSummarySerializer(serializers.Serializer[Any]):
     reference = serializers.CharField(read_only=True)
 
 
+class DemandOutcomeSerializer(serializers.ModelSerializer[DemandOutcome]):
+    class Meta:
+        model = DemandOutcome
+        fields = ["outcome", "outcome_on", "evidence_url", "evidence_reference", "note"]
+
+
 class DemandSerializer(serializers.ModelSerializer[Demand]):
     url = ApiLinkField("demand-detail")
     addressee = TargetSerializer(read_only=True, allow_null=True)
     law = LawSummarySerializer(read_only=True, allow_null=True)
     provision = ProvisionSummarySerializer(read_only=True, allow_null=True)
+    outcome_history = DemandOutcomeSerializer(
+        many=True,
+        read_only=True,
+        help_text="Every outcome recorded, oldest first, each with its date and evidence "
+        "(“met” with a court ruling, then “superseded” by a new law). `outcome`, "
+        "`outcome_on` and the evidence above are those of its latest step by date; the "
+        "list is empty while nothing has come of the demand.",
+    )
 
     class Meta:
         model = Demand
@@ -132,6 +171,7 @@ class DemandSerializer(serializers.ModelSerializer[Demand]):
             "outcome_on",
             "evidence_url",
             "evidence_reference",
+            "outcome_history",
         ]
 
 
@@ -151,10 +191,29 @@ class CorrectionSerializer(serializers.ModelSerializer[Correction]):
 
 class PublicationSerializer(serializers.ModelSerializer[Publication]):
     publisher = OrganisationSummarySerializer(read_only=True, allow_null=True)
+    display_name = serializers.CharField(
+        read_only=True,
+        help_text="Who published it, by the name it appeared under there (`published_as`), "
+        "else the publisher's name.",
+    )
+    link_text = serializers.CharField(
+        read_only=True,
+        help_text="Words for a link to it: its `title` there, or the site's name "
+        "(its host without www.) when no title is known.",
+    )
 
     class Meta:
         model = Publication
-        fields = ["publisher", "publisher_name", "url", "published_on", "title"]
+        fields = [
+            "publisher",
+            "publisher_name",
+            "published_as",
+            "display_name",
+            "url",
+            "link_text",
+            "published_on",
+            "title",
+        ]
 
 
 STATEMENT_TRANSLATIONS_SCHEMA = translations_schema(
@@ -219,7 +278,18 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
     campaign_url = ApiLinkField("campaign-detail", id_attribute="campaign_id", allow_null=True)
     lead_organisation = OrganisationSummarySerializer(read_only=True, allow_null=True)
     signatories = SignatorySerializer(source="confirmed_signatures", many=True, read_only=True)
-    addressees = TargetSerializer(source="listed_addressees", many=True, read_only=True)
+    declared_signatory_count = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="How many organisations signed in all, listed or not, when only some are "
+        "listed (“EPDE and 66 organisations”: 67); null when every signatory is listed.",
+    )
+    unlisted_signatory_count = serializers.IntegerField(
+        read_only=True,
+        help_text="How many signed beyond the `signatories` listed: the N of “and N "
+        "others”. 0 when every signatory is listed.",
+    )
+    addressees = AddresseeSerializer(source="listed_addressees", many=True, read_only=True)
     moment = MomentSerializer(read_only=True, allow_null=True)
     leverage = serializers.ListField(
         source="leverage_names", child=serializers.CharField(), read_only=True
@@ -263,6 +333,8 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
             "campaign_url",
             "lead_organisation",
             "signatories",
+            "declared_signatory_count",
+            "unlisted_signatory_count",
             "addressees",
             "moment",
             "leverage",
@@ -628,7 +700,9 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
                 Prefetch("publications", queryset=Publication.objects.select_related("publisher")),
                 Prefetch(
                     "demands",
-                    queryset=Demand.objects.select_related("addressee", "law", "provision"),
+                    queryset=Demand.objects.select_related(
+                        "addressee", "law", "provision"
+                    ).with_outcome_history(),
                 ),
             )
         )
@@ -713,8 +787,10 @@ class DemandViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Demand]):
     cursor_orderings = {"id": ("id",), "-id": ("-id",)}
 
     def get_queryset(self) -> QuerySet[Demand]:
-        return Demand.objects.filter(statement__in=Statement.objects.published()).select_related(
-            "addressee", "law", "provision"
+        return (
+            Demand.objects.filter(statement__in=Statement.objects.published())
+            .select_related("addressee", "law", "provision")
+            .with_outcome_history()
         )
 
 

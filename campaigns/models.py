@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 
@@ -264,13 +266,15 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
         see `Statement.listed_addressees` and `Statement.leverage_names`."""
         return self.annotate(
             addressee_rows=related_rows(
-                Target.objects.all(),
-                "statements",
-                id="id",
-                name="name",
-                slug="slug",
-                kind="kind",
-                country="country",
+                Addressing.objects.all(),
+                "statement",
+                id="target_id",
+                name="target__name",
+                slug="target__slug",
+                kind="target__kind",
+                country="target__country",
+                role="role",
+                order="order",
             ),
             leverage_rows=related_rows(Leverage.objects.all(), "statements", name="name"),
         )
@@ -328,7 +332,11 @@ class Statement(KeepsFormerAddresses):
         help_text=_("The organisation that issues the statement on behalf of the signatories."),
     )
     addressees = models.ManyToManyField(
-        Target, related_name="statements", blank=True, verbose_name=_("addressees")
+        Target,
+        through="Addressing",
+        related_name="statements",
+        blank=True,
+        verbose_name=_("addressees"),
     )
     moment = models.ForeignKey(
         Moment,
@@ -357,6 +365,19 @@ class Statement(KeepsFormerAddresses):
             "To add an older statement to the archive, use “Publish as archived…”."
         ),
     )
+
+    # --- signatories not listed ("EPDE and 66 organisations") ---
+    declared_signatory_count = models.PositiveIntegerField(
+        _("declared total of signatories"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When only some signatories are listed: how many organisations signed in all, "
+            "listed or not (“EPDE and 66 organisations” is 67). Leave empty when every "
+            "signatory is listed."
+        ),
+    )
+
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.DRAFT, editable=False
     )
@@ -573,12 +594,44 @@ class Statement(KeepsFormerAddresses):
         ]
 
     @cached_property
-    def listed_addressees(self) -> list[Target]:
-        """The addressees by name; read with the statement by `with_short_lists()`."""
-        if not hasattr(self, "addressee_rows"):
-            return list(self.addressees.order_by("name", "pk"))
-        targets = [Target(**row) for row in self.addressee_rows or []]
-        return sorted(targets, key=lambda target: (target.name, target.pk))
+    def listed_addressees(self) -> list["Addressing"]:
+        """The addressees with their roles, the primary ones first, then in their order
+        and by name; read with the statement by `with_short_lists()`."""
+        if hasattr(self, "addressee_rows"):
+            addressings = [
+                Addressing(
+                    statement_id=self.pk,
+                    target=Target(
+                        id=row["id"],
+                        name=row["name"],
+                        slug=row["slug"],
+                        kind=row["kind"],
+                        country=row["country"],
+                    ),
+                    role=row["role"],
+                    order=row["order"],
+                )
+                for row in self.addressee_rows or []
+            ]
+        else:
+            addressings = list(self.addressings.select_related("target"))
+        return sorted(addressings, key=Addressing.listing_order)
+
+    @property
+    def primary_addressees(self) -> list[Target]:
+        return [
+            addressing.target
+            for addressing in self.listed_addressees
+            if addressing.role == Addressing.Role.PRIMARY
+        ]
+
+    @property
+    def also_addressed(self) -> list[Target]:
+        return [
+            addressing.target
+            for addressing in self.listed_addressees
+            if addressing.role != Addressing.Role.PRIMARY
+        ]
 
     @cached_property
     def leverage_names(self) -> list[str]:
@@ -586,6 +639,44 @@ class Statement(KeepsFormerAddresses):
         if not hasattr(self, "leverage_rows"):
             return [leverage.name for leverage in self.leverage.order_by("name")]
         return sorted(row["name"] for row in self.leverage_rows or [])
+
+    # --- signatories not listed -----------------------------------------------------
+
+    def clean(self) -> None:
+        # The rows of the admin's signature inline are checked against the total there
+        # (SignatureFormSet), as submitted with it; this checks those already saved.
+        if self.declared_signatory_count is not None and self.pk is not None:
+            listed = self.signatures.filter(status=Signature.Status.CONFIRMED).count()
+            if self.declared_signatory_count < listed:
+                raise ValidationError(
+                    {"declared_signatory_count": self.declared_total_too_small(listed)}
+                )
+
+    def declared_total_too_small(self, listed: int) -> str:
+        return ngettext(
+            "The declared total (%(declared)d) is fewer than the %(listed)d confirmed "
+            "signatory listed. Give the number of all who signed, listed or not, or leave "
+            "it empty.",
+            "The declared total (%(declared)d) is fewer than the %(listed)d confirmed "
+            "signatories listed. Give the number of all who signed, listed or not, or leave "
+            "it empty.",
+            listed,
+        ) % {"declared": self.declared_signatory_count, "listed": listed}
+
+    @property
+    def unlisted_signatory_count(self) -> int:
+        """How many organisations signed beyond the confirmed signatories listed: the N of
+        “and N others”. Read from the signatures a page or the API loaded, if it did."""
+        if self.declared_signatory_count is None:
+            return 0
+        loaded = getattr(self, "confirmed_signatures", None)
+        listed = (
+            len(loaded)
+            if loaded is not None
+            else self.signatures.filter(status=Signature.Status.CONFIRMED).count()
+        )
+        # Signatures confirmed after the total was declared may outnumber it.
+        return max(0, self.declared_signatory_count - listed)
 
     @property
     def updated(self) -> datetime | None:
@@ -1104,6 +1195,24 @@ class Signature(models.Model):
         )
 
 
+class DemandQuerySet(models.QuerySet["Demand"]):
+    def with_outcome_history(self) -> "DemandQuerySet":
+        """Each demand's outcome history read in the demands' own query, not one query
+        each: see `Demand.outcome_history`."""
+        return self.annotate(
+            outcome_rows=related_rows(
+                DemandOutcome.objects.all(),
+                "demand",
+                id="id",
+                outcome="outcome",
+                outcome_on="outcome_on",
+                evidence_url="evidence_url",
+                evidence_reference="evidence_reference",
+                note="note",
+            )
+        )
+
+
 class Demand(models.Model):
     class Action(models.TextChoices):
         REPEAL = "repeal", _("Repeal")
@@ -1163,6 +1272,8 @@ class Demand(models.Model):
         help_text=_("e.g. a court reference such as an ECLI"),
     )
 
+    objects = DemandQuerySet.as_manager()
+
     class Meta:
         ordering = ["statement", "order", "pk"]
         verbose_name = _("demand")
@@ -1190,6 +1301,103 @@ class Demand(models.Model):
                 self.law_id = provision_law_id
             elif provision_law_id != self.law_id:
                 raise ValidationError({"provision": _("This provision belongs to another law.")})
+
+    # --- the outcome and its history --------------------------------------------------
+    #
+    # The history (DemandOutcome) is the record; the demand's own outcome fields show the
+    # latest step of it by date, for filters and lists. They are set here and nowhere else.
+
+    OUTCOME_FIELDS = ("outcome", "outcome_on", "evidence_url", "evidence_reference")
+
+    @cached_property
+    def outcome_history(self) -> list["DemandOutcome"]:
+        """The outcomes recorded, oldest first; read with the demand by
+        `DemandQuerySet.with_outcome_history()`."""
+        if not hasattr(self, "outcome_rows"):
+            return list(self.outcomes.order_by("outcome_on", "pk"))
+        steps = [
+            DemandOutcome(
+                id=row["id"],
+                demand_id=self.pk,
+                outcome=row["outcome"],
+                outcome_on=date.fromisoformat(row["outcome_on"]),
+                evidence_url=row["evidence_url"],
+                evidence_reference=row["evidence_reference"],
+                note=row["note"],
+            )
+            for row in self.outcome_rows or []
+        ]
+        return sorted(steps, key=lambda step: (step.outcome_on, step.pk))
+
+    def record_outcome(
+        self,
+        outcome: str,
+        on: date,
+        *,
+        evidence_url: str = "",
+        evidence_reference: str = "",
+        note: str = "",
+        by: Staff,
+    ) -> "DemandOutcome":
+        """Record what came of this demand on a date, with its evidence, in its history.
+
+        The same outcome recorded again for the same date amends that step (its evidence,
+        its note); any other is a new step. The demand then shows the latest step by date,
+        which is this one unless a later one was recorded before it.
+        """
+        step = DemandOutcome(
+            demand=self,
+            outcome=outcome,
+            outcome_on=on,
+            evidence_url=evidence_url.strip(),
+            evidence_reference=evidence_reference.strip(),
+            note=note.strip(),
+            recorded_by=by if by.is_authenticated else None,
+        )
+        step.full_clean(exclude=["demand", "recorded_by"], validate_constraints=False)
+        with transaction.atomic():
+            # The demand's row is locked while its history changes: two outcomes recorded
+            # at once both land in the history, and the demand shows the later of the two
+            # by date, not whichever was saved last.
+            list(Demand.objects.select_for_update().filter(pk=self.pk).values_list("pk"))
+            same_step = self.outcomes.filter(outcome=outcome, outcome_on=on).first()
+            if same_step is not None:
+                same_step.evidence_url = step.evidence_url
+                same_step.evidence_reference = step.evidence_reference
+                same_step.note = step.note
+                same_step._history_user = step.recorded_by  # type: ignore[attr-defined]
+                same_step.save()
+                step = same_step
+            else:
+                step.save()
+            self.follow_outcome_history(by)
+        return step
+
+    def follow_outcome_history(self, by: Staff) -> None:
+        """Show the latest outcome of the history as the demand's own, and tell the public.
+
+        Call it inside the transaction that changed the history.
+        """
+        latest = self.outcomes.order_by("-outcome_on", "-pk").first()
+        current = {
+            "outcome": latest.outcome if latest else self.Outcome.OPEN,
+            "outcome_on": latest.outcome_on if latest else None,
+            "evidence_url": latest.evidence_url if latest else "",
+            "evidence_reference": latest.evidence_reference if latest else "",
+        }
+        changed = [name for name, value in current.items() if getattr(self, name) != value]
+        for name in changed:
+            setattr(self, name, current[name])
+        if changed:
+            self._history_user = by if by.is_authenticated else None
+            self.save(update_fields=changed)
+        self.__dict__.pop("outcome_history", None)
+        # What partners mirror changed (the demand's history is part of its statement's
+        # answer), and so did the public pages that show it.
+        self.statement.record_change(Change.Kind.UPDATED)
+        from .page_cache import refresh_public_pages  # the page cache reads these models
+
+        transaction.on_commit(refresh_public_pages)
 
 
 def not_yet_public(current: Statement) -> str | None:
@@ -1266,6 +1474,15 @@ class Publication(models.Model):
     url = WebAddressField(_("URL"), max_length=500)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     title = models.CharField(_("title as published there"), max_length=300, blank=True)
+    published_as = models.CharField(
+        _("published under the name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The byline as it appeared there, when it is not the publisher's name as "
+            "registered: “the Observatory (OMCT–FIDH)”."
+        ),
+    )
 
     class Meta:
         ordering = ["statement", "published_on", "pk"]
@@ -1288,6 +1505,141 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    @property
+    def display_name(self) -> str:
+        """Who published it, by the name it appeared under there."""
+        if self.published_as:
+            return self.published_as
+        return self.publisher.name if self.publisher else self.publisher_name
+
+    @property
+    def link_text(self) -> str:
+        """Words for a link to it: its title there, or the site's name, never a bare URL."""
+        if self.title:
+            return self.title
+        host = urlsplit(self.url).hostname or ""
+        return host.removeprefix("www.") or str(_("the publication"))
+
+
+# --- who a statement addresses, and what came of its demands ---------------------------
+
+
+class Addressing(models.Model):
+    """A statement's addressee, and whether it is addressed first or also addressed."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", _("Addressed to")
+        ALSO_ADDRESSED = "also_addressed", _("Also addressed")
+
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="addressings",
+        verbose_name=_("statement"),
+        # The unique constraint's index, which starts with the statement, is the one a
+        # statement's addressees are read by.
+        db_index=False,
+    )
+    target = models.ForeignKey(
+        Target,
+        on_delete=models.PROTECT,
+        related_name="addressings",
+        verbose_name=_("addressee"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.PRIMARY)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["statement", "order", "pk"]
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "target"],
+                name="addressing_unique_per_statement",
+                violation_error_message=_("This addressee is already named on the statement."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} ({self.get_role_display()})"
+
+    @staticmethod
+    def listing_order(addressing: "Addressing") -> tuple[bool, int, str, int]:
+        """The primary addressees first, then each role in its order and by name."""
+        return (
+            addressing.role != Addressing.Role.PRIMARY,
+            addressing.order,
+            addressing.target.name,
+            addressing.target.pk,
+        )
+
+
+class DemandOutcome(models.Model):
+    """One step of what came of a demand: met with a court ruling, then superseded by a
+    new law. The demand's own outcome shows the latest step: see Demand.record_outcome."""
+
+    demand = models.ForeignKey(
+        Demand,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("demand"),
+        # The unique constraint's index, which starts with the demand, is the one a
+        # demand's history is read by.
+        db_index=False,
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Demand.Outcome)
+    outcome_on = models.DateField(
+        _("date"),
+        error_messages={
+            "null": _("Give the date of this outcome."),
+            "blank": _("Give the date of this outcome."),
+        },
+    )
+    evidence_url = models.URLField(_("evidence"), max_length=500, blank=True)
+    evidence_reference = models.CharField(
+        _("evidence reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. a court reference such as an ECLI, or a law's number"),
+    )
+    note = models.TextField(
+        _("public note"), blank=True, help_text=_("Shown with the outcome, in a few words.")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["demand", "outcome_on", "pk"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcome history")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand", "outcome_on", "outcome"],
+                name="demand_outcome_once_a_day",
+                violation_error_message=_(
+                    "This outcome is already recorded for this date: change it in its row."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.outcome_on:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        if self.outcome_on is not None and self.outcome_on > timezone.localdate():
+            raise ValidationError(
+                {"outcome_on": _("An outcome is recorded once it is reached: not in the future.")}
+            )
 
 
 class PreviewLinkQuerySet(models.QuerySet["PreviewLink"]):

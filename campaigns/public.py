@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from organisations.models import Organisation
 
-from .models import CoalitionMembership, Demand, Signature, Statement
+from .models import CoalitionMembership, Demand, DemandQuerySet, Signature, Statement
 
 
 def public_signatures() -> QuerySet[Signature]:
@@ -19,7 +19,7 @@ def public_signatures() -> QuerySet[Signature]:
     )
 
 
-def public_demands() -> QuerySet[Demand]:
+def public_demands() -> DemandQuerySet:
     return Demand.objects.filter(statement__in=Statement.objects.published())
 
 

@@ -7,7 +7,7 @@ translations.
 from modeltranslation.translator import TranslationOptions, translator
 from simple_history import register as keep_history
 
-from .models import Campaign, Demand, Signature, Statement
+from .models import Campaign, Demand, DemandOutcome, Signature, Statement
 
 # The texts that make a statement public in a language: see StatementQuerySet.available_in.
 STATEMENT_TEXT_FIELDS = ("title", "standfirst", "body")
@@ -24,5 +24,5 @@ class CampaignTranslation(TranslationOptions):
 translator.register(Statement, StatementTranslation)
 translator.register(Campaign, CampaignTranslation)
 
-for model in (Statement, Signature, Demand, Campaign):
+for model in (Statement, Signature, Demand, DemandOutcome, Campaign):
     keep_history(model)

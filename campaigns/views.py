@@ -70,9 +70,9 @@ def as_shown(statements: QuerySet[Statement]) -> QuerySet[Statement]:
             Prefetch("publications", Publication.objects.select_related("publisher")),
             Prefetch(
                 "demands",
-                Demand.objects.select_related("law", "provision", "addressee").order_by(
-                    "order", "pk"
-                ),
+                Demand.objects.select_related("law", "provision", "addressee")
+                .with_outcome_history()
+                .order_by("order", "pk"),
             ),
         )
     )

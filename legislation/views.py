@@ -124,6 +124,7 @@ class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
             public_demands()
             .filter(law=self.object)
             .select_related("statement", "provision", "addressee")
+            .with_outcome_history()
             .order_by("-statement__issued_on", "-statement__publish_at", "statement", "order", "pk")
         )
         statements = (

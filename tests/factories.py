@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from addresses.models import FormerAddress
 from campaigns.models import (
+    Addressing,
     Campaign,
     Coalition,
     CoalitionMembership,
     Correction,
     Demand,
+    DemandOutcome,
     Leverage,
     Moment,
     PreviewLink,
@@ -293,12 +295,48 @@ class SignatureFactory(factory.django.DjangoModelFactory[Signature]):
 
 
 class DemandFactory(factory.django.DjangoModelFactory[Demand]):
+    """An open demand. Given an outcome, its history starts with that outcome, as the
+    data migration started every history: the demand shows the latest step of its history."""
+
     class Meta:
         model = Demand
+        skip_postgeneration_save = True
 
     statement = factory.SubFactory(StatementFactory)
     action = Demand.Action.REPEAL
     text = "Repeal the law."
+
+    @factory.post_generation
+    def history(demand: Demand, create: bool, extracted: object, **kwargs: object) -> None:
+        # Only an open demand may have no date (a named constraint).
+        if create and demand.outcome_on is not None:
+            DemandOutcome.objects.create(
+                demand=demand,
+                outcome=demand.outcome,
+                outcome_on=demand.outcome_on,
+                evidence_url=demand.evidence_url,
+                evidence_reference=demand.evidence_reference,
+            )
+
+
+class DemandOutcomeFactory(factory.django.DjangoModelFactory[DemandOutcome]):
+    """A step of a demand's history as a fixture; the demand's own outcome is not
+    changed: Demand.record_outcome does that."""
+
+    class Meta:
+        model = DemandOutcome
+
+    demand = factory.SubFactory(DemandFactory)
+    outcome = Demand.Outcome.MET
+    outcome_on = date(2013, 5, 3)
+
+
+class AddressingFactory(factory.django.DjangoModelFactory[Addressing]):
+    class Meta:
+        model = Addressing
+
+    statement = factory.SubFactory(StatementFactory)
+    target = factory.SubFactory(TargetFactory)
 
 
 class CorrectionFactory(factory.django.DjangoModelFactory[Correction]):

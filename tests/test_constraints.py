@@ -12,7 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from campaigns.models import CoalitionMembership, Demand, Publication, Signature, Statement
+from campaigns.models import (
+    Addressing,
+    CoalitionMembership,
+    Demand,
+    DemandOutcome,
+    Publication,
+    Signature,
+    Statement,
+)
 from legislation.models import Implementation, LawEvent
 from organisations.models import (
     Organisation,
@@ -143,6 +151,22 @@ def publication_without_publisher() -> Publication:
     )
 
 
+def duplicate_addressing() -> Addressing:
+    addressing = factories.AddressingFactory()
+    return Addressing(
+        statement=addressing.statement,
+        target=addressing.target,
+        role=Addressing.Role.ALSO_ADDRESSED,
+    )
+
+
+def same_outcome_twice_a_day() -> DemandOutcome:
+    step = factories.DemandOutcomeFactory()
+    return DemandOutcome(
+        demand=step.demand, outcome=step.outcome, outcome_on=step.outcome_on, note="Again."
+    )
+
+
 now = timezone.now()
 
 BROKEN_RULES = [
@@ -265,6 +289,16 @@ BROKEN_RULES = [
         "This publication is already recorded.",
     ),
     ("publication_has_publisher", publication_without_publisher, "Name the publisher"),
+    (
+        "addressing_unique_per_statement",
+        duplicate_addressing,
+        "This addressee is already named on the statement.",
+    ),
+    (
+        "demand_outcome_once_a_day",
+        same_outcome_twice_a_day,
+        "This outcome is already recorded for this date",
+    ),
 ]
 
 

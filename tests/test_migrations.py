@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -158,3 +159,80 @@ def test_a_role_that_does_not_own_the_database_is_told_what_to_run() -> None:
 def test_other_errors_are_not_taken_for_a_missing_privilege() -> None:
     with pytest.raises(ProgrammingError):
         set_database_jit(connection, "off off", report=StringIO())  # a syntax error
+
+
+BEFORE_RECORDS = [("campaigns", "0019_web_addresses_only")]
+RECORDS = [("campaigns", "0020_declared_signatories_addressee_roles_outcome_history")]
+
+
+def migrated_to(targets: list[tuple[str, str]]) -> Any:
+    """Migrate the test database to `targets`; the models as they were there."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_addressees_and_outcomes_are_carried_into_their_own_records() -> None:
+    old = migrated_to(BEFORE_RECORDS)
+    try:
+        statement = old.get_model("campaigns", "Statement").objects.create(
+            title="Leaders must press Moscow", slug="leaders-must-press-moscow"
+        )
+        Target = old.get_model("campaigns", "Target")
+        leaders = Target.objects.create(name="EU leaders", slug="eu-leaders", kind="government")
+        president = Target.objects.create(
+            name="President of Russia", slug="president", kind="head_of_state"
+        )
+        statement.addressees.set([leaders, president])
+        Demand = old.get_model("campaigns", "Demand")
+        met = Demand.objects.create(
+            statement=statement,
+            action="repeal",
+            text="Repeal it.",
+            outcome="met",
+            outcome_on=date(2019, 5, 3),
+            evidence_url="https://example.org/ruling",
+            evidence_reference="ECLI:XX:2019:123",
+        )
+        reopened = Demand.objects.create(
+            statement=statement, action="halt", text="Halt it.", outcome_on=date(2020, 1, 1)
+        )
+        still_open = Demand.objects.create(statement=statement, action="stop", text="Stop it.")
+        for name in ("Authors", "Editors"):
+            old.get_model("auth", "Group").objects.get_or_create(name=name)[0].permissions.clear()
+
+        new = migrated_to(RECORDS)
+
+        Addressing = new.get_model("campaigns", "Addressing")
+        assert sorted(
+            Addressing.objects.filter(statement=statement.pk).values_list("target", "role")
+        ) == sorted([(leaders.pk, "primary"), (president.pk, "primary")])
+        DemandOutcome = new.get_model("campaigns", "DemandOutcome")
+        steps = DemandOutcome.objects.order_by("demand").values_list(
+            "demand", "outcome", "outcome_on", "evidence_url", "evidence_reference", "note"
+        )
+        assert list(steps) == [
+            (met.pk, "met", date(2019, 5, 3), "https://example.org/ruling", "ECLI:XX:2019:123", ""),
+            (reopened.pk, "open", date(2020, 1, 1), "", "", ""),
+        ]
+        assert not DemandOutcome.objects.filter(demand=still_open.pk).exists()
+        # The staff groups may name addressees and record outcomes in the inlines.
+        Group = new.get_model("auth", "Group")
+        granted = {
+            name: set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+            for name in ("Authors", "Editors")
+        }
+        both = {"add_addressing", "change_addressing", "delete_addressing", "view_addressing"}
+        both |= {"add_demandoutcome", "change_demandoutcome", "view_demandoutcome"}
+        assert granted == {"Authors": both, "Editors": both | {"delete_demandoutcome"}}
+
+        # And back: the addressees are a plain list again.
+        old = migrated_to(BEFORE_RECORDS)
+        Statement = old.get_model("campaigns", "Statement")
+        assert set(
+            Statement.objects.get(pk=statement.pk).addressees.values_list("pk", flat=True)
+        ) == {leaders.pk, president.pk}
+    finally:
+        migrated_to(MigrationExecutor(connection).loader.graph.leaf_nodes())

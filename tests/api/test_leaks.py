@@ -15,13 +15,14 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from campaigns.models import Change, Signature, Statement
+from campaigns.models import Change, Demand, Signature, Statement
 from tests.factories import (
     CampaignFactory,
     CoalitionFactory,
     CoalitionMembershipFactory,
     CorrectionFactory,
     DemandFactory,
+    DemandOutcomeFactory,
     LawFactory,
     OrganisationFactory,
     PublicationFactory,
@@ -73,7 +74,16 @@ class World:
             statement=self.hidden, law=self.law, addressee=self.addressee, text="SECRET demand"
         )
         CorrectionFactory(statement=self.hidden, note="SECRET correction")
-        PublicationFactory(statement=self.hidden, title="SECRET publication")
+        PublicationFactory(
+            statement=self.hidden, title="SECRET publication", published_as="SECRET byline"
+        )
+        # What came of a hidden demand, with its evidence.
+        DemandOutcomeFactory(
+            demand=self.hidden.demands.first(),
+            outcome=Demand.Outcome.UNMET,
+            evidence_reference="SECRET-ECLI",
+            note="SECRET outcome note",
+        )
         # Whatever the workflow records for partners, as it would record it.
         self.public.record_change(Change.Kind.PUBLISHED)
         self.hidden.record_change(Change.Kind.PUBLISHED)
@@ -99,11 +109,22 @@ class World:
 
     def statement(self, **fields: object) -> Statement:
         statement = StatementFactory(
-            campaign=self.campaign, lead_organisation=self.lead, language="en", **fields
+            campaign=self.campaign,
+            lead_organisation=self.lead,
+            language="en",
+            declared_signatory_count=40,
+            **fields,
         )
         statement.addressees.set([self.addressee])
         SignatureFactory(statement=statement, organisation=self.signer)
-        DemandFactory(statement=statement, law=self.law, addressee=self.addressee)
+        # Met, for both: the outcome filter would find the hidden one's demand too.
+        DemandFactory(
+            statement=statement,
+            law=self.law,
+            addressee=self.addressee,
+            outcome=Demand.Outcome.MET,
+            outcome_on=timezone.localdate() - timedelta(days=1),
+        )
         return statement
 
 
@@ -190,6 +211,7 @@ def test_hidden_statements_have_no_detail_and_their_demands_none(
         {"addressee": world.addressee.pk},
         {"country": "BY"},
         {"action": "repeal"},
+        {"outcome": "met"},
         {"outcome": "open"},
     ]:
         for ordering in ["id", "-id"]:

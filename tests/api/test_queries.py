@@ -5,21 +5,23 @@ provisions, members, contacts...), so that a missing prefetch shows as a growing
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from campaigns.models import Change, Signature, Statement
+from campaigns.models import Addressing, Change, Demand, Signature, Statement
 from organisations.models import Organisation, PartnerKey
 from tests.factories import (
+    AddressingFactory,
     CampaignFactory,
     CoalitionFactory,
     CoalitionMembershipFactory,
     CorrectionFactory,
     DemandFactory,
+    DemandOutcomeFactory,
     ImplementationFactory,
     LawEventFactory,
     LawFactory,
@@ -49,7 +51,8 @@ def full_statement(**traits: Any) -> Statement:
     statement = StatementFactory(
         **(traits or {"published": True}), moment=MomentFactory(), leverage_note="Votes."
     )
-    statement.addressees.set([TargetFactory(), TargetFactory()])
+    statement.addressees.set([TargetFactory()])
+    AddressingFactory(statement=statement, role=Addressing.Role.ALSO_ADDRESSED)
     statement.leverage.set([LeverageFactory()])
     programme = OrganisationParentFactory().programme
     SignatureFactory(statement=statement, organisation=programme)
@@ -57,9 +60,15 @@ def full_statement(**traits: Any) -> Statement:
     SignatureFactory(statement=statement, status=Signature.Status.PENDING)
     for _ in range(2):
         provision = ProvisionFactory()
-        DemandFactory(
-            statement=statement, law=provision.law, provision=provision, addressee=TargetFactory()
+        demand = DemandFactory(
+            statement=statement,
+            law=provision.law,
+            provision=provision,
+            addressee=TargetFactory(),
+            outcome=Demand.Outcome.SUPERSEDED,
+            outcome_on=date(2022, 1, 1),
         )
+        DemandOutcomeFactory(demand=demand, outcome_on=date(2019, 5, 3))
     CorrectionFactory(statement=statement)
     PublicationFactory(statement=statement)
     return statement
@@ -125,7 +134,8 @@ ENDPOINTS: dict[str, tuple[str, Callable[..., Any], int]] = {
     #    (subqueries in the same SELECT); 2. confirmed signatures with their organisations;
     # 3. those organisations' parent links with the parents joined (for a joint
     # programme's display name); 4. corrections; 5. publications with publishers;
-    # 6. demands with addressees, laws and provisions.
+    # 6. demands with addressees, laws and provisions, and each one's outcome history as
+    # a JSON list (a subquery in the same SELECT).
     "statements": ("/api/v1/statements/", full_statement, 6),
     # The same, in the order of issue, filtered by the date issued.
     "statements by issue date": (
@@ -133,7 +143,8 @@ ENDPOINTS: dict[str, tuple[str, Callable[..., Any], int]] = {
         full_statement,
         6,
     ),
-    # The page, with addressees, laws and provisions joined.
+    # The page, with addressees, laws and provisions joined and outcome histories as
+    # JSON lists.
     "demands": ("/api/v1/demands/", lambda: full_statement(), 1),
     # The page, with what replaced each law joined; rights; standards; laws replaced;
     # laws modelled on; laws modelled on it; laws implemented; instruments implementing
@@ -223,6 +234,11 @@ def test_a_page_of_statements_costs_the_same_whatever_its_size(
         assert len(statement["addressees"]) == 2
         assert len(statement["leverage"]) == 1
         assert len(statement["demands"]) == 2
+        assert [len(demand["outcome_history"]) for demand in statement["demands"]] == [2, 2]
+        assert [addressee["role"] for addressee in statement["addressees"]] == [
+            "primary",
+            "also_addressed",
+        ]
         assert len(statement["corrections"]) == 1
         assert len(statement["publications"]) == 1
         assert "joint programme of" in statement["signatories"][0]["display_name"]

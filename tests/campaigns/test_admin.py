@@ -1,6 +1,6 @@
 import re
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from campaigns.admin import CampaignFilter, StatementAdmin
 from campaigns.models import (
+    Addressing,
     Campaign,
     Coalition,
     CoalitionMembership,
@@ -31,11 +32,13 @@ from lib import admin_pagination
 from tests.admin_pages import add_row, admin_url, form_data, read_form, registered_models
 from tests.api.test_admin import PARTNER_API_ADMINS
 from tests.factories import (
+    AddressingFactory,
     CampaignFactory,
     CoalitionFactory,
     CoalitionMembershipFactory,
     CorrectionFactory,
     DemandFactory,
+    DemandOutcomeFactory,
     LawFactory,
     LeverageFactory,
     MomentFactory,
@@ -165,12 +168,17 @@ def fill(statement: Statement, rows: int) -> None:
     for _ in range(rows):
         SignatureFactory(statement=statement)
         law = LawFactory()
-        DemandFactory(
+        demand = DemandFactory(
             statement=statement,
             addressee=TargetFactory(),
             law=law,
             provision=ProvisionFactory(law=law),
         )
+        DemandOutcomeFactory(demand=demand, outcome_on=date(2013, 5, 3))
+        DemandOutcomeFactory(
+            demand=demand, outcome=Demand.Outcome.SUPERSEDED, outcome_on=date(2022, 1, 1)
+        )
+        AddressingFactory(statement=statement, role=Addressing.Role.ALSO_ADDRESSED)
         PublicationFactory(statement=statement)
         CorrectionFactory(statement=statement)
         TransitionFactory(statement=statement)
@@ -192,13 +200,15 @@ def test_statement_change_form_queries_do_not_grow_with_rows(
     ContentType.objects.clear_cache()
 
     # The session and the user (2); the statement (1); its content type, for the "View on
-    # site" link (1); the addressees and leverage chosen, as the form reads them (2); the
-    # widgets showing the campaign, lead organisation, moment and addressees chosen, and
-    # all leverage to choose from (5); who created and who last changed it (2); the
-    # signatures, demands, publications, corrections and workflow steps, each with the
-    # organisations, addressees, laws, provisions and users it names (5); the confirmed
-    # signatures given to a version of the text corrected since, for the warning (1).
-    with django_assert_num_queries(19):
+    # site" link (1); the leverage chosen, as the form reads it (1); the widgets showing
+    # the campaign, lead organisation and moment chosen, and all leverage to choose from
+    # (4); who created and who last changed it (2); the addressees, signatures, demands
+    # (with their outcome histories in the same query), publications, corrections and
+    # workflow steps, each with the organisations, addressees, laws, provisions and users
+    # it names (6); the confirmed signatures given to a version of the text corrected
+    # since, for the warning (1). The addressees, once a field of the statement's own
+    # form (2 queries), are an inline of their own (1).
+    with django_assert_num_queries(18):
         assert admin_client.get(url).status_code == 200
 
 

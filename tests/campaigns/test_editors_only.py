@@ -30,7 +30,9 @@ def demand_form(statement: Statement, text: str) -> dict[str, Any]:
         "order": 0,
         "action": "repeal",
         "text": text,
-        "outcome": "open",
+        # The outcome history's inline, with no row: outcomes are recorded there.
+        "outcomes-TOTAL_FORMS": "0",
+        "outcomes-INITIAL_FORMS": "0",
     }
 
 

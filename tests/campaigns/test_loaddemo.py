@@ -219,10 +219,12 @@ def test_the_campaign_tracks_the_five_laws_and_the_demands_point_at_them(loaded:
         "2012-12-21",
     )
     assert loaded.leverage.count() == 3
-    assert set(loaded.addressees.values_list("slug", flat=True)) >= {
-        "eu-leaders",
-        "president-of-russia",
-    }
+    # Written to the EU's leaders; Russia's President and government are addressed too.
+    assert list(loaded.addressings.values_list("target__slug", "role")) == [
+        ("eu-leaders", "primary"),
+        ("president-of-russia", "also_addressed"),
+        ("russian-government", "also_addressed"),
+    ]
 
 
 def test_the_statement_text_is_the_projects_own_not_the_seeds(loaded: Statement) -> None:

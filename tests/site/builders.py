@@ -1,16 +1,19 @@
 """A published world of a given size, for tests that must cost the same at any size."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from campaigns.models import Campaign, Coalition, Statement
+from campaigns.models import Addressing, Campaign, Coalition, Demand, Statement
 from legislation.models import Law
 from organisations.models import Organisation
 from tests.factories import (
+    AddressingFactory,
     CampaignFactory,
     CoalitionFactory,
     CoalitionMembershipFactory,
     CorrectionFactory,
     DemandFactory,
+    DemandOutcomeFactory,
     ImplementationFactory,
     LawEventFactory,
     LawFactory,
@@ -55,6 +58,8 @@ def build_world(size: int) -> World:
     campaign.laws.add(law, *LawFactory.create_batch(size - 1))
     statement = StatementFactory(published=True, campaign=campaign)
     statement.addressees.add(*TargetFactory.create_batch(size))
+    for target in TargetFactory.create_batch(size):
+        AddressingFactory(statement=statement, target=target, role=Addressing.Role.ALSO_ADDRESSED)
     statement.leverage.add(*LeverageFactory.create_batch(size))
     organisation = OrganisationFactory()
     for number in range(size):
@@ -64,12 +69,22 @@ def build_world(size: int) -> World:
         OrganisationIdentifierFactory(organisation=organisation)
         OrganisationParentFactory(programme=signatory, parent=OrganisationFactory())
         CoalitionMembershipFactory(coalition=coalition, organisation=signatory)
-        DemandFactory(statement=statement, law=law, provision=law.provisions.all()[number])
+        # Met, then superseded: two steps of history each.
+        demand = DemandFactory(
+            statement=statement,
+            law=law,
+            provision=law.provisions.all()[number],
+            outcome=Demand.Outcome.SUPERSEDED,
+            outcome_on=date(2022, 1, 1),
+        )
+        DemandOutcomeFactory(demand=demand, outcome_on=date(2019, 5, 3))
         CorrectionFactory(statement=statement)
         PublicationFactory(statement=statement)
         other = StatementFactory(published=True, campaign=campaign)
         SignatureFactory(statement=other, organisation=organisation)
-        DemandFactory(statement=other, law=law)
+        DemandFactory(
+            statement=other, law=law, outcome=Demand.Outcome.MET, outcome_on=date(2019, 5, 3)
+        )
     return World(statement, campaign, coalition, law, organisation)
 
 

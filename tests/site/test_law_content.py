@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from campaigns.models import Demand
@@ -513,6 +514,35 @@ def test_a_law_page_lists_published_statements_and_their_demands_with_outcomes(
     assert ("Repeal the libel law", statement.get_absolute_url()) in demand.links()
     for hidden_text in ("Hidden", "Withdrawn"):
         assert hidden_text not in response.text
+
+
+def test_a_law_page_shows_each_demands_outcome_history_through_the_gate(
+    client: Client, law: Law, editor: User
+) -> None:
+    statement = StatementFactory(published=True, title="Repeal the libel law")
+    demand = DemandFactory(statement=statement, law=law, text="Repeal section 3.")
+    demand.record_outcome(
+        Demand.Outcome.MET,
+        date(2013, 4, 25),
+        evidence_reference="Case 12/2013",
+        note="Struck down by the court.",
+        by=editor,
+    )
+    demand.record_outcome(Demand.Outcome.SUPERSEDED, date(2016, 2, 1), by=editor)
+    draft = StatementFactory(title="Draft statement")
+    hidden = DemandFactory(statement=draft, law=law, text="Draft demand.")
+    hidden.record_outcome(
+        Demand.Outcome.MET, date(2013, 4, 26), note="Draft outcome note.", by=editor
+    )
+
+    response = client.get(law.get_absolute_url())
+    (shown,) = read(response).section("demands").find_all("li")
+
+    assert (
+        "Outcome: Met (25 April 2013, Case 12/2013): Struck down by the court. → "
+        "Superseded (1 February 2016)" in shown.text
+    )
+    assert "Draft" not in response.text
 
 
 def test_a_law_nobody_has_written_about_says_so(client: Client, law: Law) -> None:

@@ -13,6 +13,7 @@ from django.test import Client
 from campaigns.models import Signature
 from tests.factories import (
     DemandFactory,
+    DemandOutcomeFactory,
     LawFactory,
     OrganisationFactory,
     SignatureFactory,
@@ -67,7 +68,11 @@ def test_no_public_surface_shows_a_statement_that_is_not_public(client: Client) 
             organisation__name=f"Signatory {marker}",
             organisation__slug=f"signatory-{marker}",
         )
-        DemandFactory(statement=statement, law=law, text=f"Demand {marker}")
+        DemandOutcomeFactory(
+            demand=DemandFactory(statement=statement, law=law, text=f"Demand {marker}"),
+            evidence_reference=f"Ruling {marker}",
+            note=f"Outcome {marker}",
+        )
         hidden_addresses.append(statement.get_absolute_url())
 
     addresses = public_addresses(
@@ -82,7 +87,9 @@ def test_no_public_surface_shows_a_statement_that_is_not_public(client: Client) 
         if address.startswith("/search/"):
             # The search page repeats the query; what it must not show is a result.
             assert "Nothing was found" in text, address
-            assert not re.search(r"(Title|Signatory|Issuer|Demand) \w*marker", text), address
+            assert not re.search(
+                r"(Title|Signatory|Issuer|Demand|Ruling|Outcome) \w*marker", text
+            ), address
             assert "The text says" not in text, address
         else:
             assert not re.search("marker", text, re.IGNORECASE), address

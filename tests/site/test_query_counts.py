@@ -25,13 +25,14 @@ def test_the_statement_page(
     world = build_world(size)
     with django_assert_num_queries(8):
         # 1. the statement with campaign, coalition, issuer and moment, and its addressees
-        #    and leverage as JSON lists (subqueries in the same SELECT);
+        #    (with their roles) and leverage as JSON lists (subqueries in the same SELECT);
         # 2. its confirmed signatures with their organisations;
         # 3. those organisations' links to their parents, with the parents joined;
         # 4. the press contacts of the issuer and of every signatory, in one query;
         # 5. corrections;
         # 6. publications with their publishers;
-        # 7. demands with law, provision and addressee;
+        # 7. demands with law, provision and addressee, and each one's outcome history as
+        #    a JSON list (a subquery in the same SELECT);
         # 8. the next publish time (the page cache, on a miss).
         # None of them is made per signatory, per demand or per list entry.
         response = client.get(world.statement.get_absolute_url())
@@ -40,8 +41,10 @@ def test_the_statement_page(
     assert response.text.count('<li><a href="/organisations/') == size
     assert response.text.count('<a href="mailto:press') == size
     assert response.text.count("<li>Membership of body") == size
-    assert response.text.count("<dd>Addressee") == 1
-    assert response.text.count("; Addressee") == size - 1
+    # Addressed to, and also addressed: one list each.
+    assert response.text.count("<dd>Addressee") == 2
+    assert response.text.count("; Addressee") == 2 * (size - 1)
+    assert response.text.count('class="outcome-step"') == 2 * size
     assert response.text.count('<li><a href="/organisations/') == size
 
 
@@ -111,14 +114,21 @@ def test_the_law_page(
     # law with what replaced it; events; sources; rights; standards; laws it replaces;
     # laws it is modelled on; laws modelled on it; laws it implements; instruments
     # implementing it (these two came with the "implements" link, one query each way);
-    # provisions; their rights; their penalties; public demands; published statements;
-    # next publish time.
+    # provisions; their rights; their penalties; public demands, each with its outcome
+    # history as a JSON list (a subquery in the same SELECT); published statements; next
+    # publish time.
     with django_assert_num_queries(16):
         response = client.get(world.law.get_absolute_url())
     assert response.status_code == 200
     assert response.text.count('class="provision"') == size
     # What replaced it, and `size` laws for each of the five other links.
     assert len(read(response).find("dl", class_="facts").links()) == 1 + 5 * size
+    # Every step of every demand listed is shown: two for each of the statement's
+    # demands, one for each other statement's.
+    demands = response.context["demands"]
+    steps = sum(len(demand.outcome_history) for demand in demands)
+    assert steps > len(demands)
+    assert response.text.count('class="outcome-step"') == steps
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,14 +1,19 @@
 """What a statement page says: every fact a journalist would quote from it."""
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import trans_real
 
-from campaigns.models import Demand, Signature, Statement
+from campaigns.models import Addressing, Demand, Signature, Statement
 from legislation.models import LawEvent
 from organisations.models import Organisation
 from tests.factories import (
+    AddressingFactory,
     CorrectionFactory,
     DemandFactory,
     LawEventFactory,
@@ -329,3 +334,202 @@ def test_a_statement_with_no_issuer_still_lists_its_signatories_press_contacts(
     assert [item.text for item in page.section("press").find_all("li")] == [
         f"Signatory Officer (HRW) · {signature.organisation.press_contacts.get().email}"
     ]
+
+
+# --- signatories not listed, addressees' roles, publications elsewhere -------------------
+
+OTHERS = "and %(counter)s other organisation"
+
+
+def others_line(client: Client, statement: Statement, language: str = "en") -> str:
+    with translation.override(language):
+        url = statement.get_absolute_url()
+    response = client.get(url)
+    assert response.status_code == 200
+    return read(response).section("signatories").find("p", class_="others").text
+
+
+def test_a_declared_total_says_how_many_signed_beyond_those_listed(client: Client) -> None:
+    many = published_statement(declared_signatory_count=67)
+    SignatureFactory(statement=many, organisation__name="EPDE", order=0)
+    # Only confirmed signatories are listed, and only they are counted as listed.
+    SignatureFactory(statement=many, status=Signature.Status.PENDING)
+    one = published_statement(declared_signatory_count=2)
+    SignatureFactory(statement=one)
+
+    assert others_line(client, many) == "and 66 other organisations"
+    assert others_line(client, one) == "and 1 other organisation"
+
+
+def test_without_a_declared_total_or_with_every_signatory_listed_no_others_are_claimed(
+    client: Client,
+) -> None:
+    undeclared = published_statement()
+    SignatureFactory(statement=undeclared)
+    all_listed = published_statement(declared_signatory_count=2)
+    SignatureFactory.create_batch(2, statement=all_listed)
+    # Confirmed after the total was declared: more are listed than were declared.
+    outnumbered = published_statement(declared_signatory_count=1)
+    SignatureFactory.create_batch(2, statement=outnumbered)
+
+    for statement in (undeclared, all_listed, outnumbered):
+        page = read(client.get(statement.get_absolute_url()))
+        assert not page.section("signatories").has("p", class_="others")
+
+
+@pytest.fixture
+def russian_plurals() -> Iterator[None]:
+    """The Russian forms of “and N other organisations”, as translators will write them
+    (the catalogues are brought up to date at the end of the release, not here)."""
+    # Django has no public way to add to a loaded catalogue.
+    catalog = trans_real.translation("ru")._catalog._catalogs[0]  # type: ignore[attr-defined]
+    forms = [
+        "и ещё %(counter)s организация",
+        "и ещё %(counter)s организации",
+        "и ещё %(counter)s организаций",
+        "и ещё %(counter)s организации",
+    ]
+    for index, form in enumerate(forms):
+        catalog[OTHERS, index] = form
+    yield
+    for index in range(len(forms)):
+        del catalog[OTHERS, index]
+
+
+@pytest.mark.usefixtures("russian_plurals")
+@pytest.mark.parametrize(
+    ("unlisted", "said"),
+    [
+        (1, "и ещё 1 организация"),
+        (3, "и ещё 3 организации"),
+        (5, "и ещё 5 организаций"),
+        (11, "и ещё 11 организаций"),
+        (21, "и ещё 21 организация"),
+        (66, "и ещё 66 организаций"),
+    ],
+)
+def test_the_others_are_counted_in_russian_plural_forms(
+    client: Client, unlisted: int, said: str
+) -> None:
+    statement = published_statement(
+        declared_signatory_count=unlisted + 1, title_ru="Заявление", body_ru="Текст."
+    )
+    SignatureFactory(statement=statement)
+
+    assert others_line(client, statement, "ru") == said
+    assert others_line(client, statement, "en").startswith(f"and {unlisted} other organisation")
+
+
+def test_primary_addressees_come_first_then_those_also_addressed(client: Client) -> None:
+    statement = published_statement()
+    putin = TargetFactory(name="President Putin")
+    AddressingFactory(
+        statement=statement, target=putin, role=Addressing.Role.ALSO_ADDRESSED, order=0
+    )
+    AddressingFactory(statement=statement, target__name="European Union leaders", order=2)
+    AddressingFactory(statement=statement, target__name="Council of the EU", order=1)
+    AddressingFactory(
+        statement=statement,
+        target__name="Russian government",
+        role=Addressing.Role.ALSO_ADDRESSED,
+        order=1,
+    )
+
+    facts = read(client.get(statement.get_absolute_url())).find("dl", class_="facts")
+
+    assert [term.text for term in facts.find_all("dt")] == ["Addressed to", "Also addressed"]
+    assert [description.text for description in facts.find_all("dd")] == [
+        "Council of the EU; European Union leaders",
+        "President Putin; Russian government",
+    ]
+
+
+def test_a_statement_only_also_addressed_says_so(client: Client) -> None:
+    statement = published_statement()
+    AddressingFactory(statement=statement, role=Addressing.Role.ALSO_ADDRESSED)
+
+    facts = read(client.get(statement.get_absolute_url())).find("dl", class_="facts")
+
+    assert [term.text for term in facts.find_all("dt")] == ["Also addressed"]
+
+
+def test_a_publication_elsewhere_shows_its_byline_and_never_a_bare_address(
+    client: Client,
+) -> None:
+    statement = published_statement()
+    fidh = OrganisationFactory(name="International Federation for Human Rights")
+    PublicationFactory(
+        statement=statement,
+        publisher=fidh,
+        published_as="the Observatory (OMCT–FIDH)",
+        url="https://www.fidh.org/en/region/europe-central-asia/russia/12345",
+        title="",
+        published_on=date(2012, 12, 19),
+    )
+    PublicationFactory(
+        statement=statement,
+        publisher=None,
+        publisher_name="Novaya Gazeta",
+        url="https://novayagazeta.ru/articles/2012/12/19/52722",
+        title="",
+        published_on=date(2012, 12, 20),
+    )
+    PublicationFactory(
+        statement=statement,
+        publisher=fidh,
+        url="https://fidh.org/en/press/2012-12-21",
+        title="Russia: stop the crackdown",
+        published_on=date(2012, 12, 21),
+    )
+
+    publications = read(client.get(statement.get_absolute_url())).section("publications")
+
+    assert publications.links() == [
+        ("fidh.org", "https://www.fidh.org/en/region/europe-central-asia/russia/12345"),
+        ("novayagazeta.ru", "https://novayagazeta.ru/articles/2012/12/19/52722"),
+        ("Russia: stop the crackdown", "https://fidh.org/en/press/2012-12-21"),
+    ]
+    assert [item.text for item in publications.find_all("li")] == [
+        "fidh.org · the Observatory (OMCT–FIDH), 19 December 2012",
+        "novayagazeta.ru · Novaya Gazeta, 20 December 2012",
+        "Russia: stop the crackdown · International Federation for Human Rights, 21 December 2012",
+    ]
+    for text, _ in publications.links():
+        assert "://" not in text
+
+
+# --- what came of the demands ------------------------------------------------------------
+
+
+def test_a_demands_outcome_history_reads_in_order_with_dates_and_evidence(
+    client: Client, editor: User
+) -> None:
+    statement = published_statement()
+    demand = DemandFactory(statement=statement, text="Repeal article 2.")
+    # Recorded out of order: the page reads them by date.
+    demand.record_outcome(
+        Demand.Outcome.SUPERSEDED,
+        date(2022, 1, 1),
+        evidence_reference="Federal Law No. 255-FZ",
+        note="Replaced by a wider law.",
+        by=editor,
+    )
+    demand.record_outcome(
+        Demand.Outcome.MET,
+        date(2019, 5, 3),
+        evidence_url="https://example.org/ruling",
+        evidence_reference="ECLI:XX:2019:123",
+        by=editor,
+    )
+    DemandFactory(statement=statement, text="Release them.", order=1)
+
+    page = read(client.get(statement.get_absolute_url()))
+
+    met, still_open = page.section("demands").find_all("li")
+    assert (
+        "Outcome: Met (3 May 2019, ECLI:XX:2019:123, evidence) → Superseded (1 January 2022, "
+        "Federal Law No. 255-FZ): Replaced by a wider law." in met.text
+    )
+    assert ("evidence", "https://example.org/ruling") in met.links()
+    assert [step.text for step in met.find_all("span", class_="outcome")] == ["Met", "Superseded"]
+    assert "Outcome: Open" in still_open.text

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 
 from campaigns.models import (
+    Addressing,
     Campaign,
     Coalition,
     CoalitionMembership,
@@ -485,6 +486,13 @@ TARGETS = (  # slug, name, kind, country
     ("president-of-russia", "President of Russia", Target.Kind.HEAD_OF_STATE, "RU"),
     ("russian-government", "Government of the Russian Federation", Target.Kind.GOVERNMENT, "RU"),
 )
+# The organisations write to the EU's leaders, who are to press Moscow: the demands
+# themselves are addressed to Russia's President and government.
+ADDRESSEE_ROLES = {
+    "eu-leaders": Addressing.Role.PRIMARY,
+    "president-of-russia": Addressing.Role.ALSO_ADDRESSED,
+    "russian-government": Addressing.Role.ALSO_ADDRESSED,
+}
 
 MOMENT = {
     "slug": "eu-russia-summit-2012-12",
@@ -766,7 +774,14 @@ class Command(BaseCommand):
         )
         if existing is None:
             Statement.objects.filter(pk=statement.pk).update(created_by=editor, updated_by=editor)
-        statement.addressees.set(targets.values())
+        for order, (slug, role) in enumerate(ADDRESSEE_ROLES.items()):
+            self.upsert(
+                Addressing,
+                {"statement": statement, "target": targets[slug]},
+                role=role,
+                order=order,
+            )
+        statement.addressings.exclude(target__in=targets.values()).delete()
         statement.leverage.set(leverage)
         for order, slug in enumerate(SIGNATORIES, start=1):
             self.upsert(
