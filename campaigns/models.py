@@ -642,7 +642,7 @@ class Statement(KeepsFormerAddresses):
 
     # --- signatories not listed -----------------------------------------------------
 
-    def clean(self) -> None:
+    def clean_declared_signatory_count(self) -> None:
         # The rows of the admin's signature inline are checked against the total there
         # (SignatureFormSet), as submitted with it; this checks those already saved.
         if self.declared_signatory_count is not None and self.pk is not None:
@@ -705,6 +705,10 @@ class Statement(KeepsFormerAddresses):
 
     def clean(self) -> None:
         super().clean()
+        self.clean_declared_signatory_count()
+        self.clean_issued_on()
+
+    def clean_issued_on(self) -> None:
         if self.issued_on is None:
             if self.status in {self.Status.PUBLISHED, self.Status.WITHDRAWN}:
                 # The constraint's own words, for a form that leaves the status out of its
@@ -1597,7 +1601,7 @@ class DemandOutcome(models.Model):
             "blank": _("Give the date of this outcome."),
         },
     )
-    evidence_url = models.URLField(_("evidence"), max_length=500, blank=True)
+    evidence_url = WebAddressField(_("evidence"), max_length=500, blank=True)
     evidence_reference = models.CharField(
         _("evidence reference"),
         max_length=200,
