@@ -13,6 +13,10 @@ from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+# Statements are found by the laws they make demands about: presentation may read across.
+from campaigns.models import Statement
+from campaigns.search import LAW_COLUMNS
+
 from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
 from .resources import LawResource, PenaltyResource, ProvisionResource
 
@@ -89,6 +93,13 @@ class LawAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[Law]):
                 last_event_date=Subquery(latest.values("date")[:1]),
             )
         )
+
+    def save_model(self, request: HttpRequest, obj: Law, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {*LAW_COLUMNS, "country"} & set(form.changed_data):
+            # Statements with demands about the law are found by its identifiers and its
+            # country's name (Statement.search_text).
+            Statement.objects.filter(demands__law=obj).refresh_search_text()
 
     @admin.display(
         description=_("title"),

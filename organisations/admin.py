@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,6 +15,10 @@ from modeltranslation.admin import TranslationAdmin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
+
+# Statements are found by their publishers' names: presentation may read across.
+from campaigns.models import Statement
+from campaigns.search import PUBLICATION_COLUMNS
 
 from .models import (
     Organisation,
@@ -59,6 +65,18 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin, TranslationAdmin[
         (_("Joint programmes"), {"fields": ["programmes_run"]}),
     ]
     inlines = [OrganisationParentInline, PressContactInline]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        names = {
+            column.removeprefix("publisher__")
+            for column in PUBLICATION_COLUMNS
+            if column.startswith("publisher__")
+        }
+        if change and names & set(form.changed_data):
+            # Statements published elsewhere by it are found by its names there
+            # (Statement.search_text).
+            Statement.objects.filter(publications__publisher=obj).refresh_search_text()
 
     @admin.display(description=_("programmes it runs"))
     def programmes_run(self, organisation: Organisation) -> SafeString | str:

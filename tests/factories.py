@@ -49,6 +49,19 @@ def member_of(group_name: str) -> factory.PostGeneration:
     return factory.PostGeneration(join)
 
 
+def refresh_search_text() -> factory.PostGeneration:
+    """Write the statement's search text anew, as the admin does after saving one of its
+    rows (Statement.search_text)."""
+
+    def refresh(
+        row: Signature | Demand | Publication, create: bool, *args: object, **kwargs: object
+    ) -> None:
+        if create:
+            row.statement.refresh_search_text()
+
+    return factory.PostGeneration(refresh)
+
+
 class AuthorFactory(UserFactory):
     groups = member_of("Authors")
 
@@ -241,6 +254,7 @@ class SignatureFactory(factory.django.DjangoModelFactory[Signature]):
 
     class Meta:
         model = Signature
+        skip_postgeneration_save = True
 
     statement = factory.SubFactory(StatementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -251,15 +265,18 @@ class SignatureFactory(factory.django.DjangoModelFactory[Signature]):
             signature.statement.version if signature.status == Signature.Status.CONFIRMED else None
         )
     )
+    search_text = refresh_search_text()
 
 
 class DemandFactory(factory.django.DjangoModelFactory[Demand]):
     class Meta:
         model = Demand
+        skip_postgeneration_save = True
 
     statement = factory.SubFactory(StatementFactory)
     action = Demand.Action.REPEAL
     text = "Repeal the law."
+    search_text = refresh_search_text()
 
 
 class CorrectionFactory(factory.django.DjangoModelFactory[Correction]):
@@ -273,11 +290,13 @@ class CorrectionFactory(factory.django.DjangoModelFactory[Correction]):
 class PublicationFactory(factory.django.DjangoModelFactory[Publication]):
     class Meta:
         model = Publication
+        skip_postgeneration_save = True
 
     statement = factory.SubFactory(StatementFactory, published=True)
     publisher = factory.SubFactory(OrganisationFactory)
     url = factory.Sequence(lambda n: f"https://example.org/news/{n}")
     title = "The same statement, elsewhere"
+    search_text = refresh_search_text()
 
 
 class TransitionFactory(factory.django.DjangoModelFactory[Transition]):
