@@ -391,3 +391,26 @@ def test_a_short_text_is_shown_whole_without_ellipsis(client: Client) -> None:
     StatementFactory(published=True, standfirst="Before the summit.", body="Leaders act.")
     snippet = headline_of(client.get("/search/", {"q": "summit"}).text)
     assert snippet == "Before the <mark>summit</mark>. Leaders act."
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [
+        ("World Alliance for Citizen Participation", "en"),
+        ("citizen participation", "fr"),
+        ("CIVICUS", "ru"),
+    ],
+)
+def test_an_organisation_is_found_by_its_other_names(
+    client: Client, query: str, language: str
+) -> None:
+    civicus = OrganisationFactory(
+        name="CIVICUS", short_name="", other_names="World Alliance for Citizen Participation"
+    )
+    SignatureFactory(statement=StatementFactory(published=True), organisation=civicus)
+    OrganisationFactory(name="Citizen Participation Watch")  # nothing public
+
+    prefix = "" if language == "en" else f"/{language}"
+    page = client.get(f"{prefix}/search/", {"q": query, "in": "organisations"}).text
+
+    assert re.findall(r'<h2><a href="(/[^"]+)"', page) == [civicus.get_absolute_url()]
