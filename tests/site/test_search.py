@@ -12,6 +12,7 @@ from campaigns.models import Statement
 from campaigns.search import Search
 from campaigns.views import FoundStatements
 from tests.factories import LawFactory, OrganisationFactory, SignatureFactory, StatementFactory
+from tests.site.reading import read
 
 pytestmark = pytest.mark.django_db
 
@@ -414,3 +415,16 @@ def test_an_organisation_is_found_by_its_other_names(
     page = client.get(f"{prefix}/search/", {"q": query, "in": "organisations"}).text
 
     assert re.findall(r'<h2><a href="(/[^"]+)"', page) == [civicus.get_absolute_url()]
+
+
+def test_the_search_fields_error_is_the_one_it_names(client: Client) -> None:
+    page = read(client.get("/search/", {"q": "x" * 201}))
+    field = page.find("input", name="q")
+    assert field.attrs["aria-invalid"] == "true"
+    (error,) = [
+        element
+        for tag in ("p", "div", "span")
+        for element in page.find_all(tag)
+        if element.attrs.get("id") == field.attrs["aria-describedby"]
+    ]
+    assert error.text == "Please shorten your search to at most 200 characters."
