@@ -102,6 +102,12 @@ class NamedRowField(forms.CharField):
         # After clean(): the rows offered to choose from, as (label, key).
         self.offered: list[tuple[str, str]] = []
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> "NamedRowField":
+        # Each form gets a copy of the field: with its own queryset, as ModelChoiceField.
+        field: NamedRowField = super().__deepcopy__(memo)
+        field.queryset = self.queryset.all()
+        return field
+
     def clean(self, value: Any) -> Any:
         self.offered = []
         text = super().clean(value).strip()
@@ -185,7 +191,7 @@ class NamedRowField(forms.CharField):
         """Elsewhere (SQLite, small tables): every row's names read and folded here."""
         wanted = folded(text)
         by_short_name, whole, in_part = [], [], []
-        for row in self.queryset:
+        for row in self.queryset.all():  # a fresh read: the field outlives the request
             short = [folded(getattr(row, column) or "") for column in self.short_names]
             names = [folded(getattr(row, column) or "") for column in self.names]
             names += [

@@ -476,3 +476,13 @@ def test_a_statement_a_joint_programme_signed_is_listed_under_those_that_run_it(
     assert listed(client, "?organisation=omct") == ["Briefing on libel"]
     assert listed(client, "?organisation=fidh") == ["Briefing on libel"]
     assert listed(client, "?organisation=observatory") == ["Briefing on libel"]
+
+
+def test_a_row_made_after_an_earlier_request_is_found_by_name(
+    client: Client, statements: dict[str, Statement]
+) -> None:
+    # Read for one request, the laws, campaigns and organisations are read again for the next.
+    assert listed(client, "?law=criminal+libel") == ["Briefing on libel"]
+    press_law = LawFactory(country="KZ", official_title="Press act")
+    DemandFactory(statement=statements["french"], law=press_law)
+    assert listed(client, "?law=press+act") == ["Déclaration"]
