@@ -11,8 +11,8 @@ opened, searched and an option clicked. The statement page is photographed into
 test-artifacts/.
 """
 
-import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth.models import User
@@ -105,7 +105,7 @@ def test_an_archived_statement_is_typed_in_and_read_back(
     field(page, "bill_number").fill("102766-6")
     add_row(page, "events")
     field(page, "events-0-date").fill("2014-04-08")
-    field(page, "events-0-kind").select_option(label="Court ruling")
+    field(page, "events-0-kind").select_option(label="Struck down")
     field(page, "events-0-court").fill("Constitutional Court of the Russian Federation")
     field(page, "events-0-case_number").fill("10-P")
     field(page, "events-0-ecli").fill(ECLI)
@@ -194,24 +194,37 @@ def test_an_archived_statement_is_typed_in_and_read_back(
     expect(page.get_by_role("link", name="fidh.org", exact=True)).to_be_visible()
     demands = page.locator(".demands")
     expect(demands).to_contain_text("Repeal Federal Law No. 121-FZ in full.")
-    expect(demands).to_contain_text("Met")
-    expect(demands).to_contain_text("Superseded")
+    # The two steps of the outcome history, in order, with their dates and the evidence.
+    expect(demands).to_contain_text(f"Met (10 January 2020, {ECLI})")
+    expect(demands).to_contain_text("→ Superseded (1 June 2022)")
+    expect(demands).to_contain_text("status: Struck down")
+    expect(page.get_by_text("Natalia Estemirova, Board member")).to_be_visible()
+    expect(page.get_by_text("the Observatory (OMCT–FIDH)")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=artifacts / "archived-statement.png", full_page=True)
-    statement_url = page.url
 
     # The law's page: the ruling with its ECLI, the demand and its outcomes.
     demands.get_by_role("link", name="Foreign agents law").first.click()
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
-    expect(page.get_by_text(ECLI).first).to_be_visible()
-    expect(page.get_by_text("Constitutional Court of the Russian Federation").first).to_be_visible()
-    expect(page.get_by_text("Repeal Federal Law No. 121-FZ in full.").first).to_be_visible()
-    expect(page.get_by_text("Superseded").first).to_be_visible()
+    ruling = page.locator(".timeline li.event-struck_down")
+    expect(ruling).to_contain_text("8 April 2014")
+    expect(ruling).to_contain_text("Constitutional Court of the Russian Federation")
+    expect(ruling).to_contain_text("10-P")
+    expect(ruling).to_contain_text(ECLI)
+    expect(page.locator(".facts")).to_contain_text("Struck down since 8 April 2014")
+    statements = page.get_by_role("region", name="Statements about this law")
+    expect(statements.get_by_role("link", name="Repeal the foreign agents law")).to_be_visible()
+    expect(statements).to_contain_text("8 March 2019")
+    law_demands = page.locator("ul.demands")
+    expect(law_demands).to_contain_text("Repeal Federal Law No. 121-FZ in full.")
+    expect(law_demands).to_contain_text(f"Met (10 January 2020, {ECLI})")
+    expect(law_demands).to_contain_text("→ Superseded (1 June 2022)")
+    page.screenshot(path=artifacts / "archived-statement-law.png", full_page=True)
 
     # The site's Atom feed dates the entry by the day it was issued.
     feed = page.request.get(f"{url}/feed/")
     assert feed.ok, feed.status
-    entries = ET.fromstring(feed.body()).findall(f"{ATOM}entry")
+    entries = ElementTree.fromstring(feed.body())  # noqa: S314 (the feed of the test server).findall(f"{ATOM}entry")
     entry = next(
         e for e in entries if e.findtext(f"{ATOM}title") == "Repeal the foreign agents law"
     )
