@@ -399,21 +399,24 @@ class DemandForm(LoadedChoicesForm):
 
 
 class DemandInline(LoadedAutocompleteInline[Demand, Statement]):
+    """Stacked: a demand and its outcome are too many fields for one row of a table."""
+
     model = Demand
     form = DemandForm
-    fields = [
-        "order",
-        "action",
-        "text",
-        "addressee",
-        "law",
-        "provision",
-        "outcome",
-        "outcome_on",
-        "evidence_url",
-        "evidence_reference",
-        "outcome_note",
-        "outcome_history_shown",
+    template = "admin/edit_inline/stacked.html"
+    fieldsets = [
+        (None, {"fields": [("order", "action"), "text", ("addressee", "law", "provision")]}),
+        (
+            _("Outcome"),
+            {
+                "fields": [
+                    ("outcome", "outcome_on"),
+                    ("evidence_url", "evidence_reference"),
+                    "outcome_note",
+                    "outcome_history_shown",
+                ]
+            },
+        ),
     ]
     readonly_fields = ["outcome_history_shown"]
     autocomplete_fields = ["addressee", "law", "provision"]
