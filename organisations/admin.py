@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
 from campaigns.public import public_organisations
+from lib.admin_languages import fieldsets_per_language
 from lib.spreadsheet_rows import CSV, XLSX
 
 from .models import (
@@ -71,9 +72,10 @@ class OrganisationAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["name", "short_name", "slug", "kind", "country", "website", "is_active"]},
+            {"fields": ["short_name", "slug", "kind", "country", "website", "is_active"]},
         ),
-        (_("Description"), {"fields": ["description", "other_names", "display_as"]}),
+        *fieldsets_per_language(["name", "description"]),
+        (_("Other names"), {"fields": ["other_names", "display_as"]}),
         (_("Joint programmes"), {"fields": ["programmes_run"]}),
     ]
     inlines = [OrganisationIdentifierInline, OrganisationParentInline, PressContactInline]
