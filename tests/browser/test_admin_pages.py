@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
@@ -48,7 +47,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-axe = Axe()
 
 # Elements wider than their box, and whether the page itself scrolls sideways.
 OVERFLOWING = """() => {
@@ -137,16 +135,6 @@ def admin_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     context.close()
 
 
-def serious_violations(page: Page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} "
-        f"{[node['target'] for node in violation['nodes']][:5]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
-    ]
-
-
 PAGES = ["statement", "law", "organisation", "campaign", "demand"]
 
 
@@ -155,20 +143,6 @@ def test_no_inline_scrolls_sideways(admin_page: Page, records: dict[str, str], n
     admin_page.goto(records[name])
     assert admin_page.locator("#content-main form").count() == 1
     assert admin_page.evaluate(OVERFLOWING) == []
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_change_pages_pass_axe(admin_page: Page, records: dict[str, str], name: str) -> None:
-    admin_page.goto(records[name])
-    assert admin_page.locator("#content-main form").count() == 1
-    assert serious_violations(admin_page) == []
-
-
-@pytest.mark.parametrize("model", [Statement, Law, Organisation, Campaign, Demand])
-def test_add_pages_pass_axe(admin_page: Page, records: dict[str, str], model: type) -> None:
-    admin_page.goto(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add"))
-    assert admin_page.locator("#content-main form").count() == 1
-    assert serious_violations(admin_page) == []
 
 
 def test_screenshots_of_the_statement_and_law_pages(
