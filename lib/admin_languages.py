@@ -13,7 +13,7 @@ from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
 
 
-def fieldsets_per_language(fields: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+def fieldsets_per_language(fields: Sequence[str]) -> list[Any]:
     return [
         (
             name,

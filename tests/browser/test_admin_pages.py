@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, Page
@@ -100,7 +101,7 @@ def records() -> dict[str, str]:
     CorrectionFactory(statement=statement)
     TransitionFactory(statement=statement)
 
-    def change(model: type[Statement | Law | Organisation | Campaign], pk: int) -> str:
+    def change(model: type[Model], pk: int) -> str:
         return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk])
 
     return {

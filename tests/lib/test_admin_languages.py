@@ -2,6 +2,7 @@
 language's open, each other language folded in a <details> of its own."""
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -31,7 +32,7 @@ def language_sections(html: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", TEXTS)
 def test_each_language_has_its_own_fieldset(admin_client: Client, name: str) -> None:
-    record = {
+    record: Any = {
         "statement": StatementFactory,
         "law": LawFactory,
         "organisation": OrganisationFactory,
