@@ -6,6 +6,7 @@ from operator import or_
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -28,6 +29,7 @@ from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
+from lib.admin_languages import fieldsets_per_language
 from lib.admin_pagination import EstimatedCountPaginator
 from lib.spreadsheet_rows import CSV, XLSX
 
@@ -58,6 +60,7 @@ from .models import (
 )
 from .resources import SignatureResource
 from .search import StoredVector, configuration_of, web_query
+from .translation import STATEMENT_TEXT_FIELDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -236,7 +239,6 @@ class CampaignAdmin(KeptAddressesAdmin[Campaign], SimpleHistoryAdmin, Translatio
             None,
             {
                 "fields": [
-                    "title",
                     "slug",
                     "coalition",
                     "country",
@@ -245,7 +247,8 @@ class CampaignAdmin(KeptAddressesAdmin[Campaign], SimpleHistoryAdmin, Translatio
                 ]
             },
         ),
-        (_("Text"), {"fields": ["summary", "body"]}),
+        (_("Text"), {"fields": ["body"]}),
+        *fieldsets_per_language(["title", "summary"]),
         (_("Laws"), {"fields": ["laws"]}),
     ]
 
@@ -399,21 +402,24 @@ class DemandForm(LoadedChoicesForm):
 
 
 class DemandInline(LoadedAutocompleteInline[Demand, Statement]):
+    """Stacked: a demand and its outcome are too many fields for one row of a table."""
+
     model = Demand
     form = DemandForm
-    fields = [
-        "order",
-        "action",
-        "text",
-        "addressee",
-        "law",
-        "provision",
-        "outcome",
-        "outcome_on",
-        "evidence_url",
-        "evidence_reference",
-        "outcome_note",
-        "outcome_history_shown",
+    template = "admin/edit_inline/stacked.html"
+    fieldsets = [
+        (None, {"fields": [("order", "action"), "text", ("addressee", "law", "provision")]}),
+        (
+            _("Outcome"),
+            {
+                "fields": [
+                    ("outcome", "outcome_on"),
+                    ("evidence_url", "evidence_reference"),
+                    "outcome_note",
+                    "outcome_history_shown",
+                ]
+            },
+        ),
     ]
     readonly_fields = ["outcome_history_shown"]
     autocomplete_fields = ["addressee", "law", "provision"]
@@ -626,8 +632,8 @@ class StatementAdmin(
         "updated_by",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "language", "campaign"]}),
-        (_("Text"), {"fields": ["standfirst", "body"]}),
+        (None, {"fields": ["slug", "kind", "language", "campaign"]}),
+        *fieldsets_per_language(STATEMENT_TEXT_FIELDS),
         (
             _("Issuer, signatories and timing"),
             {
@@ -745,13 +751,15 @@ class StatementAdmin(
     def get_fieldsets(self, request: HttpRequest, obj: Statement | None = None) -> Any:
         # A statement being written has no status, publication or record to show yet.
         fieldsets = list(super().get_fieldsets(request, obj))
+        # The first fieldset, then one per language, then the issuer and signatories.
+        issuer = 1 + len(settings.LANGUAGES)
         if obj is None:
-            return fieldsets[:3]
+            return fieldsets[: issuer + 1]
         title, options = fieldsets[0]
         fieldsets[0] = (title, {**options, "fields": [*options["fields"], "loaded_version"]})
         if obj.status == Statement.Status.PUBLISHED:
             fieldsets.insert(
-                2,
+                issuer,
                 (
                     _("Changing the published text"),
                     {

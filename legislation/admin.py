@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from addresses.admin import KeptAddressesAdmin
 from campaigns.models import Statement
 from campaigns.search import LAW_COLUMNS
+from lib.admin_languages import fieldsets_per_language
 from lib.spreadsheet_rows import CSV, XLSX
 
 from .models import (
@@ -117,10 +118,11 @@ class LawAdmin(
     filter_horizontal = ["rights"]
     readonly_fields = ["status", "status_since"]
     fieldsets = [
-        (None, {"fields": ["country", "common_title", "official_title", "slug", "kind"]}),
+        (None, {"fields": ["country", "slug", "kind"]}),
+        *fieldsets_per_language(["common_title", "official_title", "summary"]),
         (_("Identifiers"), {"fields": ["identifier", "bill_number", "eli"]}),
         (_("Legal force"), {"fields": ["status", "status_since"]}),
-        (_("What it does"), {"fields": ["summary", "rights", "conflicts_with"]}),
+        (_("What it does"), {"fields": ["rights", "conflicts_with"]}),
         (_("Related laws"), {"fields": ["replaced_by", "modelled_on"]}),
     ]
     inlines = [

@@ -19,6 +19,7 @@ from addresses.admin import KeptAddressesAdmin
 from campaigns.models import Statement
 from campaigns.public import public_organisations
 from campaigns.search import PUBLICATION_COLUMNS
+from lib.admin_languages import fieldsets_per_language
 from lib.spreadsheet_rows import CSV, XLSX
 
 from .models import (
@@ -73,9 +74,10 @@ class OrganisationAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["name", "short_name", "slug", "kind", "country", "website", "is_active"]},
+            {"fields": ["short_name", "slug", "kind", "country", "website", "is_active"]},
         ),
-        (_("Description"), {"fields": ["description", "other_names", "display_as"]}),
+        *fieldsets_per_language(["name", "description"]),
+        (_("Other names"), {"fields": ["other_names", "display_as"]}),
         (_("Joint programmes"), {"fields": ["programmes_run"]}),
     ]
     inlines = [OrganisationIdentifierInline, OrganisationParentInline, PressContactInline]
