@@ -792,8 +792,10 @@ class StatementAdmin(
         super().save_related(request, form, formsets, change)
         # Each outcome recorded tells partners' mirrors of the change (Demand.record_outcome).
         told_of_update = self.record_outcomes(request, formsets) > 0
-        # Tell partners' mirrors and webhooks when the public text or its data changed.
         statement: Statement = form.instance
+        # Its signatures, demands and publications are saved: search finds it by them.
+        statement.refresh_search_text()
+        # Tell partners' mirrors and webhooks when the public text or its data changed.
         if self.corrected_through_form(form):
             return  # Statement.save_correction told them already.
         if change and statement.is_public:
@@ -1210,7 +1212,21 @@ class StatementPartAdmin[PartT: Signature | Demand](admin.ModelAdmin[PartT]):
             statement__status__in=self.editors_only
         ):
             raise PermissionDenied(self.refused_statement)
+        statements = list(queryset.values_list("statement", flat=True))
         super().delete_queryset(request, queryset)
+        Statement.objects.filter(pk__in=statements).refresh_search_text()
+
+    # Search finds a statement by its rows (Statement.search_text): each change to one
+    # writes the statement's text anew, and a row moved to another statement both.
+
+    def save_model(self, request: HttpRequest, obj: PartT, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        before = form.initial.get("statement") if change else None
+        Statement.objects.filter(pk__in={obj.statement_id, before}).refresh_search_text()
+
+    def delete_model(self, request: HttpRequest, obj: PartT) -> None:
+        super().delete_model(request, obj)
+        Statement.objects.filter(pk=obj.statement_id).refresh_search_text()
 
 
 @admin.register(Signature)
@@ -1273,6 +1289,7 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, StatementPartAdmin[S
         for statement in newly_public:
             statement.record_change(Change.Kind.UPDATED)
         confirmed = 0
+        signed = set(signatures.filter(status__in=awaiting).values_list("statement", flat=True))
         # One by one, through the model: each confirmation is in the history, and records
         # the version of the text that was signed.
         for signature in signatures.filter(status__in=awaiting):
@@ -1280,6 +1297,8 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, StatementPartAdmin[S
             signature.clean()
             signature.save()
             confirmed += 1
+        # Search finds a statement by who signed it for its signatories.
+        Statement.objects.filter(pk__in=signed).refresh_search_text()
         if confirmed:
             self.message_user(
                 request,

@@ -15,8 +15,9 @@ from addresses.admin import KeptAddressForm
 from .history import changes_as_html, changes_between
 from .models import Statement
 
-# Fields a concurrent change of which is not worth telling about: they move with every save.
-BOOKKEEPING_FIELDS = {"updated_at", "updated_by"}
+# Fields a concurrent change of which is not worth telling about: they move with every save,
+# or (the search text) with the statement's rows, and are not in its history.
+BOOKKEEPING_FIELDS = {"updated_at", "updated_by", "search_text"}
 
 
 class ChangeKind:

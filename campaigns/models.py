@@ -1,8 +1,9 @@
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import batched
 from typing import cast
 from urllib.parse import urlsplit
 
@@ -261,6 +262,31 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
             return self.none()
         return self.filter(Statement.written_in(language))
 
+    def refresh_search_text(self) -> int:
+        """Write these statements' `search_text` anew from their rows as they are now.
+
+        Call it where those rows change: a signature confirmed or withdrawn, a demand or a
+        publication added, changed or removed, a law's identifier or an organisation's
+        name changed (the admin's save paths, the demo data). Only the statements whose
+        text changed are written; the number of them is returned.
+        """
+        from .search import found_by_texts  # the search module reads these models
+
+        ids = list(
+            dict.fromkeys(cast("Iterable[int]", self.order_by().values_list("pk", flat=True)))
+        )
+        written = 0
+        for batch in batched(ids, 500):
+            current = dict(Statement.objects.filter(pk__in=batch).values_list("pk", "search_text"))
+            changed = [
+                Statement(pk=pk, search_text=text)
+                for pk, text in found_by_texts(list(batch)).items()
+                if current.get(pk) != text
+            ]
+            # Not save(): the statement itself has not changed (its updated_at stays).
+            written += Statement.objects.bulk_update(changed, ["search_text"])
+        return written
+
     def with_short_lists(self) -> "StatementQuerySet":
         """Addressees and leverage read in the statements' own query, not one query each:
         see `Statement.listed_addressees` and `Statement.leverage_names`."""
@@ -288,6 +314,14 @@ class ShownStatement:
     title: str
     standfirst: str
     url: str
+
+
+class StatementManager(MultilingualManager.from_queryset(StatementQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> StatementQuerySet:
+        # `search_text` is for the search indexes, not for reading: no page reads it, and
+        # a statement saved from a form it was read for cannot write back a copy older
+        # than the rows it comes from (a save writes only the fields it read).
+        return cast(StatementQuerySet, super().get_queryset().defer("search_text"))
 
 
 class Statement(KeepsFormerAddresses):
@@ -412,6 +446,19 @@ class Statement(KeepsFormerAddresses):
         ),
     )
 
+    search_text = models.TextField(
+        _("also found by"),
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What search finds the statement by beyond its own text, one item a line: "
+            "the people who signed for its confirmed signatories, its demands and the "
+            "evidence of their outcomes, its publications elsewhere, and the identifiers "
+            "and countries of the laws it makes demands about. Written by "
+            "refresh_search_text() whenever those change."
+        ),
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -433,7 +480,7 @@ class Statement(KeepsFormerAddresses):
 
     # Multilingual from the start: modeltranslation would otherwise swap in a manager class
     # of its own making at start-up, one that neither readers nor type checkers can see.
-    objects = MultilingualManager.from_queryset(StatementQuerySet)()
+    objects = StatementManager()
 
     class Meta:
         ordering = ["-publish_at", "-created_at"]
@@ -592,6 +639,14 @@ class Statement(KeepsFormerAddresses):
                 for field in self.REQUIRED_IN_EACH_LANGUAGE
             )
         ]
+
+    def refresh_search_text(self) -> None:
+        """Write `search_text` anew from this statement's rows (see the QuerySet's method)."""
+        from .search import found_by_texts  # the search module reads these models
+
+        text = found_by_texts([self.pk])[self.pk]
+        Statement.objects.filter(pk=self.pk).exclude(search_text=text).update(search_text=text)
+        self.search_text = text
 
     @cached_property
     def listed_addressees(self) -> list["Addressing"]:

@@ -77,5 +77,12 @@ class SignatureResource(SpreadsheetResource):
                 }
             )
 
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if not self._is_dry_run(kwargs):
+            # Search finds a statement by who signed it for its signatories.
+            slugs = dataset["statement"] if "statement" in (dataset.headers or ()) else []
+            Statement.objects.filter(slug__in=slugs).refresh_search_text()
+
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("statement", "organisation")

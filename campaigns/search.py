@@ -3,18 +3,27 @@
 Every text is searched in each language it is written in, with that language's
 text-search configuration (Russian words stemmed as Russian, French as French), through
 one GIN index per language: over each statement's stored vector in that language
-(migration 0013), and over exactly the expressions below for laws and organisations
-(migration 0010). A statement is found through a language only if it is written in it, so a
-result always links to a page that exists, in the language the match was found in: the
-reader's own language when it matches there. Names of organisations are not stemmed.
-Elsewhere (SQLite on a laptop) every word must appear, ignoring case, in the text of one
-language, unranked.
+(migrations 0013 and 0018), and over exactly the expressions below for laws and
+organisations (migration 0010). A statement is found through a language only if it is
+written in it, so a result always links to a page that exists, in the language the match
+was found in: the reader's own language when it matches there. Names of organisations are
+not stemmed. Elsewhere (SQLite on a laptop) every word must begin a word, ignoring case,
+in the text of one language, unranked.
+
+A statement is also found by what the public reads with it (`Statement.search_text`,
+written from its rows by `found_by_texts` below): who signed for its signatories, its
+demands and the evidence of their outcomes, its publications elsewhere, and the
+identifiers and countries of the laws it is about. That text is part of each language's
+stored vector, so a search joins no other table.
+
+A result shows a snippet of the text as the reader reads it (Markdown rendered, then
+taken as text), cut at word boundaries, with the words found marked.
 """
 
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 from typing import Any
 
@@ -33,6 +42,7 @@ from django.db.models import (
     Case,
     CharField,
     Expression,
+    F,
     FloatField,
     Q,
     QuerySet,
@@ -46,11 +56,13 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django_countries import countries
 
 from legislation.models import Law
+from lib.markdown import markdown_text
 from organisations.models import Organisation
 
-from .models import Statement
+from .models import Demand, Publication, Signature, Statement
 from .public import public_organisations
 
 # Language code → PostgreSQL text-search configuration; other languages use SIMPLE.
@@ -139,35 +151,146 @@ def web_query(text: str, configuration: str) -> SearchQuery:
     return SearchQuery(text, config=configuration, search_type="websearch")
 
 
-def highlighted(headline: str) -> SafeString:
-    """Escape a ts_headline result, then turn its markers into balanced <mark> elements."""
-    parts, open_mark = [], False
-    for piece in re.split(f"([{START}{STOP}])", headline):
-        if piece == START and not open_mark:
-            parts.append("<mark>")
-            open_mark = True
-        elif piece == STOP and open_mark:
-            parts.append("</mark>")
-            open_mark = False
-        elif piece not in {START, STOP}:
-            parts.append(escape(piece))
-    if open_mark:
-        parts.append("</mark>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+# --- snippets ----------------------------------------------------------------------------
+
+SNIPPET_LENGTH = 240
+# Between the lines of `search_text` when a snippet is taken from it.
+LINE_BREAK = " · "
 
 
-def excerpt(text: str, words: list[str], length: int = 240) -> SafeString:
-    """For the fallback: an excerpt around the first word found, with the words marked."""
-    lowered = text.lower()
-    positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
-    start = max(0, min(positions, default=0) - length // 3)
-    snippet = text[start : start + length]
-    if words:
-        pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-        snippet = pattern.sub(lambda found: f"{START}{found.group(0)}{STOP}", snippet)
-    prefix = "… " if start else ""
-    suffix = " …" if start + length < len(text) else ""
-    return highlighted(prefix + snippet + suffix)
+def marked_words(headline: str) -> set[str]:
+    """The words PostgreSQL's headline of a whole text marked as matching the query."""
+    return {word.casefold() for word in re.findall(f"{START}(.*?){STOP}", headline, re.DOTALL)}
+
+
+def whole_words(words: set[str]) -> Callable[[str], list[tuple[int, int]]]:
+    """Where these words stand in a text, as words of their own, ignoring case."""
+    if not words:
+        return lambda text: []
+    pattern = re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+        + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    return lambda text: [found.span() for found in pattern.finditer(text)]
+
+
+def words_beginning(parts: list[str]) -> Callable[[str], list[tuple[int, int]]]:
+    """Where words beginning with one of these parts stand in a text, ignoring case: the
+    fallback finds "summit" in "summits", and marks the word."""
+    parts = [part for part in parts if part]
+    if not parts:
+        return lambda text: []
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(part) for part in parts) + r")\w*", re.IGNORECASE
+    )
+    return lambda text: [found.span() for found in pattern.finditer(text)]
+
+
+def snippet(
+    texts: list[str],
+    matches: Callable[[str], list[tuple[int, int]]],
+    length: int = SNIPPET_LENGTH,
+) -> SafeString:
+    """About `length` characters of the first text with a match, around its first match,
+    starting and ending at word boundaries, "…" where cut, the matches marked; with no
+    match anywhere, the start of the first text. Every piece of text is escaped."""
+    texts = [" ".join(text.split()) for text in texts]
+    texts = [text for text in texts if text]
+    if not texts:
+        return mark_safe("")
+    for text in texts:
+        spans = matches(text)
+        if spans:
+            break
+    else:
+        text, spans = texts[0], []
+    first_start, first_end = spans[0] if spans else (0, 0)
+
+    start = 0
+    if first_start > length // 3:
+        start = first_start - length // 3
+        if text[start - 1] != " ":  # inside a word: begin with the next one
+            space = text.find(" ", start, first_start)
+            start = space + 1 if space != -1 else first_start
+    end = len(text)
+    if start + length < end:
+        end = text.rfind(" ", start, start + length + 1)
+        if end < first_end:  # the match itself is long: end after its word
+            end = text.find(" ", first_end)
+            end = len(text) if end == -1 else end
+
+    pieces = ["… "] if start else []
+    position = start
+    for span_start, span_end in spans:
+        span_start, span_end = max(span_start, position), min(span_end, end)
+        if span_start >= span_end:
+            continue
+        pieces += [
+            escape(text[position:span_start]),
+            f"<mark>{escape(text[span_start:span_end])}</mark>",
+        ]
+        position = span_end
+    pieces.append(escape(text[position:end]))
+    if end < len(text):
+        pieces.append(" …")
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text is escaped above
+
+
+# --- what a statement is also found by ----------------------------------------------------
+#
+# The columns read into `Statement.search_text`, by the rows they are read from. One more
+# column is one more name here (a law's bill number, say, in LAW_COLUMNS); then
+# `manage.py refreshsearchtext` writes every statement's text anew.
+
+# Only confirmed signatures are public (campaigns/public.py).
+SIGNATURE_COLUMNS = ("signatory_name",)
+PUBLICATION_COLUMNS = (
+    "title",
+    "publisher_name",
+    "publisher__short_name",
+    *(f"publisher__name_{language}" for language in Statement.language_codes()),
+)
+DEMAND_COLUMNS = ("text", "evidence_reference")
+# Of the law a demand is about; its country is found by name, in every language. The
+# statement list's law filter takes these as the law's short names too (forms.py).
+LAW_COLUMNS = ("identifier", "bill_number")
+
+
+@cache
+def country_names(code: str) -> tuple[str, ...]:
+    """A country's name in every language of the site: "Russia", "Россия", "Russie"."""
+    names = []
+    for language in Statement.language_codes():
+        with translation.override(language):
+            names.append(str(countries.name(code)))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def found_by_texts(statement_ids: list[int]) -> dict[int, str]:
+    """Each statement's `search_text` as its rows now make it: one item a line."""
+    items: dict[int, list[Any]] = {pk: [] for pk in statement_ids}
+    signatures = Signature.objects.filter(
+        statement__in=statement_ids, status=Signature.Status.CONFIRMED
+    ).order_by("order", "pk")
+    publications = Publication.objects.filter(statement__in=statement_ids).order_by("pk")
+    for statement_id, *values in [
+        *signatures.values_list("statement", *SIGNATURE_COLUMNS),
+        *publications.values_list("statement", *PUBLICATION_COLUMNS),
+    ]:
+        items[statement_id] += values
+    demands = Demand.objects.filter(statement__in=statement_ids).order_by("order", "pk")
+    for statement_id, *values, country in demands.values_list(
+        "statement", *DEMAND_COLUMNS, *(f"law__{column}" for column in LAW_COLUMNS), "law__country"
+    ):
+        items[statement_id] += [*values, *(country_names(country) if country else ())]
+    return {
+        pk: "\n".join(
+            dict.fromkeys(line for value in values if (line := " ".join(str(value or "").split())))
+        )
+        for pk, values in items.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -202,10 +325,14 @@ class Search:
         return sorted(languages, key=lambda language: language != self.language)
 
     def _contains_every_word(self, fields: list[str]) -> Q:
+        """Each word begins a word of one of the fields, ignoring case: "Russie" finds
+        "Russie", "summit" finds "summits", neither is found inside "Biélorussie" or
+        "consummate". (SQLite reads the expression with Python's `re`.)"""
         conditions = Q()
         for word in self.words:
             if word:
-                conditions &= reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
+                starts = rf"(?<!\w){re.escape(word)}"
+                conditions &= reduce(or_, (Q(**{f"{field}__iregex": starts}) for field in fields))
         return conditions
 
     @staticmethod
@@ -244,14 +371,15 @@ class Search:
                 *(
                     When(
                         found[language],
+                        # The whole text with every match marked: the snippet is taken
+                        # from the text as read (see Search.result), with these words.
                         then=SearchHeadline(
                             headline(language),
                             query(language),
                             config=configuration_of(language),
                             start_sel=START,
                             stop_sel=STOP,
-                            max_words=40,
-                            min_words=15,
+                            highlight_all=True,
                         ),
                     )
                     for language in found
@@ -282,11 +410,17 @@ class Search:
         return web_query(self.text, configuration_of(language))
 
     def statements(self, published: QuerySet[Statement]) -> QuerySet[Statement]:
-        # Only through a language it is written in: it has a page in no other.
+        # Only through a language it is written in: it has a page in no other. What else
+        # it is found by (search_text) is read with it for the snippet: the field itself
+        # is left out of statements read (StatementManager).
+        published = published.annotate(also_found_by=F("search_text"))
         if not self.full_text:
             return self._every_word(
                 published,
-                lambda language: [f"{field}_{language}" for field in Statement.TEXT_FIELDS],
+                lambda language: [
+                    *(f"{field}_{language}" for field in Statement.TEXT_FIELDS),
+                    "search_text",
+                ],
                 Statement.written_in,
             ).order_by(*Statement.PUBLIC_ORDER)
         return self._full_text(
@@ -295,7 +429,12 @@ class Search:
             self._language_query,
             Statement.written_in,
             headline=lambda language: Concat(
-                f"standfirst_{language}", Value("\n"), f"body_{language}", output_field=TextField()
+                f"standfirst_{language}",
+                Value("\n"),
+                f"body_{language}",
+                Value("\n"),
+                "search_text",
+                output_field=TextField(),
             ),
         ).order_by("-rank", *Statement.PUBLIC_ORDER)
 
@@ -331,7 +470,10 @@ class Search:
                 ],
             ).order_by("name")
         return self._full_text(
-            organisations, organisation_text_vector, self._name_or_language_query
+            organisations,
+            organisation_text_vector,
+            self._name_or_language_query,
+            headline=lambda language: f"description_{language}",
         ).order_by("-rank", "name")
 
     def _name_or_language_query(self, language: str) -> SearchQuery | CombinedSearchQuery:
@@ -344,19 +486,34 @@ class Search:
 
     def result(self, row: Statement | Law | Organisation) -> Result:
         language = getattr(row, "found_language", None) or self.language
+        texts: list[str]
         if isinstance(row, Statement):
             with translation.override(language):
                 url = row.get_absolute_url()
             title = getattr(row, f"title_{language}") or ""
-            text = "\n".join(
-                getattr(row, f"{field}_{language}") or "" for field in ("standfirst", "body")
+            # As the page shows them: the standfirst as typed, the body from Markdown;
+            # else, the lines of what else it is found by that hold a match.
+            text = " ".join(
+                [
+                    getattr(row, f"standfirst_{language}") or "",
+                    markdown_text(getattr(row, f"body_{language}") or ""),
+                ]
             )
+            also = getattr(row, "also_found_by", "") or ""
+            texts = [text, LINE_BREAK.join(also.splitlines())]
         elif isinstance(row, Law):
             url, title = row.get_absolute_url(), row.title
-            text = getattr(row, f"summary_{language}") or ""
+            texts = [getattr(row, f"summary_{language}") or ""]
         else:
             url, title = row.get_absolute_url(), str(row)
-            text = getattr(row, f"description_{language}") or ""
-        headline = getattr(row, "headline", None)
-        shown = highlighted(headline) if headline else excerpt(text, self.words)
+            texts = [getattr(row, f"description_{language}") or ""]
+        if self.full_text:
+            matches = whole_words(marked_words(getattr(row, "headline", None) or ""))
+        else:
+            matches = words_beginning(self.words)
+        if len(texts) > 1:
+            # Only the lines with a match, when the match is in none of the text.
+            lines = texts[1].split(LINE_BREAK)
+            texts[1] = LINE_BREAK.join(line for line in lines if matches(line))
+        shown = snippet(texts, matches)
         return Result(row=row, title=title, url=url, headline=shown, language=language)

@@ -24,5 +24,7 @@ class CampaignTranslation(TranslationOptions):
 translator.register(Statement, StatementTranslation)
 translator.register(Campaign, CampaignTranslation)
 
-for model in (Statement, Signature, Demand, DemandOutcome, Campaign):
+# A statement's search text is derived from its rows, which keep their own history.
+keep_history(Statement, excluded_fields=["search_text"])
+for model in (Signature, Demand, DemandOutcome, Campaign):
     keep_history(model)

@@ -12,7 +12,10 @@ from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+# Statements are found by the laws they make demands about: presentation may read across.
 from addresses.admin import KeptAddressesAdmin
+from campaigns.models import Statement
+from campaigns.search import LAW_COLUMNS
 from lib.spreadsheet_rows import CSV, XLSX
 
 from .models import (
@@ -138,6 +141,13 @@ class LawAdmin(
                 last_event_date=Subquery(latest.values("date")[:1]),
             )
         )
+
+    def save_model(self, request: HttpRequest, obj: Law, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {*LAW_COLUMNS, "country"} & set(form.changed_data):
+            # Statements with demands about the law are found by its identifiers and its
+            # country's name (Statement.search_text).
+            Statement.objects.filter(demands__law=obj).refresh_search_text()
 
     @admin.display(
         description=_("title"),

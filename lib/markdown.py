@@ -5,9 +5,12 @@ is shown as text. nh3 then keeps only the tags and attributes listed here: the r
 is not a sanitiser, and a link such as `[x](javascript:...)` must never reach a reader.
 """
 
+import html
+import re
 from functools import lru_cache
 
 import nh3
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -62,3 +65,14 @@ def _render(text: str) -> str:
     html = _renderer.render(text)
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return sanitise_html(html)
+
+
+# Elements whose text a browser sets apart from what comes before and after it.
+_BLOCK_TAG = re.compile(r"</?(?:blockquote|br|h[1-6]|hr|li|ol|p|pre|table|td|th|tr|ul)\b[^>]*>")
+
+
+def markdown_text(text: str) -> str:
+    """The words of a Markdown text as a reader reads them on the page: no Markdown syntax,
+    no markup, no link addresses; blocks apart, spaces made single."""
+    spaced = _BLOCK_TAG.sub(" ", render_markdown(text))
+    return " ".join(html.unescape(strip_tags(spaced)).split())

@@ -16,7 +16,9 @@ from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
+from campaigns.models import Statement
 from campaigns.public import public_organisations
+from campaigns.search import PUBLICATION_COLUMNS
 from lib.spreadsheet_rows import CSV, XLSX
 
 from .models import (
@@ -81,6 +83,18 @@ class OrganisationAdmin(
     def has_public_address(self, obj: Organisation) -> bool:
         # An organisation's page is public once it has something public (see its view).
         return public_organisations().filter(pk=obj.pk).exists()
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        names = {
+            column.removeprefix("publisher__")
+            for column in PUBLICATION_COLUMNS
+            if column.startswith("publisher__")
+        }
+        if change and names & set(form.changed_data):
+            # Statements published elsewhere by it are found by its names there
+            # (Statement.search_text).
+            Statement.objects.filter(publications__publisher=obj).refresh_search_text()
 
     @admin.display(description=_("programmes it runs"))
     def programmes_run(self, organisation: Organisation) -> SafeString | str:

@@ -67,6 +67,19 @@ def member_of(group_name: str) -> factory.PostGeneration:
     return factory.PostGeneration(join)
 
 
+def refresh_search_text() -> factory.PostGeneration:
+    """Write the statement's search text anew, as the admin does after saving one of its
+    rows (Statement.search_text)."""
+
+    def refresh(
+        row: Signature | Demand | Publication, create: bool, *args: object, **kwargs: object
+    ) -> None:
+        if create:
+            row.statement.refresh_search_text()
+
+    return factory.PostGeneration(refresh)
+
+
 class AuthorFactory(UserFactory):
     groups = member_of("Authors")
 
@@ -282,6 +295,7 @@ class SignatureFactory(factory.django.DjangoModelFactory[Signature]):
 
     class Meta:
         model = Signature
+        skip_postgeneration_save = True
 
     statement = factory.SubFactory(StatementFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -292,6 +306,7 @@ class SignatureFactory(factory.django.DjangoModelFactory[Signature]):
             signature.statement.version if signature.status == Signature.Status.CONFIRMED else None
         )
     )
+    search_text = refresh_search_text()
 
 
 class DemandFactory(factory.django.DjangoModelFactory[Demand]):
@@ -305,6 +320,7 @@ class DemandFactory(factory.django.DjangoModelFactory[Demand]):
     statement = factory.SubFactory(StatementFactory)
     action = Demand.Action.REPEAL
     text = "Repeal the law."
+    search_text = refresh_search_text()
 
     @factory.post_generation
     def history(demand: Demand, create: bool, extracted: object, **kwargs: object) -> None:
@@ -350,11 +366,13 @@ class CorrectionFactory(factory.django.DjangoModelFactory[Correction]):
 class PublicationFactory(factory.django.DjangoModelFactory[Publication]):
     class Meta:
         model = Publication
+        skip_postgeneration_save = True
 
     statement = factory.SubFactory(StatementFactory, published=True)
     publisher = factory.SubFactory(OrganisationFactory)
     url = factory.Sequence(lambda n: f"https://example.org/news/{n}")
     title = "The same statement, elsewhere"
+    search_text = refresh_search_text()
 
 
 class TransitionFactory(factory.django.DjangoModelFactory[Transition]):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.test import Client
 
-from campaigns.models import Coalition, Demand, Publication
+from campaigns.models import Coalition, Demand, DemandOutcome, Publication
 from legislation.models import LawEvent, LawSource, Penalty, Standard
 from lib.web_addresses import WebAddressField
 from organisations.models import Organisation
@@ -140,10 +140,11 @@ def publication_address(client: Client, address: str) -> tuple[str, FormData]:
 
 
 def demand_evidence(client: Client, address: str) -> tuple[str, FormData]:
+    # Evidence is given with each outcome, in the demand's outcome history.
     demand = DemandFactory()
     url = admin_url(demand, "change")
     data = form_data(client.get(url), "demand")
-    data["evidence_url"] = address
+    add_row(data, "outcomes", outcome="met", outcome_on="2020-01-10", evidence_url=address)
     return url, data
 
 
@@ -158,6 +159,7 @@ def stored_addresses() -> set[str]:
         | set(Penalty.objects.values_list("source_url", flat=True))
         | set(Publication.objects.values_list("url", flat=True))
         | set(Demand.objects.values_list("evidence_url", flat=True))
+        | set(DemandOutcome.objects.values_list("evidence_url", flat=True))
     )
 
 

@@ -106,3 +106,37 @@ def test_the_libel_penalty_is_shown_as_reported_with_no_amount(
     assert [title for title, _ in page.section("statements").links()] == [
         Statement.objects.get().title
     ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?organisation=OMCT",
+        "?organisation=omct",
+        "?organisation=World+Organisation+Against+Torture",
+        "?organisation=World+Alliance+for+Citizen+Participation",
+        "?organisation=civicus",
+        "?organisation=Federation+internationale",
+        "?law=foreign-agents-law",
+        "?law=121-FZ",
+        "?law=%27foreign+agents%27+law",
+        "?country=Russie",
+    ],
+)
+def test_the_founding_statement_is_listed_under_what_readers_call_its_parts(
+    client: Client, statement_page: Element, query: str
+) -> None:
+    items = read(client.get(f"/statements/{query}")).find_all("article", class_="statement-item")
+    assert [item.find("h3").text for item in items] == [Statement.objects.get().title], query
+
+
+@pytest.mark.parametrize(
+    ("language", "query"),
+    [("en", "Russia"), ("ru", "Россия"), ("fr", "Russie"), ("en", "190-FZ")],
+)
+def test_the_founding_statement_is_found_by_the_laws_it_is_about(
+    client: Client, statement_page: Element, language: str, query: str
+) -> None:
+    prefix = "" if language == "en" else f"/{language}"
+    page = client.get(f"{prefix}/search/", {"q": query, "in": "statements"}).text
+    assert Statement.objects.get().get_absolute_url() in page

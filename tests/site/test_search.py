@@ -12,6 +12,7 @@ from campaigns.models import Statement
 from campaigns.search import Search
 from campaigns.views import FoundStatements
 from tests.factories import LawFactory, OrganisationFactory, SignatureFactory, StatementFactory
+from tests.site.reading import read
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +346,85 @@ def test_every_language_has_its_search_indexes() -> None:
     for language in Statement.language_codes():
         for model in ("statement", "law", "organisation"):
             assert f"{model}_search_{language}_idx" in names
+
+
+def headline_of(page: str) -> str:
+    """The first result's snippet, as HTML."""
+    found = re.search(r'<p class="headline" lang="\w+">(.*?)</p>', page, re.DOTALL)
+    assert found, page
+    return found.group(1)
+
+
+def test_a_snippet_is_taken_from_the_text_as_read(client: Client) -> None:
+    StatementFactory(
+        published=True,
+        standfirst="",
+        body=(
+            "## The summit\n\nLeaders **must** act on [the summit](https://example.org/summit)"
+            " and `free` the _defenders_.\n\n- one\n- two"
+        ),
+    )
+    snippet = headline_of(client.get("/search/", {"q": "summit"}).text)
+    assert snippet == (
+        "The <mark>summit</mark> Leaders must act on the <mark>summit</mark> and free the "
+        "defenders. one two"
+    )
+
+
+def test_a_snippet_starts_and_ends_on_word_boundaries(client: Client) -> None:
+    words = [f"{'long' * (number % 3 + 1)}{number}" for number in range(120)]
+    words[60] = "Magnitsky"
+    StatementFactory(published=True, standfirst="", body=" ".join(words))
+
+    snippet = headline_of(client.get("/search/", {"q": "magnitsky"}).text)
+
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    shown = snippet.removeprefix("… ").removesuffix(" …").split(" ")
+    assert "<mark>Magnitsky</mark>" in shown
+    # Whole words, in the order of the text, none cut.
+    first = words.index(shown[0])
+    text = [word.replace("<mark>", "").replace("</mark>", "") for word in shown]
+    assert text == words[first : first + len(shown)]
+    assert 200 <= len(" ".join(text)) <= 240
+
+
+def test_a_short_text_is_shown_whole_without_ellipsis(client: Client) -> None:
+    StatementFactory(published=True, standfirst="Before the summit.", body="Leaders act.")
+    snippet = headline_of(client.get("/search/", {"q": "summit"}).text)
+    assert snippet == "Before the <mark>summit</mark>. Leaders act."
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [
+        ("World Alliance for Citizen Participation", "en"),
+        ("citizen participation", "fr"),
+        ("CIVICUS", "ru"),
+    ],
+)
+def test_an_organisation_is_found_by_its_other_names(
+    client: Client, query: str, language: str
+) -> None:
+    civicus = OrganisationFactory(
+        name="CIVICUS", short_name="", other_names="World Alliance for Citizen Participation"
+    )
+    SignatureFactory(statement=StatementFactory(published=True), organisation=civicus)
+    OrganisationFactory(name="Citizen Participation Watch")  # nothing public
+
+    prefix = "" if language == "en" else f"/{language}"
+    page = client.get(f"{prefix}/search/", {"q": query, "in": "organisations"}).text
+
+    assert re.findall(r'<h2><a href="(/[^"]+)"', page) == [civicus.get_absolute_url()]
+
+
+def test_the_search_fields_error_is_the_one_it_names(client: Client) -> None:
+    page = read(client.get("/search/", {"q": "x" * 201}))
+    field = page.find("input", name="q")
+    assert field.attrs["aria-invalid"] == "true"
+    (error,) = [
+        element
+        for tag in ("p", "div", "span")
+        for element in page.find_all(tag)
+        if element.attrs.get("id") == field.attrs["aria-describedby"]
+    ]
+    assert error.text == "Please shorten your search to at most 200 characters."

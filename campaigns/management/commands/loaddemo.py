@@ -802,6 +802,8 @@ class Command(BaseCommand):
                 provision=provisions[reference] if reference else None,
                 text=text_,
             )
+        # Search finds it by its demands and the laws they are about.
+        statement.refresh_search_text()
         return self.publish(statement, editor)
 
     def demo_editor(self) -> User:
