@@ -15,7 +15,7 @@ PYTHON := $(shell \
 		echo "$$prefix/bin/python3"; \
 	fi)
 
-.PHONY: run test lint typecheck pytest install clean help serve backup restore
+.PHONY: run test lint typecheck pytest gettext install clean help serve backup restore
 
 help:
 	@echo "make run   install, migrate, load the demo data and serve it on http://$(HOST):$(PORT)/"
@@ -51,7 +51,14 @@ lint: install
 typecheck: install
 	DEBUG=true $(BIN)/mypy .
 
-pytest: install
+# The translation tests check the catalogues with GNU gettext's msgfmt: installed here
+# when it is missing and apt-get can (as root); without it they are skipped.
+gettext:
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } || true
+
+pytest: install gettext
 	$(BIN)/pytest
 
 test: lint typecheck pytest

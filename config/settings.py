@@ -146,8 +146,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "lib.api.language.ApiLanguageMiddleware",
-    # The sign-in pages follow the browser's language, as the API does.
-    "staff.middleware.SignInLanguageMiddleware",
+    # The admin and its sign-in pages follow the browser's language, as the API does.
+    "staff.middleware.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

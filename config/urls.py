@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from campaigns import embeds
@@ -13,8 +14,8 @@ from staff.views import StaffLoginView
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = "Chorus"
-admin.site.site_title = "Chorus staff"
-admin.site.index_title = "Statements, laws and organisations"
+admin.site.site_title = _("Chorus staff")
+admin.site.index_title = _("Statements, laws and organisations")
 
 # --- Operations and staff sign-in ------------------------------------------------------
 # Probes for load balancers, and the admin's sign-in replaced by one that throttles

@@ -1,5 +1,5 @@
 """Staff sign-in's middlewares: sessions without a second factor end where one is
-required, and the sign-in pages speak the browser's language."""
+required, and the admin speaks the browser's language."""
 
 from collections.abc import Callable
 
@@ -49,25 +49,21 @@ class SecondFactorRequiredMiddleware:
         return self.get_response(request)
 
 
-class SignInLanguageMiddleware:
-    """The sign-in pages and the security page follow the browser's language.
+class StaffLanguageMiddleware:
+    """The admin, its sign-in pages and the security page follow the browser's language.
 
     LocaleMiddleware gives every address outside the public site's language prefixes
     the default language (English pages have no prefix), the admin's among them. Staff
-    signing in, perhaps on a phone that is not theirs, read these pages in the language
-    their browser asks for, when Chorus has it; the rest of the admin is unchanged.
+    read the admin in the language their browser asks for, when Chorus has it, as the
+    API's clients do; the public site keeps the language of its address.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.paths = (
-            reverse("admin:login"),
-            reverse("staff:verify").removesuffix("verify/"),
-            reverse("staff:security"),
-        )
+        self.path = reverse("admin:index")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(self.paths):
+        if request.path_info.startswith(self.path):
             translation.activate(accepted_language(request.headers.get("Accept-Language", "")))
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
