@@ -1236,6 +1236,12 @@ class StatementPartAdmin[PartT: Signature | Demand](admin.ModelAdmin[PartT]):
         super().delete_model(request, obj)
         Statement.objects.filter(pk=obj.statement_id).refresh_search_text()
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A demand's outcome history (an inline) moves its evidence, which search reads.
+        if formsets:
+            Statement.objects.filter(pk=form.instance.statement_id).refresh_search_text()
+
 
 @admin.register(Signature)
 class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, StatementPartAdmin[Signature]):
