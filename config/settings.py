@@ -178,6 +178,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
             ],
+            # Inline rows' inputs named by their column (templates/admin/edit_inline).
+            "libraries": {"labelled_widgets": "lib.labelled_widgets"},
         },
     },
 ]

@@ -7,17 +7,19 @@ The statement and law pages are photographed into docs/screenshots/ (admin-state
 admin-law.png) for the README.
 """
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from campaigns.models import Campaign, Demand, Statement
@@ -154,3 +156,55 @@ def test_screenshots_of_the_statement_and_law_pages(
         admin_page.goto(records[name])
         admin_page.screenshot(path=DOCS / f"admin-{name}.png", full_page=True)
         assert (DOCS / f"admin-{name}.png").stat().st_size > 10_000
+
+
+axe = Axe()
+
+
+def serious_violations(page: Page) -> list[str]:
+    """Each serious or critical axe-core violation, with the elements it was found on."""
+    results = axe.run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}: "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("name", ["statement", "law", "organisation", "campaign"])
+def test_axe_finds_nothing_serious_on_the_add_and_change_pages(
+    admin_page: Page, records: dict[str, str], name: str
+) -> None:
+    """Also once "Add another" has added a row to every inline: Select2 sets up the new
+    row's autocompletes then, and they are named too."""
+    change = records[name]
+    add = change.removesuffix("/").rsplit("/", 2)[0] + "/add/"
+    found = {}
+    for url in [add, change]:
+        admin_page.goto(url)
+        found[url] = serious_violations(admin_page)
+        for add_another in admin_page.locator(".inline-group .add-row a").all():
+            if add_another.is_visible():
+                add_another.click()
+        found[f"{url}, a row added"] = serious_violations(admin_page)
+    assert found == {page: [] for page in found}
+
+
+def test_autocompletes_and_inline_inputs_are_named_by_their_labels(
+    admin_page: Page, records: dict[str, str]
+) -> None:
+    admin_page.goto(records["statement"])
+    # Select2's combobox: the field's label, then the option chosen (after the button
+    # that clears it).
+    chosen = re.compile(r"^Campaign: .*Campaign \d+$")
+    expect(admin_page.get_by_role("combobox", name=chosen)).to_have_count(1)
+    expect(admin_page.get_by_role("combobox", name="Timed for:", exact=True)).to_have_count(1)
+    signatures = admin_page.locator("#signatures-group")
+    # A table row's autocomplete and inputs: their column's heading.
+    expect(signatures.get_by_role("combobox", name="Organisation", exact=True)).to_have_count(1)
+    expect(signatures.get_by_role("textbox", name="Signing person")).to_have_value("Anna Petrova")
+    expect(signatures.get_by_role("checkbox", name="Delete")).to_have_count(1)
+    admin_page.goto(records["law"])
+    # A multiple choice's search box, inside its combobox.
+    expect(admin_page.get_by_role("searchbox", name="Conflicts with")).to_have_count(1)
