@@ -175,6 +175,13 @@ def deliver(prepared: Iterable[Prepared]) -> list[Outcome]:
     connection = mailers.default
     lost = ""
     try:
+        # Opened here, the connection is kept for the whole batch: send_messages() opens
+        # and closes one for each call otherwise.
+        connection.open()
+    except (smtplib.SMTPException, OSError) as failure:
+        lost = f"{type(failure).__name__}: {failure}"
+        logger.warning("Alerts: mail server unreachable: %s", lost)
+    try:
         for delivery, message, reason in prepared:
             if message is None:
                 outcomes.append(Outcome(delivery, Delivery.Status.SKIPPED, reason))

@@ -308,6 +308,12 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # What else follows a change the public may see, once cached pages are made obsolete:
 # functions called with no argument, by dotted path.
 PUBLIC_CONTENT_CHANGED = ["campaigns.datasets.queue_rebuild"]
+# What else follows a statement's change once its time has come and it is announced to
+# the webhooks (the same queued task, at the publish time for a scheduled one), and a
+# law's new timeline event once saved: functions called with the entry's id, by dotted
+# path, so that the apps that record them need not know who listens.
+STATEMENT_CHANGE_ANNOUNCED = ["alerts.triggers.queue_statement_alerts"]
+LAW_EVENT_ADDED = ["alerts.triggers.queue_law_event_alerts"]
 
 # Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
 INSTALLED_APPS += ["django.contrib.sitemaps"]
