@@ -8,6 +8,8 @@ sending.public_content); there are no tracking pixels, and links are the site's 
 never rewritten.
 """
 
+import email.policy
+import uuid
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -45,6 +47,14 @@ class Item:
     by: str = ""
 
 
+# The raw message is made once with a stand-in for each address's own parts, which are
+# then put in per address as bytes. Body lines may be as long as SMTP allows (998), so
+# that no part is quoted-printable or base64, which would hide the stand-ins.
+RAW_POLICY = email.policy.SMTP.clone(max_line_length=998)
+ADDRESS_MARK = "address-8d1f0c@recipient.invalid"
+MESSAGE_ID_MARK = "message-8d1f0c"
+
+
 @dataclass
 class Composed:
     """A message rendered for every address that shares its language."""
@@ -53,18 +63,19 @@ class Composed:
     text: str
     html: str
     languages: list[str] = field(default_factory=list)
+    _raw: bytes | None = None
+    _raw_made: bool = False
 
-    def to(self, subscriber: Subscriber) -> EmailMultiAlternatives:
-        unsubscribe = subscriber.unsubscribe_url()
-        manage = subscriber.manage_url()
-
+    def message(
+        self, address: str, unsubscribe: str, manage: str, message_id: str
+    ) -> EmailMultiAlternatives:
         def personal(body: str) -> str:
             return body.replace(UNSUBSCRIBE_MARK, unsubscribe).replace(MANAGE_MARK, manage)
 
         message = EmailMultiAlternatives(
             subject=self.subject,
             body=personal(self.text),
-            to=[subscriber.email],
+            to=[address],
             reply_to=settings.ALERTS_REPLY_TO,
             headers={
                 # RFC 8058: a mail client unsubscribes with one POST to this address.
@@ -74,11 +85,53 @@ class Composed:
                 "Content-Language": ", ".join(self.languages),
                 # RFC 3834: no vacation replies to a message nobody typed.
                 "Auto-Submitted": "auto-generated",
-                "Message-ID": make_msgid(domain=site_host()),
+                "Message-ID": message_id,
             },
         )
         message.attach_alternative(personal(self.html), "text/html")
         return message
+
+    def to(self, subscriber: Subscriber) -> EmailMultiAlternatives:
+        return self.message(
+            subscriber.email,
+            subscriber.unsubscribe_url(),
+            subscriber.manage_url(),
+            make_msgid(domain=site_host()),
+        )
+
+    def raw_template(self) -> bytes | None:
+        """The message as SMTP carries it, with stand-ins; None if one did not survive."""
+        if not self._raw_made:
+            self._raw_made = True
+            template = self.message(
+                ADDRESS_MARK,
+                UNSUBSCRIBE_MARK,
+                MANAGE_MARK,
+                f"<{MESSAGE_ID_MARK}@{site_host()}>",
+            )
+            raw = template.message(policy=RAW_POLICY).as_bytes()
+            marks = (ADDRESS_MARK, UNSUBSCRIBE_MARK, MANAGE_MARK, MESSAGE_ID_MARK)
+            # Two links in the header and each part: made safely only if all are there.
+            if all(raw.count(mark.encode()) >= 1 for mark in marks) and (
+                raw.count(UNSUBSCRIBE_MARK.encode()) >= 3
+            ):
+                self._raw = raw
+        return self._raw
+
+    def raw_for(self, subscriber: Subscriber) -> bytes | None:
+        """This address's message as SMTP carries it: the same bytes Django would send,
+        made without building the message again; None where that cannot be done safely
+        (an address or a link outside ASCII)."""
+        raw = self.raw_template()
+        unsubscribe, manage = subscriber.unsubscribe_url(), subscriber.manage_url()
+        if raw is None or not (subscriber.email + unsubscribe + manage).isascii():
+            return None
+        return (
+            raw.replace(ADDRESS_MARK.encode(), subscriber.email.encode())
+            .replace(UNSUBSCRIBE_MARK.encode(), unsubscribe.encode())
+            .replace(MANAGE_MARK.encode(), manage.encode())
+            .replace(MESSAGE_ID_MARK.encode(), uuid.uuid4().hex.encode())
+        )
 
 
 def site_host() -> str:

@@ -24,8 +24,9 @@ from datetime import timedelta
 from itertools import batched
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import mailers
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.tasks import default_task_backend, task
@@ -95,10 +96,20 @@ class ConnectionLost(Exception):
 
 
 def send_one(
-    connection: BaseEmailBackend, delivery: Delivery, message: EmailMultiAlternatives
+    connection: BaseEmailBackend, delivery: Delivery, composed: Composed, subscriber: Subscriber
 ) -> Outcome:
     try:
-        connection.send_messages([message])
+        raw = None
+        if isinstance(connection, SMTPBackend) and connection.connection is not None:
+            raw = composed.raw_for(subscriber)
+            if raw is not None:
+                # The bytes Django's SMTP backend would send, made once per language:
+                # building and serialising each message again is most of the cost of a
+                # large send.
+                sender = connection.prep_address(settings.DEFAULT_FROM_EMAIL)
+                connection.connection.sendmail(sender, [subscriber.email], raw)
+        if raw is None:
+            connection.send_messages([composed.to(subscriber)])
     except smtplib.SMTPRecipientsRefused as refusal:
         code, answer = next(iter(refusal.recipients.values()))
         reason = f"{code} {as_text(answer)}"
@@ -165,7 +176,8 @@ def record(outcomes: list[Outcome], retry_status: str = Delivery.Status.PENDING)
     return retried
 
 
-Prepared = tuple[Delivery, EmailMultiAlternatives | None, str]
+# A message to send (what it says, and to whom), or None and why it is not sent.
+Prepared = tuple[Delivery, tuple[Composed, Subscriber] | None, str]
 
 
 def deliver(prepared: Iterable[Prepared]) -> list[Outcome]:
@@ -182,14 +194,14 @@ def deliver(prepared: Iterable[Prepared]) -> list[Outcome]:
         lost = f"{type(failure).__name__}: {failure}"
         logger.warning("Alerts: mail server unreachable: %s", lost)
     try:
-        for delivery, message, reason in prepared:
-            if message is None:
+        for delivery, outgoing, reason in prepared:
+            if outgoing is None:
                 outcomes.append(Outcome(delivery, Delivery.Status.SKIPPED, reason))
             elif lost:
                 outcomes.append(Outcome(delivery, Delivery.Status.PENDING, lost))
             else:
                 try:
-                    outcomes.append(send_one(connection, delivery, message))
+                    outcomes.append(send_one(connection, delivery, *outgoing))
                 except ConnectionLost as failure:
                     lost = str(failure)
                     logger.warning("Alerts: mail server failed: %s", lost)
@@ -227,7 +239,7 @@ def send(delivery_ids: list[int]) -> int:
             key = (event.pk, subscriber.language)
             if key not in composed:
                 composed[key] = compose_alert(content(subscriber.language), subscriber.language)
-            yield delivery, composed[key].to(subscriber), ""
+            yield delivery, (composed[key], subscriber), ""
 
     outcomes = deliver(prepared())
     retried = record(outcomes)
@@ -289,8 +301,8 @@ def send_digest(subscriber_id: int) -> int:
         told = []
     sent = False
     if told:
-        message = compose_digest(items, subscriber.language).to(subscriber)
-        [first] = deliver([(told[0], message, "")])
+        digest = compose_digest(items, subscriber.language)
+        [first] = deliver([(told[0], (digest, subscriber), "")])
         sent = first.status == Delivery.Status.SENT
         # One message tells of them all: each item shares its fate.
         outcomes += [Outcome(d, first.status, first.error, first.permanent_refusal) for d in told]

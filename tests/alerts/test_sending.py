@@ -1,10 +1,12 @@
 """Sending through a real SMTP server: headers, languages, refusals, retries, digests."""
 
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from alerts.messages import compose_alert, statement_item
 from alerts.models import AlertEvent, Delivery, Subscriber
 from alerts.sending import send, send_all_digests, send_due
 from bench.smtp_sink import Sink, free_port
@@ -239,3 +241,44 @@ def test_the_weekly_digest_gathers_what_is_still_public(smtp: Sink) -> None:
         assert delivery.status == Delivery.Status.SENT
     gone.refresh_from_db()
     assert gone.status == Delivery.Status.SKIPPED
+
+
+def test_the_bytes_sent_are_the_message_django_builds() -> None:
+    """Large sends put each address into bytes made once per language (Composed.raw_for):
+    they must read exactly as the message Django builds for the address."""
+    statement = StatementFactory(
+        published=True,
+        title_ru="Отменить закон " + "очень длинное название " * 8,
+        standfirst_ru="Призыв. " * 40,
+        body_ru="Текст.",
+    )
+    subscriber = SubscriberFactory(language="ru", email="reader@example.org")
+    event = AlertEventFactory(statement=statement)
+    composed = compose_alert(statement_item(event, statement, "ru"), "ru")
+
+    raw = composed.raw_for(subscriber)
+    assert raw is not None
+    fast = message_from_bytes(raw, policy=policy.default)
+    # What Django's SMTP backend sends: the message under the SMTP policy.
+    built = composed.to(subscriber).message(policy=policy.SMTP).as_bytes()
+    slow = message_from_bytes(built, policy=policy.default)
+
+    for header in (
+        "Subject",
+        "From",
+        "To",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "List-Id",
+        "Content-Language",
+        "Auto-Submitted",
+    ):
+        assert fast[header] == slow[header], header
+    assert fast["To"] == "reader@example.org"
+    for kind in ("plain", "html"):
+        fast_part, slow_part = fast.get_body((kind,)), slow.get_body((kind,))
+        assert fast_part is not None
+        assert slow_part is not None
+        assert fast_part.get_content() == slow_part.get_content()
+    other = message_from_bytes(composed.raw_for(subscriber) or b"", policy=policy.default)
+    assert other["Message-ID"] != fast["Message-ID"]
