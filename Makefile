@@ -37,12 +37,19 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 install: $(VENV)/.installed
 
+# The task worker runs beside the development server, on the same SQLite file: a scheduled
+# statement's webhooks and e-mail alerts go out at its publish time, retries and the weekly
+# digest at theirs. E-mail goes to the console.
+RUN_ENV = DEBUG=true TASKS_BACKEND=database
+
 run: install
-	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py loaddemo
-	DEBUG=true $(BIN)/python manage.py builddatasets
-	DEBUG=true $(BIN)/python manage.py createlocaladmin --site http://$(HOST):$(PORT)
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py loaddemo
+	$(RUN_ENV) $(BIN)/python manage.py builddatasets
+	$(RUN_ENV) $(BIN)/python manage.py createlocaladmin --site http://$(HOST):$(PORT)
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -140,7 +147,22 @@ bench: bench-data
 	for check in $(BENCH_CHECKS); do \
 		$(BIN)/python -m bench.$$check --database "$(BENCH_DATABASE_URL)" || status=1; \
 	done; \
+	$(MAKE) --no-print-directory bench-alerts || status=1; \
 	exit $$status
+
+# `make bench-alerts`: one statement's e-mail alerts to 100,000 confirmed subscribers,
+# sent by the task worker through an SMTP sink on loopback (bench/alerts.py), in a
+# database of its own.
+ALERTS_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chorus_bench_alerts
+ALERTS_BENCH_SUBSCRIBERS ?= 100000
+
+.PHONY: bench-alerts
+bench-alerts: install
+	@database="$(ALERTS_BENCH_DATABASE_URL)"; name="$${database##*/}"; \
+	psql "$${database%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$name'" | grep -q 1 \
+		|| psql "$${database%/*}/postgres" -c "CREATE DATABASE \"$$name\""
+	$(BIN)/python -m bench.alerts --database "$(ALERTS_BENCH_DATABASE_URL)" \
+		--subscribers $(ALERTS_BENCH_SUBSCRIBERS) --redis "$(REDIS_URL)"
 
 # `make drill`: the leak crawl, fuzzing, the XSS set in Chromium, and the load and fault
 # drills (bench/drill.py), each bounded in time and requests, on loopback, against their

@@ -1,16 +1,19 @@
 """Announcing statements' publications, corrections and withdrawals to partners' webhooks.
 
 A change feed entry is the outbox: when it becomes visible, it is announced once, with
-the statement as the API shows it (a tombstone for a withdrawal). A scheduled
+the statement as the API shows it (a tombstone for a withdrawal), and to the listeners in
+settings.STATEMENT_CHANGE_ANNOUNCED (the e-mail alerts). A scheduled
 publication is announced by a task deferred to its publish time, which checks the
 publication gate again when it runs: the statement may have been unscheduled or moved.
 """
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from organisations.webhooks import queue_deliveries
 
@@ -56,6 +59,10 @@ def announce(change_id: int) -> bool:
             return False
         change.announced_at = timezone.now()
         change.save(update_fields=["announced_at"])
+        # E-mail alerts and whoever else listens, named in settings (this app does not
+        # know them): told in this transaction, they act after it commits.
+        for follow in settings.STATEMENT_CHANGE_ANNOUNCED:
+            import_string(follow)(change.pk)
         statement = change.statement
         data: dict[str, Any] | None
         if change.kind == Change.Kind.WITHDRAWN:

@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "organisations",
     "legislation",
     "campaigns",
+    # E-mail alerts: after the apps whose content it tells subscribers of.
+    "alerts",
     "staff",
     # No models: its management commands (configuredatabase).
     "operations",
@@ -196,6 +198,13 @@ else:
 # health-checked before reuse, so a database restart heals by itself.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG or TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not TESTING:
+    # `make run` has the development server and the task worker write to one SQLite
+    # file: readers do not wait for a writer (WAL), a writer takes its lock when its
+    # transaction begins rather than failing half-way, and waits for the other's.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, else this process's memory. A deployment runs
@@ -301,6 +310,12 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # What else follows a change the public may see, once cached pages are made obsolete:
 # functions called with no argument, by dotted path.
 PUBLIC_CONTENT_CHANGED = ["campaigns.datasets.queue_rebuild"]
+# What else follows a statement's change once its time has come and it is announced to
+# the webhooks (the same queued task, at the publish time for a scheduled one), and a
+# law's new timeline event once saved: functions called with the entry's id, by dotted
+# path, so that the apps that record them need not know who listens.
+STATEMENT_CHANGE_ANNOUNCED = ["alerts.triggers.queue_statement_alerts"]
+LAW_EVENT_ADDED = ["alerts.triggers.queue_law_event_alerts"]
 
 # Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
 INSTALLED_APPS += ["django.contrib.sitemaps"]
@@ -527,3 +542,23 @@ MAILERS = {
 if not EMAIL_URL and (DEBUG or TESTING):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
+# Where replies to alerts go (a mailbox someone reads); none by default.
+ALERTS_REPLY_TO = env_list("ALERTS_REPLY_TO", [])
+
+# --- E-mail alerts (alerts/) ------------------------------------------------------------
+# Signed links: a confirmation is valid this many days, a link to the manage page
+# (in every message) this many; the one-click unsubscribe link never expires.
+ALERTS_CONFIRM_LINK_DAYS = env_int("ALERTS_CONFIRM_LINK_DAYS", 7)
+ALERTS_MANAGE_LINK_DAYS = env_int("ALERTS_MANAGE_LINK_DAYS", 60)
+# Subscribing, per hour: requests for one address (beyond it, nothing more is sent to it
+# and the answer stays the same) and from one client address (beyond it, 429).
+ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL", 3)
+ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT", 20)
+# Messages sent over one connection by one task; a temporary failure is retried after
+# ALERTS_RETRY_SECONDS, doubling each time, ALERTS_MAX_ATTEMPTS times in all.
+ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 500)
+ALERTS_RETRY_SECONDS = env_int("ALERTS_RETRY_SECONDS", 300)
+ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 6)
+# The weekly digest goes out on this weekday (0 = Monday) at this hour, UTC.
+ALERTS_DIGEST_WEEKDAY = env_int("ALERTS_DIGEST_WEEKDAY", 0)
+ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7)

@@ -1,11 +1,13 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
@@ -150,6 +152,15 @@ class LawAdmin(
             # Statements with demands about the law are found by its identifiers and its
             # country's name (Statement.search_text).
             Statement.objects.filter(demands__law=obj).refresh_search_text()
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is LawEvent:
+            # A new event in the timeline is news for those who follow the law (the
+            # e-mail alerts, named in settings): told now, they act after commit.
+            for event in formset.new_objects:
+                for follow in settings.LAW_EVENT_ADDED:
+                    import_string(follow)(event.pk)
 
     @admin.display(
         description=_("title"),

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from addresses.models import FormerAddress
+from alerts.models import AlertEvent, Delivery, Subscriber, Subscription
 from campaigns.models import (
     Addressing,
     Campaign,
@@ -437,3 +438,40 @@ def withdraw_in_database_only(statement: Statement) -> None:
         withdrawn_at=timezone.now(),
         withdrawal_reason="Sent in error",
     )
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory[Subscriber]):
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory[Subscription]):
+    """Confirmed, to every statement, at once, unless told otherwise."""
+
+    class Meta:
+        model = Subscription
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    kind = Subscription.Kind.ALL
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        unconfirmed = factory.Trait(confirmed_at=None)
+
+
+class AlertEventFactory(factory.django.DjangoModelFactory[AlertEvent]):
+    class Meta:
+        model = AlertEvent
+
+    kind = AlertEvent.Kind.PUBLISHED
+    statement = factory.SubFactory(StatementFactory, published=True)
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory[Delivery]):
+    class Meta:
+        model = Delivery
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    event = factory.SubFactory(AlertEventFactory)
