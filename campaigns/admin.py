@@ -575,6 +575,15 @@ class WithdrawForm(forms.Form):
     )
 
 
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("A partner who asked to sign through the API is told it by e-mail."),
+    )
+
+
 EVERYWHERE = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 # What the public has read (or will read at a scheduled time) is deleted by nobody.
 FIXED_ONCE_PUBLISHED = {Statement.Status.PUBLISHED, Statement.Status.WITHDRAWN}
@@ -1274,65 +1283,134 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, StatementPartAdmin[S
         "signatory_title",
         "order",
     ]
-    actions = ["confirm"]
+    actions = ["confirm", "decline"]
 
-    @admin.action(permissions=["change"], description=_("Confirm selected signatures"))
-    def confirm(self, request: HttpRequest, signatures: QuerySet[Signature]) -> None:
-        awaiting = [Signature.Status.INVITED, Signature.Status.PENDING]
+    def decidable(
+        self, request: HttpRequest, signatures: QuerySet[Signature], refused_as: "StrOrPromise"
+    ) -> QuerySet[Signature]:
+        """The signatures this member of staff may decide on; the others are named as refused."""
         if not may_change_public(request):
             refused = signatures.filter(statement__status__in=self.editors_only)
             if refused_count := refused.count():
                 self.message_user(
                     request,
-                    ngettext(
-                        "%(count)d signature was not confirmed: %(reason)s",
-                        "%(count)d signatures were not confirmed: %(reason)s",
-                        refused_count,
-                    )
-                    % {"count": refused_count, "reason": self.refused_statement},
+                    refused_as % {"count": refused_count, "reason": self.refused_statement},
                     messages.ERROR,
                 )
                 signatures = signatures.exclude(pk__in=refused.values("pk"))
-        left_alone = signatures.filter(
-            status__in=[Signature.Status.DECLINED, Signature.Status.WITHDRAWN]
-        ).count()
-        # A public statement's list of signatories changes: partners' mirrors are told.
-        newly_public = Statement.objects.published().filter(
-            pk__in=signatures.filter(status__in=awaiting).values("statement")
-        )
-        for statement in newly_public:
-            statement.record_change(Change.Kind.UPDATED)
-        confirmed = 0
-        signed = set(signatures.filter(status__in=awaiting).values_list("statement", flat=True))
-        # One by one, through the model: each confirmation is in the history, and records
-        # the version of the text that was signed.
-        for signature in signatures.filter(status__in=awaiting):
-            signature.status = Signature.Status.CONFIRMED
-            signature.clean()
-            signature.save()
-            confirmed += 1
-        # Search finds a statement by who signed it for its signatories.
-        Statement.objects.filter(pk__in=signed).refresh_search_text()
-        if confirmed:
-            self.message_user(
-                request,
-                ngettext(
-                    "Confirmed %(count)d signature.", "Confirmed %(count)d signatures.", confirmed
+        return signatures
+
+    def decide(
+        self,
+        request: HttpRequest,
+        signatures: QuerySet[Signature],
+        step: Callable[[Signature], None],
+        done: "StrOrPromise",
+        left_alone: tuple[set[str], "StrOrPromise"],
+    ) -> None:
+        """Confirm or decline each signature awaiting staff, through the model, one by one:
+        each decision is in the history, and a partner who asked is told."""
+        decided_already, left_alone_message = left_alone
+        left_alone_count = signatures.filter(status__in=decided_already).count()
+        decided = 0
+        awaiting = signatures.filter(status__in=Signature.AWAITING)
+        for signature in awaiting.select_related("organisation", "statement"):
+            try:
+                # Re-checked under lock: another member of staff may have decided meanwhile.
+                step(signature)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("%(signature)s was left as it is: %(reason)s")
+                    % {"signature": signature, "reason": " ".join(error.messages)},
+                    messages.WARNING,
                 )
-                % {"count": confirmed},
-                messages.SUCCESS,
-            )
-        if left_alone:
+            else:
+                decided += 1
+        if decided:
+            self.message_user(request, done % {"count": decided}, messages.SUCCESS)
+        if left_alone_count:
             self.message_user(
-                request,
-                ngettext(
+                request, left_alone_message % {"count": left_alone_count}, messages.WARNING
+            )
+
+    @admin.action(permissions=["change"], description=_("Confirm selected signatures"))
+    def confirm(self, request: HttpRequest, signatures: QuerySet[Signature]) -> None:
+        signatures = self.decidable(
+            request,
+            signatures,
+            ngettext_lazy(
+                "%(count)d signature was not confirmed: %(reason)s",
+                "%(count)d signatures were not confirmed: %(reason)s",
+                "count",
+            ),
+        )
+        self.decide(
+            request,
+            signatures,
+            lambda signature: signature.confirm(by=request.user),
+            ngettext_lazy(
+                "Confirmed %(count)d signature.", "Confirmed %(count)d signatures.", "count"
+            ),
+            # A confirmed signature is confirmed again by nobody: it is left as it is, unsaid.
+            left_alone=(
+                {Signature.Status.DECLINED, Signature.Status.WITHDRAWN},
+                ngettext_lazy(
                     "%(count)d signature was declined or withdrawn and was left as it is.",
                     "%(count)d signatures were declined or withdrawn and were left as they are.",
-                    left_alone,
-                )
-                % {"count": left_alone},
-                messages.WARNING,
+                    "count",
+                ),
+            ),
+        )
+
+    @admin.action(permissions=["change"], description=_("Decline selected signatures…"))
+    def decline(
+        self, request: HttpRequest, signatures: QuerySet[Signature]
+    ) -> TemplateResponse | None:
+        form = DeclineForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Decline signatures"),
+                "opts": self.opts,
+                "statements": signatures,
+                "form": form,
+                "action": "decline",
+                "action_field": "action",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media + form.media,
+            }
+            return TemplateResponse(
+                request, "admin/campaigns/statement/workflow_step.html", context
             )
+        signatures = self.decidable(
+            request,
+            signatures,
+            ngettext_lazy(
+                "%(count)d signature was not declined: %(reason)s",
+                "%(count)d signatures were not declined: %(reason)s",
+                "count",
+            ),
+        )
+        self.decide(
+            request,
+            signatures,
+            lambda signature: signature.decline(
+                by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            ngettext_lazy(
+                "Declined %(count)d signature.", "Declined %(count)d signatures.", "count"
+            ),
+            left_alone=(
+                {Signature.Status.CONFIRMED, Signature.Status.WITHDRAWN},
+                ngettext_lazy(
+                    "%(count)d signature was confirmed or withdrawn and was left as it is.",
+                    "%(count)d signatures were confirmed or withdrawn and were left as they are.",
+                    "count",
+                ),
+            ),
+        )
+        return None
 
 
 class DemandOutcomeInline(admin.TabularInline[DemandOutcome, Demand]):

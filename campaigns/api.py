@@ -567,6 +567,10 @@ class StatementFilter(filters.FilterSet):
         field_name="publish_at", lookup_expr="lt", help_text="Public here before this time."
     )
     updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    signatures_open = filters.BooleanFilter(
+        help_text="`true`: open for signatures, so a key with the sign scope may ask to sign "
+        "it (POST /api/v1/sign-on-requests/); `false`: not open."
+    )
 
     class Meta:
         model = Statement
@@ -586,6 +590,7 @@ class StatementFilter(filters.FilterSet):
             "published_after",
             "published_before",
             "updated_since",
+            "signatures_open",
         ]
 
     # Each filter across a many-valued relation is a subquery, so no statement is listed twice.
@@ -829,11 +834,44 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+def duplicate_request(request: Request, existing: Signature) -> Response:
+    """409, with the address of the organisation's signature or request already there.
+
+    Its own requests are readable at that address; a signature staff entered for it is
+    named by its statement, whose answer lists it once confirmed.
+    """
+    if existing.requested_with_id is not None:
+        path = reverse("api:sign-on-request-detail", kwargs={"pk": existing.pk})
+    else:
+        path = reverse("api:statement-detail", kwargs={"pk": existing.statement_id})
+    address = request.build_absolute_uri(path)
+    return Response(
+        {"detail": Conflict.default_detail, "existing": address},
+        status=status.HTTP_409_CONFLICT,
+        headers={"Location": address},
+    )
+
+
 class OpenStatementField(serializers.PrimaryKeyRelatedField[Statement]):
-    """A statement this key may sign: visible to it and open for signatures."""
+    """A statement this key may sign: visible to it and open for signatures.
+
+    A statement the key may read but not sign is refused in words that say so; one it
+    may not read is refused as an id that does not exist.
+    """
+
+    default_error_messages = {
+        "not_open": "This statement is not open for signatures: its `signatures_open` is "
+        "false. Ask the coalition that issued it.",
+    }
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return visible_statements(self.context["request"]).filter(signatures_open=True)
+        return visible_statements(self.context["request"])
+
+    def to_internal_value(self, data: Any) -> Statement:
+        statement = super().to_internal_value(data)
+        if not statement.signatures_open:
+            self.fail("not_open")
+        return statement
 
 
 class SignOnRequestSerializer(serializers.ModelSerializer[Signature]):
@@ -847,6 +885,10 @@ class SignOnRequestSerializer(serializers.ModelSerializer[Signature]):
         max_length=200, help_text="Who signs on the organisation's behalf."
     )
     signatory_title = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    decline_reason = serializers.CharField(
+        read_only=True,
+        help_text="Why staff declined the request, when they did and said why; else empty.",
+    )
 
     class Meta:
         model = Signature
@@ -861,10 +903,20 @@ class SignOnRequestSerializer(serializers.ModelSerializer[Signature]):
             "signatory_name",
             "signatory_title",
             "signed_at",
+            "declined_at",
+            "decline_reason",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "role", "signed_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "status",
+            "role",
+            "signed_at",
+            "declined_at",
+            "decline_reason",
+            "created_at",
+            "updated_at",
+        ]
         # None of DRF's checks of the model's constraints: the role and the organisation
         # are set by the view, which answers a second request for the same statement
         # with 409 itself. DRF checks the one-lead constraint with Q.check(), which takes
@@ -899,13 +951,18 @@ class SignOnRequestViewSet(
             organisation_id=key.organisation_id, requested_with__isnull=False
         )
 
-    def perform_create(self, serializer: serializers.BaseSerializer[Signature]) -> None:
-        key = partner_key(self.request)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = partner_key(request)
         if key is None:  # HasScope lets no such request through; this keeps it so
             raise PermissionDenied()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         statement = serializer.validated_data["statement"]
-        if Signature.objects.filter(statement=statement, organisation=key.organisation).exists():
-            raise Conflict()
+        existing = Signature.objects.filter(
+            statement=statement, organisation=key.organisation_id
+        ).first()
+        if existing is not None:
+            return duplicate_request(request, existing)
         try:
             with transaction.atomic():
                 serializer.save(
@@ -915,7 +972,17 @@ class SignOnRequestViewSet(
                     requested_with=key,
                 )
         except IntegrityError:  # the same request twice at once
-            raise Conflict() from None
+            existing = Signature.objects.filter(
+                statement=statement, organisation=key.organisation_id
+            ).first()
+            if existing is None:
+                raise
+            return duplicate_request(request, existing)
+        return Response(
+            serializer.data,
+            status=status.HTTP_201_CREATED,
+            headers=self.get_success_headers(serializer.data),
+        )
 
 
 # --- the change feed -------------------------------------------------------------------

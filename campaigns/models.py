@@ -3,6 +3,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from itertools import batched
 from typing import cast
 from urllib.parse import urlsplit
@@ -1200,6 +1201,25 @@ class Signature(models.Model):
         help_text=_("Set when the organisation asked to sign through the partner API."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("confirmed or declined by"),
+        help_text=_(
+            "The member of staff who confirmed or declined it, or who sent the invitation "
+            "it was signed through."
+        ),
+    )
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True, editable=False)
+    decline_reason = models.TextField(
+        _("reason for declining"),
+        blank=True,
+        help_text=_("Told to the partner whose request is declined."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -1252,6 +1272,73 @@ class Signature(models.Model):
             and self.signed_version is not None
             and self.signed_version < self.statement.version
         )
+
+    # --- staff decide -----------------------------------------------------------
+    #
+    # A signature waiting for staff (invited, or asked for through the API) is confirmed
+    # or declined here, by the admin's actions and by a signed invitation alike. The row
+    # is re-read under lock: two members of staff deciding at once must not both win, nor
+    # tell the partner twice.
+
+    AWAITING = frozenset({Status.INVITED, Status.PENDING})
+
+    def confirm(
+        self, by: Staff, *, signatory_name: str | None = None, signatory_title: str | None = None
+    ) -> None:
+        """Accept the signature: the organisation is among the signatories from now on,
+        for the version of the text as it stands (recorded in `signed_version`)."""
+        self._decide(
+            by,
+            {
+                "status": self.Status.CONFIRMED,
+                "signed_at": timezone.now(),
+                **({"signatory_name": signatory_name} if signatory_name is not None else {}),
+                **({"signatory_title": signatory_title} if signatory_title is not None else {}),
+            },
+        )
+
+    def decline(self, by: Staff, reason: str = "") -> None:
+        """Refuse the signature; a partner who asked through the API is told why."""
+        self._decide(
+            by,
+            {
+                "status": self.Status.DECLINED,
+                "declined_at": timezone.now(),
+                "decline_reason": reason.strip(),
+            },
+        )
+
+    def _decide(self, by: Staff, changes: dict[str, object]) -> None:
+        with transaction.atomic():
+            current = Signature.objects.select_for_update().get(pk=self.pk)
+            if current.status not in self.AWAITING:
+                raise ValidationError(
+                    _("This signature is %(status)s already: there is nothing to decide.")
+                    % {"status": current.get_status_display().lower()}
+                )
+            statement = Statement.objects.get(pk=current.statement_id)
+            if statement.status == Statement.Status.WITHDRAWN:
+                raise ValidationError(_("The statement is withdrawn: it takes no signatures."))
+            if changes["status"] == self.Status.CONFIRMED:
+                changes["signed_version"] = statement.version
+            changes["decided_by"] = by if by.is_authenticated else None
+            for field, value in changes.items():
+                setattr(current, field, value)
+                setattr(self, field, value)
+            current._history_user = by if by.is_authenticated else None  # type: ignore[attr-defined]
+            current.save(update_fields=[*changes, "updated_at"])
+            self.updated_at = current.updated_at
+            if current.status == self.Status.CONFIRMED:
+                # The public list of signatories changed, and what search finds it by.
+                statement.record_change(Change.Kind.UPDATED)
+                statement.refresh_search_text()
+                from .page_cache import refresh_public_pages  # the page cache reads these models
+
+                transaction.on_commit(refresh_public_pages)
+            if current.requested_with_id is not None:
+                from . import sign_on  # the partner's messages read these models
+
+                transaction.on_commit(partial(sign_on.tell_partner, current.pk))
 
 
 class DemandQuerySet(models.QuerySet["Demand"]):

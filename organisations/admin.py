@@ -150,6 +150,7 @@ class PartnerKeyAdmin(APIKeyModelAdmin):
         "prefix",
         "can_read_embargoed",
         "can_sign",
+        "contact_email",
         "requests_per_minute",
         "expiry_date",
         "revoked",
@@ -192,6 +193,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
         "sends_published",
         "sends_corrected",
         "sends_withdrawn",
+        "sends_sign_on",
         "is_active",
     ]
     actions = ["send_test_event", "replace_secret"]

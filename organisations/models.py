@@ -389,6 +389,11 @@ class PartnerKey(AbstractAPIKey):
             "Staff confirm each request."
         ),
     )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Told when staff confirm or decline a sign-on request made with this key."),
+    )
     requests_per_minute = models.PositiveIntegerField(
         _("requests per minute"),
         null=True,
@@ -415,12 +420,15 @@ def new_webhook_secret() -> str:
 
 
 class WebhookEndpoint(models.Model):
-    """Where a partner wants to be told when a statement is published, corrected or withdrawn."""
+    """Where a partner wants to be told when a statement is published, corrected or
+    withdrawn, and when staff decide on one of its own sign-on requests."""
 
     class Event(models.TextChoices):
         PUBLISHED = "statement.published", _("Statement published")
         CORRECTED = "statement.corrected", _("Statement corrected")
         WITHDRAWN = "statement.withdrawn", _("Statement withdrawn")
+        SIGNATURE_CONFIRMED = "signature.confirmed", _("Sign-on request confirmed")
+        SIGNATURE_DECLINED = "signature.declined", _("Sign-on request declined")
         TEST = "test", _("Test event")
 
     organisation = models.ForeignKey(
@@ -447,6 +455,11 @@ class WebhookEndpoint(models.Model):
     sends_published = models.BooleanField(_("on publication"), default=True)
     sends_corrected = models.BooleanField(_("on correction"), default=True)
     sends_withdrawn = models.BooleanField(_("on withdrawal"), default=True)
+    sends_sign_on = models.BooleanField(
+        _("on a decision about its sign-on requests"),
+        default=True,
+        help_text=_("Only this organisation's own requests, when staff confirm or decline one."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -469,6 +482,8 @@ class WebhookEndpoint(models.Model):
             self.Event.PUBLISHED: self.sends_published,
             self.Event.CORRECTED: self.sends_corrected,
             self.Event.WITHDRAWN: self.sends_withdrawn,
+            self.Event.SIGNATURE_CONFIRMED: self.sends_sign_on,
+            self.Event.SIGNATURE_DECLINED: self.sends_sign_on,
             self.Event.TEST: True,
         }
         return wanted.get(event, False)

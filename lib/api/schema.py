@@ -7,6 +7,11 @@ ERROR_SCHEMA = {
     "description": "What went wrong; `errors` names each field or parameter at fault.",
     "properties": {
         "detail": {"type": "string"},
+        "existing": {
+            "type": "string",
+            "format": "uri",
+            "description": "On a 409: the address of what already exists (also in `Location`).",
+        },
         "errors": {
             "type": "object",
             "additionalProperties": {
