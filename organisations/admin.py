@@ -74,7 +74,17 @@ class OrganisationAdmin(
     fieldsets = [
         (
             None,
-            {"fields": ["short_name", "slug", "kind", "country", "website", "is_active"]},
+            {
+                "fields": [
+                    "short_name",
+                    "slug",
+                    "kind",
+                    "country",
+                    "website",
+                    "logo",
+                    "is_active",
+                ]
+            },
         ),
         *fieldsets_per_language(["name", "description"]),
         (_("Other names"), {"fields": ["other_names", "display_as"]}),

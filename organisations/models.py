@@ -19,8 +19,20 @@ from rest_framework_api_key.models import AbstractAPIKey
 from addresses.models import KeepsFormerAddresses
 from lib.web_addresses import WebAddressField
 
+from .logos import LogoField, logo_path
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+
+# Left out of initials ("International Federation for Human Rights" is IFHR), in
+# English, French and Russian (за, и, на, по).
+MINOR_WORDS = frozenset(
+    (
+        *("a", "an", "and", "at", "de", "del", "des", "du", "for", "in", "la", "le", "les"),
+        *("of", "on", "the", "to", "und", "\u0437\u0430", "\u0438", "\u043d\u0430", "\u043f\u043e"),
+    )
+)
 
 
 class OrganisationQuerySet(MultilingualQuerySet["Organisation"]):
@@ -84,6 +96,15 @@ class Organisation(KeepsFormerAddresses):
         default=True,
         help_text=_("Inactive organisations stay on the statements they signed."),
     )
+    logo = LogoField(
+        _("logo"),
+        upload_to=logo_path,
+        blank=True,
+        help_text=_(
+            "A picture file (PNG, JPEG, WebP or GIF). It is made to fit 256 by 256 pixels "
+            "and kept as PNG. Without one, pages show the organisation's initials."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,6 +135,28 @@ class Organisation(KeepsFormerAddresses):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def logo_url(self) -> str:
+        """Where pages show the logo from, or nothing when there is none.
+
+        Served by its own view, which answers only for an organisation the public may
+        see; the stored file's name, new with every upload, is its version.
+        """
+        if not self.logo:
+            return ""
+        version = str(self.logo.name).rsplit("/", 1)[-1].removesuffix(".png")
+        return reverse("organisations:logo", kwargs={"slug": self.slug, "version": version})
+
+    @property
+    def initials(self) -> str:
+        """Up to four letters standing in for a missing logo: a short acronym as the
+        organisation writes it (FIDH, OMCT), else the first letters of its name's words."""
+        if self.short_name and len(self.short_name) <= 4 and " " not in self.short_name:
+            return self.short_name
+        words = [word for word in re.split(r"[\s\-–—/]+", self.name) if word]
+        significant = [word for word in words if word.lower() not in MINOR_WORDS] or words
+        return "".join(word[0] for word in significant[:4]).upper()
 
     @property
     def alias_list(self) -> list[str]:

@@ -12,4 +12,5 @@ urlpatterns = [
         cached_public_page(views.OrganisationDetailView.as_view()),
         name="detail",
     ),
+    path("<slug:slug>/logo/<str:version>.png", views.logo, name="logo"),
 ]

@@ -2,6 +2,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from addresses.views import AnswersAtFormerAddresses
@@ -87,3 +90,18 @@ class OrganisationDetailView(AnswersAtFormerAddresses, DetailView[Organisation])
             structured_data=structured_data.organisation(self.request, self.object),
             **kwargs,
         )
+
+
+@require_safe
+def logo(request: HttpRequest, slug: str, version: str) -> FileResponse:
+    """An organisation's logo, from the storage, only while the organisation is public.
+
+    The file's name is its version: an address with an earlier version is a 404, so
+    the current one may be kept by browsers and caches for a year.
+    """
+    organisation = get_object_or_404(public_organisations().exclude(logo=""), slug=slug)
+    if str(organisation.logo.name).rsplit("/", 1)[-1] != f"{version}.png":
+        raise Http404
+    response = FileResponse(organisation.logo.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
