@@ -735,6 +735,22 @@ class Statement(KeepsFormerAddresses):
         return max(0, self.declared_signatory_count - listed)
 
     @property
+    def signatory_total(self) -> int:
+        """How many organisations signed, listed or not: the N of "Signed by N
+        organisations". Read from the confirmed signatures a page loaded, or from the
+        `listed_signatory_count` a query annotated, if either was."""
+        listed = getattr(self, "listed_signatory_count", None)
+        if listed is None:
+            loaded = getattr(self, "confirmed_signatures", None)
+            listed = (
+                len(loaded)
+                if loaded is not None
+                else self.signatures.filter(status=Signature.Status.CONFIRMED).count()
+            )
+        # A declared total counts those not listed; signatures confirmed since may pass it.
+        return max(listed, self.declared_signatory_count or 0)
+
+    @property
     def updated(self) -> datetime | None:
         """The time the public is told the text was last changed: a correction, or publication."""
         return self.corrected_at or self.publish_at

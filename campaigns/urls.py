@@ -13,6 +13,11 @@ urlpatterns = [
         name="statement",
     ),
     path(
+        "statements/<int:year>/<slug:slug>/card/<int:version>.png",
+        views.StatementCardView.as_view(),
+        name="statement-card",
+    ),
+    path(
         "campaigns/<slug:slug>/",
         cached_public_page(views.CampaignDetailView.as_view()),
         name="campaign",

@@ -1,15 +1,18 @@
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Max, Min, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
-from django.views.generic import DetailView, ListView, TemplateView
+from django.utils.translation import get_language, gettext, ngettext
+from django.views.generic import DetailView, ListView, TemplateView, View
 
 from addresses.models import FormerAddress
 from addresses.views import AnswersAtFormerAddresses, moved_permanently
@@ -30,6 +33,7 @@ from .models import (
 from .page_cache import never_cached
 from .public import public_organisations
 from .search import Search
+from .social_cards import CardText, card_png
 
 
 def confirmed_signatures() -> Prefetch[Any]:
@@ -272,6 +276,10 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
         context["press_contacts"] = self.press_contacts()
         # The language switcher and hreflang links offer only the languages it is written in.
         context["page_languages"] = self.object.available_languages()
+        if self.object.is_public:
+            # Shared links and the pictures they show are absolute addresses.
+            context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+            context["card_url"] = self.request.build_absolute_uri(statement_card_url(self.object))
         return context
 
     def press_contacts(self) -> list[tuple[Organisation, PressContact]]:
@@ -323,6 +331,76 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
             # A staff preview of a statement the public cannot see: never kept anywhere.
             never_cached(response)
         return response
+
+
+# A card's address names the version it shows, so whatever keeps it may keep it long; a
+# week, not for ever, so that a statement withdrawn since leaves shared caches too.
+CARD_CACHE_CONTROL = "public, max-age=604800, immutable"
+
+
+class StatementCardView(View):
+    """A published statement's social card (og:image), in the page's language.
+
+    Only a statement the public may read in this language has one: every other answers
+    404, the same as an address that never existed, before anything is drawn or read
+    from the cache. An earlier version's address leads to the current version's card.
+    """
+
+    def get(self, request: HttpRequest, year: int, slug: str, version: int) -> HttpResponse:
+        statement = (
+            Statement.objects.published()
+            .available_in(get_language())
+            .filter(slug=slug, issued_on__year=year)
+            .select_related("lead_organisation")
+            .annotate(
+                listed_signatory_count=Count(
+                    "signatures", filter=Q(signatures__status=Signature.Status.CONFIRMED)
+                )
+            )
+            .first()
+        )
+        if statement is None:
+            raise Http404
+        if version != statement.version:
+            moved = HttpResponseRedirect(statement_card_url(statement))
+            patch_cache_control(moved, max_age=0)
+            return moved
+        png = card_png(statement.pk, statement.version, card_text(statement))
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = CARD_CACHE_CONTROL
+        return response
+
+
+def statement_card_url(statement: Statement) -> str:
+    return reverse(
+        "campaigns:statement-card",
+        kwargs={
+            "year": statement.address_year,
+            "slug": statement.slug,
+            "version": statement.version,
+        },
+    )
+
+
+def card_text(statement: Statement) -> CardText:
+    """What a statement's card says, in the current language."""
+    kicker = statement.get_kind_display()
+    if statement.issued_on:
+        kicker += " · " + date_format(statement.issued_on, "DATE_FORMAT")
+    issuer = statement.lead_organisation
+    total = statement.signatory_total
+    return CardText(
+        site=settings.SITE_NAME,
+        kicker=kicker,
+        title=statement.title,
+        issuer=gettext("Issued by %(name)s") % {"name": issuer.name} if issuer else "",
+        signatories=ngettext(
+            "Signed by %(counter)s organisation", "Signed by %(counter)s organisations", total
+        )
+        % {"counter": total}
+        if total
+        else "",
+    )
 
 
 class CampaignDetailView(AnswersAtFormerAddresses, DetailView[Campaign]):

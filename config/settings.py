@@ -268,6 +268,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates in each language's grammar where Django's formats are not the site's: see
+# config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # Files the site writes: the public dataset's bulk downloads (served through the API).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -285,6 +288,12 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# The typeface statements' social cards are drawn in: DejaVu Sans (Debian's
+# fonts-dejavu-core, installed by the Dockerfile), which has Cyrillic and French letters.
+SOCIAL_CARD_FONT_DIR = Path(
+    env.str("SOCIAL_CARD_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+)
 
 # One JSON object a line on standard error, each with the id of the request it belongs to.
 LOGGING = {

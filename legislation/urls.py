@@ -8,6 +8,7 @@ app_name = "legislation"
 
 urlpatterns = [
     path("", cached_public_page(views.LawListView.as_view()), name="list"),
+    path("compare/", cached_public_page(views.LawCompareView.as_view()), name="compare"),
     path(
         "<str:country>/<slug:slug>/",
         cached_public_page(views.LawDetailView.as_view()),

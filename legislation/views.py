@@ -2,12 +2,15 @@
 them is read only through the publication gate."""
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 from django_countries import countries
 
 from addresses.views import AnswersAtFormerAddresses
@@ -146,3 +149,135 @@ class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
             structured_data=structured_data.law(self.request, self.object),
             **kwargs,
         )
+
+
+class LawComparison:
+    """The laws to compare, as `?laws=<slug>,<slug>`: up to four, each named by its slug,
+    or by its country and slug (`ru:foreign-agents`) where laws of two countries share
+    one. The law tracker's checkboxes send one `laws` each; both forms may be mixed."""
+
+    MOST = 4
+
+    def __init__(self, values: list[str]) -> None:
+        self.names = list(
+            dict.fromkeys(
+                name.strip() for value in values for name in value.split(",") if name.strip()
+            )
+        )
+        self.laws: list[Law] = []
+        self.problem = ""
+        self.unknown: list[str] = []
+
+    def find(self, laws: QuerySet[Law]) -> None:
+        """Read the laws named, in the order named, or say what is wrong with the names."""
+        if len(self.names) > self.MOST:
+            self.problem = ngettext(
+                "Up to %(most)d laws can be compared at once; %(count)d was chosen.",
+                "Up to %(most)d laws can be compared at once; %(count)d were chosen.",
+                len(self.names),
+            ) % {"most": self.MOST, "count": len(self.names)}
+            return
+        if not self.names:
+            return
+        wanted = Q()
+        for name in self.names:
+            country, _sep, slug = name.rpartition(":")
+            wanted |= Q(slug=slug, country=country.upper()) if country else Q(slug=slug)
+        found = list(laws.filter(wanted))
+        for name in self.names:
+            country, _sep, slug = name.rpartition(":")
+            matches = [
+                law
+                for law in found
+                if law.slug == slug and (not country or law.country == country.upper())
+            ]
+            if len(matches) == 1:
+                self.laws.append(matches[0])
+            else:
+                self.unknown.append(name)
+        if self.unknown:
+            self.problem = gettext(
+                "No law is tracked under %(names)s. Choose the laws to compare in the law tracker."
+            ) % {"names": ", ".join(f"“{name}”" for name in self.unknown)}
+            # A slug two countries share needs its country: say so rather than pick one.
+            self.laws = []
+
+
+class LawCompareView(TemplateView):
+    """Laws side by side: country, status, dates, provisions, penalties, rights, standards.
+
+    Laws are public records, all of them (see LawDetailView.public_objects), and nothing
+    from statements is shown here, so no publication gate is needed on this page.
+    """
+
+    template_name = "legislation/law_compare.html"
+    # The dates a comparison gives, in a law's life order: the first of each kind.
+    dates_compared = (
+        LawEvent.Kind.INTRODUCED,
+        LawEvent.Kind.ADOPTED,
+        LawEvent.Kind.SIGNED,
+        LawEvent.Kind.IN_FORCE,
+        LawEvent.Kind.STRUCK_DOWN,
+        LawEvent.Kind.REPEALED,
+    )
+
+    def laws(self) -> QuerySet[Law]:
+        return Law.objects.prefetch_related(
+            "rights",
+            "conflicts_with",
+            "modelled_on",
+            Prefetch(
+                "events",
+                LawEvent.objects.filter(kind__in=self.dates_compared).order_by("date", "pk"),
+            ),
+            Prefetch(
+                "provisions",
+                Provision.objects.prefetch_related(
+                    "rights", Prefetch("penalties", Penalty.objects.order_by("pk"))
+                ),
+            ),
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        comparison = LawComparison(request.GET.getlist("laws"))
+        comparison.find(self.laws())
+        keys = ",".join(f"{str(law.country).lower()}:{law.slug}" for law in comparison.laws)
+        address = reverse("legislation:compare") + (
+            f"?{urlencode({'laws': keys}, safe=':,')}" if keys else ""
+        )
+        context = self.get_context_data(
+            comparison=comparison,
+            canonical=request.build_absolute_uri(address),
+            laws=[self.compared(law) for law in comparison.laws],
+            structured_data=structured_data.collection(request, "Compare laws"),
+            **kwargs,
+        )
+        if comparison.unknown:
+            status = 404
+        elif comparison.problem:
+            status = 400
+        else:
+            status = 200
+        return self.render_to_response(context, status=status)
+
+    def compared(self, law: Law) -> dict[str, Any]:
+        """What the comparison shows of a law, read from what was prefetched."""
+        dates: dict[str, Any] = {}
+        for event in law.events.all():
+            dates.setdefault(event.kind, event)
+        provisions = list(law.provisions.all())
+        rights = list(law.rights.all())
+        for provision in provisions:
+            rights += [right for right in provision.rights.all() if right not in rights]
+        return {
+            "law": law,
+            "key": f"{str(law.country).lower()}:{law.slug}",
+            "dates": [dates[kind] for kind in self.dates_compared if kind in dates],
+            "provisions": provisions,
+            "penalties": [
+                (provision, penalty)
+                for provision in provisions
+                for penalty in provision.penalties.all()
+            ],
+            "rights": sorted(rights, key=lambda right: (right.order, right.name)),
+        }

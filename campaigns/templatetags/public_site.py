@@ -1,13 +1,16 @@
 import json
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from lib.markdown import render_markdown
 from lib.web_addresses import is_web_address
@@ -65,3 +68,93 @@ def oembed_url(context: dict[str, Any], statement: Any) -> str:
     request = context["request"]
     page = request.build_absolute_uri(statement.get_absolute_url())
     return f"{reverse('oembed')}?{urlencode({'url': page, 'format': 'json'})}"
+
+
+def text_language(obj: Any, value: str) -> str:
+    """The language `value`, read from `obj` on a page in the current language, is
+    written in: the page's own, or the fallback language modeltranslation read it from.
+
+    The text is found among the object's translated fields in the order modeltranslation
+    reads them (the page's language first), so a property built from them (a law's
+    `title`: its common title, or failing that its official title) is found too. Text
+    that is not translated at all is in the page's language as far as anyone can say.
+    """
+    current = get_language() or settings.LANGUAGE_CODE
+    try:
+        fields = translator.get_options_for_model(type(obj)).get_field_names()
+    except NotRegistered:
+        return current
+    for language in resolution_order(current):
+        if any(
+            getattr(obj, build_localized_fieldname(field, language), None) == value
+            for field in fields
+        ):
+            return language
+    return current
+
+
+@register.filter
+def with_language(obj: Any, attribute: str) -> SafeString:
+    """`obj.attribute` as a page shows it, in a `<span lang>` when it is shown in a
+    fallback language: a law named only in English on a Russian page is read out by a
+    screen reader in English, and hyphenated and spelled as English."""
+    value = getattr(obj, attribute, None)
+    if value is None or value == "":
+        return mark_safe("")
+    text = str(value)
+    language = text_language(obj, text)
+    if language == (get_language() or settings.LANGUAGE_CODE):
+        return conditional_escape(text)
+    return format_html('<span lang="{}">{}</span>', language, text)
+
+
+# Open Graph names a locale as language_TERRITORY: where each interface language is read.
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "ru": "ru_RU", "fr": "fr_FR"}
+
+
+@register.filter
+def og_locale(language: str) -> str:
+    return OPEN_GRAPH_LOCALES.get(language, language)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: dict[str, Any]) -> str:
+    """This page's one address for search engines: without the query, except the page
+    number of a list (each page of a list is a page of its own)."""
+    request: HttpRequest | None = context.get("request")
+    if request is None:
+        return ""
+    page = request.GET.get("page", "")
+    query = f"?{urlencode({'page': page})}" if page.isdigit() and page != "1" else ""
+    return request.build_absolute_uri(request.path + query)
+
+
+@register.simple_tag
+def share_links(title: str, address: str) -> list[dict[str, str]]:
+    """Plain links that share a page by e-mail and on the networks readers use: no
+    script of theirs runs here, and nothing is sent to them until a reader clicks."""
+    text = f"{title} {address}"
+    return [
+        {
+            "name": gettext("E-mail"),
+            "url": f"mailto:?{urlencode({'subject': title, 'body': address}, quote_via=quote)}",
+        },
+        {"name": "Bluesky", "url": f"https://bsky.app/intent/compose?{urlencode({'text': text})}"},
+        {
+            "name": "X",
+            "url": f"https://x.com/intent/post?{urlencode({'text': title, 'url': address})}",
+        },
+        {
+            "name": "Facebook",
+            "url": f"https://www.facebook.com/sharer/sharer.php?{urlencode({'u': address})}",
+        },
+        {
+            "name": "LinkedIn",
+            "url": f"https://www.linkedin.com/sharing/share-offsite/?{urlencode({'url': address})}",
+        },
+        {
+            "name": "Telegram",
+            "url": f"https://t.me/share/url?{urlencode({'url': address, 'text': title})}",
+        },
+        {"name": "WhatsApp", "url": f"https://wa.me/?{urlencode({'text': text})}"},
+    ]

@@ -157,7 +157,7 @@ def test_an_archived_statement_is_typed_in_and_read_back(
     page.get_by_label("Issued on").fill("2019-03-08")
     page.get_by_role("button", name="Publish as archived").click()
     expect(page.locator(".messagelist")).to_contain_text(
-        "Published 1 statement as archived, issued on March 8, 2019."
+        "Published 1 statement as archived, issued on 8 March 2019."
     )
 
     # 4. The demand is met, by the court's ruling; later superseded.
@@ -168,7 +168,7 @@ def test_an_archived_statement_is_typed_in_and_read_back(
     field(page, "demands-0-outcome_note").fill("The Constitutional Court's ruling.")
     save_and_continue(page)
     expect(page.locator("#demands-0 .field-outcome_history_shown")).to_contain_text(
-        "Met (Jan. 10, 2020)"
+        "Met (10 January 2020)"
     )
 
     page.goto(f"{url}/admin/campaigns/demand/?q=121-FZ")

@@ -207,7 +207,7 @@ def test_editor_publishes_as_archived_from_the_changelist(client: Client, editor
     assert 'name="issued_on"' in asked.text and 'type="date"' in asked.text
     assert "is in the future: give the day it was issued." in future.text
     assert messages_shown(done) == [
-        ("success", "Published 1 statement as archived, issued on March 8, 2016.")
+        ("success", "Published 1 statement as archived, issued on 8 March 2016.")
     ]
     statement.refresh_from_db()
     assert (statement.is_public, statement.issued_on) == (True, ISSUED)
@@ -229,7 +229,7 @@ def test_the_archive_step_offers_the_date_staff_gave_and_runs_from_the_change_fo
     response = client.post(url, data, follow=True)
 
     assert messages_shown(response) == [
-        ("success", "Published 1 statement as archived, issued on March 8, 2016.")
+        ("success", "Published 1 statement as archived, issued on 8 March 2016.")
     ]
     assert Statement.objects.published().get() == statement
 

@@ -214,7 +214,7 @@ def test_an_outcome_changed_on_the_statements_page_is_added_to_the_history(
     url = admin_url(statement, "change")
 
     page = client.get(url)
-    assert "Met (May 3, 2019)" in page.text
+    assert "Met (3 May 2019)" in page.text
     data = form_data(page, "statement")
     data.update(
         {

@@ -306,12 +306,18 @@ def test_open_graph_and_a_print_stylesheet(client: Client) -> None:
         "og:type": "article",
         "og:url": "http://testserver" + statement.get_absolute_url(),
         "og:description": "Eight organisations write before the summit.",
-        "og:locale": "en",
+        "og:locale": "en_GB",
+        "og:image": "http://testserver" + statement.get_absolute_url() + "card/1.png",
+        "og:image:type": "image/png",
+        "og:image:width": "1200",
+        "og:image:height": "630",
+        "og:image:alt": "Leaders must press Moscow on five laws",
     }
     stylesheets = [
         link.attrs["href"] for link in page.find_all("link") if link.attrs["rel"] == "stylesheet"
     ]
-    assert len(stylesheets) == 1
+    # The site's, then the statement and comparison components'.
+    assert len(stylesheets) == 2
     response = client.get(stylesheets[0])
     assert response.status_code == 200
     css = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
