@@ -1,5 +1,5 @@
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +29,11 @@ from campaigns.models import (
     Transition,
 )
 from lib import admin_pagination
-from tests.admin_pages import add_row, admin_url, form_data, read_form, registered_models
-from tests.api.test_admin import PARTNER_API_ADMINS
+from tests.admin_pages import ONE_OF, add_row, admin_url, form_data, read_form
 from tests.factories import (
     AddressingFactory,
     CampaignFactory,
     CoalitionFactory,
-    CoalitionMembershipFactory,
     CorrectionFactory,
     DemandFactory,
     DemandOutcomeFactory,
@@ -43,7 +41,6 @@ from tests.factories import (
     LeverageFactory,
     MomentFactory,
     OrganisationFactory,
-    PreviewLinkFactory,
     ProvisionFactory,
     PublicationFactory,
     SignatureFactory,
@@ -56,27 +53,6 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 pytestmark = pytest.mark.django_db
-
-
-def statement_with_everything() -> Statement:
-    statement = SignatureFactory().statement
-    statement.addressees.add(TargetFactory())
-    statement.leverage.add(LeverageFactory())
-    return statement
-
-
-FACTORIES: dict[type[Model], Callable[[], Any]] = {
-    Coalition: lambda: CoalitionMembershipFactory().coalition,
-    Campaign: lambda: CampaignFactory(coalition=CoalitionFactory()),
-    Target: TargetFactory,
-    Moment: MomentFactory,
-    Leverage: LeverageFactory,
-    Statement: statement_with_everything,
-    Signature: SignatureFactory,
-    Demand: lambda: DemandFactory(addressee=TargetFactory(), law=LawFactory()),
-    Transition: TransitionFactory,
-    PreviewLink: PreviewLinkFactory,
-}
 
 
 def messages_shown(response: "TestResponse") -> list[tuple[str, str]]:
@@ -101,24 +77,7 @@ def ready(**traits: bool) -> Statement:
     return statement
 
 
-# --- every page renders -------------------------------------------------------------------
-
-
-def test_every_model_admin_is_smoke_tested() -> None:
-    # The partner API's admin pages are smoke-tested with the API (tests/api/test_admin.py).
-    assert registered_models("campaigns") - PARTNER_API_ADMINS == set(FACTORIES)
-
-
-@pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model._meta.model_name)
-def test_admin_pages_render(admin_client: Client, model: type[Model]) -> None:
-    obj = FACTORIES[model]()
-
-    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
-    assert admin_client.get(admin_url(obj, "change")).status_code == 200
-    # The workflow log is written by the workflow only.
-    assert admin_client.get(admin_url(model, "add")).status_code == (
-        403 if model is Transition else 200
-    )
+# --- lists' queries (every page renders: tests/test_admin.py) ------------------------------
 
 
 # Every changelist: the session, the user, the count of rows matching the filters, the
@@ -153,12 +112,12 @@ CHANGELIST_QUERIES = {
 def test_changelist_queries_do_not_grow_with_rows(
     admin_client: Client, django_assert_num_queries: Any, model: type[Model], queries: int
 ) -> None:
-    FACTORIES[model]()
+    ONE_OF[model]()
     with django_assert_num_queries(queries):
         assert admin_client.get(admin_url(model, "changelist")).status_code == 200
 
     for _ in range(49):
-        FACTORIES[model]()
+        ONE_OF[model]()
     with django_assert_num_queries(queries):
         assert admin_client.get(admin_url(model, "changelist")).status_code == 200
 
