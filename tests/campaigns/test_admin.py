@@ -476,7 +476,7 @@ def test_schedule_asks_for_a_time_in_the_future(client: Client, editor: User) ->
     asked = run_action(client, "schedule", [statement])
     past = run_action(client, "schedule", [statement], apply="yes", publish_at="2012-12-19T09:00")
 
-    assert asked.templates[0].name == "admin/campaigns/statement/workflow_step.html"
+    assert asked.templates[0].name == "admin/action_form.html"
     assert statement.title in asked.text
     assert 'name="publish_at"' in asked.text
     assert "Choose a time in the future. To publish now, use “Publish now”." in past.text
@@ -556,7 +556,7 @@ def test_withdraw_from_the_change_form(client: Client, editor: User) -> None:
     url = admin_url(statement, "change")
 
     asked = client.post(url, {"CHANGE_FORM-action": "withdraw", "_selected_action": statement.pk})
-    data = read_form(asked, "workflow_step_form")
+    data = read_form(asked, "action_form")
     assert data["CHANGE_FORM-action"] == "withdraw"
     response = client.post(url, {**data, "reason": "Published in error."}, follow=True)
 
@@ -574,7 +574,7 @@ def test_editor_unschedules_and_a_scheduled_statement_is_not_withdrawn(
     asked = run_action(client, "withdraw", [scheduled])
     refused = client.post(
         admin_url(Statement, "changelist"),
-        {**read_form(asked, "workflow_step_form"), "reason": "Not yet."},
+        {**read_form(asked, "action_form"), "reason": "Not yet."},
         follow=True,
     )
     unscheduled = run_action(client, "unschedule", [scheduled])
