@@ -93,6 +93,39 @@ def constraint_message(model: type[models.Model], name: str) -> str:
     return str(constraint.get_violation_error_message())
 
 
+# --- actions that ask first --------------------------------------------------------------
+
+
+def ask_before_action(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    *,
+    action: str,
+    title: "StrOrPromise",
+    form: forms.BaseForm,
+    chosen: Sequence[tuple[int, str]],
+    note: "StrOrPromise" = "",
+) -> TemplateResponse:
+    """The page between choosing an action and running it, for what the action needs to
+    know. It posts the action again, with the objects `chosen` (each a primary key and
+    how the page names it), the form's answers and "apply"."""
+    # From an object's page the action's choice is posted under another name.
+    change_form_field = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.opts,
+        "chosen": chosen,
+        "note": note,
+        "form": form,
+        "action": action,
+        "action_field": change_form_field if change_form_field in request.POST else "action",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": model_admin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/action_form.html", context)
+
+
 # --- inline rows that name another object --------------------------------------------
 
 
@@ -995,20 +1028,14 @@ class StatementAdmin(
         form: forms.Form,
         title: "StrOrPromise",
     ) -> TemplateResponse:
-        """The page between choosing an action and running it, for what the action needs to know."""
-        change_form_field = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.opts,
-            "statements": statements,
-            "form": form,
-            "action": action,
-            "action_field": change_form_field if change_form_field in request.POST else "action",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/campaigns/statement/workflow_step.html", context)
+        """The page between choosing a workflow step and taking it, for what it needs to know."""
+        chosen = [
+            (statement.pk, f"{statement} ({statement.get_status_display().lower()})")
+            for statement in statements
+        ]
+        return ask_before_action(
+            self, request, action=action, title=title, form=form, chosen=chosen
+        )
 
     @admin.action(
         permissions=["submit"],
@@ -1490,17 +1517,25 @@ class DemandAdmin(SimpleHistoryAdmin, StatementPartAdmin[Demand]):
     ) -> TemplateResponse | None:
         form = RecordOutcomeForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "title": gettext("Record an outcome"),
-                "opts": self.opts,
-                "demands": demands.select_related("statement"),
-                "form": form,
-                "action": "record_outcome",
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "media": self.media + form.media,
-            }
-            return TemplateResponse(request, "admin/campaigns/demand/record_outcome.html", context)
+            chosen = [
+                (
+                    demand.pk,
+                    f"{demand} — {demand.statement} ({demand.get_outcome_display().lower()})",
+                )
+                for demand in demands.select_related("statement")
+            ]
+            return ask_before_action(
+                self,
+                request,
+                action="record_outcome",
+                title=_("Record an outcome"),
+                form=form,
+                chosen=chosen,
+                note=_(
+                    "The outcome is added to the history of each of these demands, with your "
+                    "name and the time."
+                ),
+            )
         if not may_change_public(request):
             refused = demands.filter(statement__status__in=self.editors_only)
             if refused_count := refused.count():

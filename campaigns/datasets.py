@@ -58,22 +58,14 @@ class Dataset:
     serializer: type[BaseSerializer[Any]]
 
 
-def public_statements() -> QuerySet[Statement]:
-    return StatementViewSet.statement_queryset(Statement.objects.published())
-
-
-def public_laws() -> QuerySet[Any]:
-    return LawViewSet().get_queryset()
-
-
-def public_organisations() -> QuerySet[Any]:
-    return OrganisationViewSet().get_queryset()
-
-
 DATASETS = (
-    Dataset("statements", public_statements, StatementSerializer),
-    Dataset("laws", public_laws, LawSerializer),
-    Dataset("organisations", public_organisations, OrganisationSerializer),
+    Dataset(
+        "statements",
+        lambda: StatementViewSet.statement_queryset(Statement.objects.published()),
+        StatementSerializer,
+    ),
+    Dataset("laws", LawViewSet.law_queryset, LawSerializer),
+    Dataset("organisations", OrganisationViewSet.organisation_queryset, OrganisationSerializer),
 )
 
 
@@ -263,7 +255,3 @@ def public_file(name: str) -> dict[str, Any] | None:
     if manifest is None:
         return None
     return next((entry for entry in manifest["files"] if entry["name"] == name), None)
-
-
-def content_type(entry: dict[str, Any]) -> str:
-    return FORMATS[entry["format"]]

@@ -303,14 +303,6 @@ class CountryChoiceField(forms.ChoiceField):
         return value
 
 
-def organisation_label(organisation: Organisation) -> str:
-    """As a reader knows it: the name, then the acronym (not the admin's label)."""
-    short_name = organisation.short_name
-    if short_name and short_name != organisation.name:
-        return f"{organisation.name} ({short_name})"
-    return organisation.name
-
-
 class StatementFilterForm(forms.Form):
     """The filters of /statements/. A value that names nothing lists nothing, with its error."""
 
@@ -326,7 +318,7 @@ class StatementFilterForm(forms.Form):
     organisation = NamedRowField(
         Organisation.objects.none(), keyed=slug_named, key_of=lambda row: row.slug,
         short_names=("short_name",), names=("name",), other_names=("other_names",),
-        label_of=organisation_label, required=False, label=_("Signed by"),
+        label_of=lambda row: row.name_and_acronym, required=False, label=_("Signed by"),
         not_found=_("No organisation that has signed a public statement is called “%(text)s”."),
         ambiguous=_(
             "Several organisations match “%(text)s”: %(names)s. Choose one below, or type "

@@ -135,7 +135,7 @@ class DatasetFileView(APIView):
             default_storage.open(entry["path"], "rb"),
             as_attachment=True,
             filename=entry["name"],
-            content_type=datasets.content_type(entry),
+            content_type=datasets.FORMATS[entry["format"]],
         )
         response["ETag"] = f'"{entry["sha256"]}"'
         return response

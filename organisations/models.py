@@ -159,6 +159,17 @@ class Organisation(KeepsFormerAddresses):
         return "".join(word[0] for word in significant[:4]).upper()
 
     @property
+    def name_and_acronym(self) -> str:
+        """As a reader knows it: the name, then the acronym ("Human Rights Watch (HRW)").
+
+        Where readers choose an organisation by name, as the statement list's filter
+        offers them; `__str__` is for staff, acronym first.
+        """
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    @property
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.other_names.splitlines() if line.strip()]
 

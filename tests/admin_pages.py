@@ -1,12 +1,67 @@
-"""For tests that go through the admin's pages: their addresses, and their forms read back
-as the data a browser would post, to change and resend."""
+"""For tests that go through the admin's pages: their addresses, an object to show on each,
+and their forms read back as the data a browser would post, to change and resend."""
 
+from collections.abc import Callable
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.auth.models import Group, User
 from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from addresses.models import FormerAddress
+from campaigns.models import (
+    Campaign,
+    Change,
+    Coalition,
+    Demand,
+    EmbargoedRead,
+    Leverage,
+    Moment,
+    PreviewLink,
+    Signature,
+    Statement,
+    Target,
+    Transition,
+)
+from legislation.models import Law, Penalty, Provision, Right, Standard
+from organisations.models import (
+    Organisation,
+    PartnerKey,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from staff.models import SignInRecord
+from tests.factories import (
+    CampaignFactory,
+    CoalitionFactory,
+    CoalitionMembershipFactory,
+    DemandFactory,
+    EditorFactory,
+    FormerAddressFactory,
+    ImplementationFactory,
+    LawEventFactory,
+    LawFactory,
+    LeverageFactory,
+    MomentFactory,
+    OrganisationFactory,
+    OrganisationIdentifierFactory,
+    OrganisationParentFactory,
+    PenaltyFactory,
+    PressContactFactory,
+    PreviewLinkFactory,
+    RightFactory,
+    SignatureFactory,
+    StandardFactory,
+    StatementFactory,
+    TargetFactory,
+    TransitionFactory,
+    partner_key,
+)
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -100,3 +155,99 @@ def admin_url(model: type[Model] | Model, view: str, *args: object) -> str:
     if isinstance(model, Model):
         args = (model.pk, *args)
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+# --- one object for each page ---------------------------------------------------------------
+
+
+def _statement() -> Statement:
+    statement = SignatureFactory().statement
+    statement.addressees.add(TargetFactory())
+    statement.leverage.add(LeverageFactory())
+    return statement
+
+
+def _organisation() -> Organisation:
+    organisation = OrganisationFactory()
+    OrganisationIdentifierFactory(organisation=organisation)
+    OrganisationParentFactory(programme=organisation)
+    PressContactFactory(organisation=organisation)
+    return organisation
+
+
+def _webhook_endpoint() -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(
+        organisation=OrganisationFactory(), url="https://example.org/hook"
+    )
+
+
+def _webhook_delivery() -> WebhookDelivery:
+    delivery = WebhookDelivery.objects.create(
+        endpoint=_webhook_endpoint(),
+        event=WebhookEndpoint.Event.PUBLISHED,
+        payload={"type": "statement.published"},
+    )
+    WebhookAttempt.objects.create(
+        delivery=delivery, attempted_at=timezone.now(), status_code=503, error="Unavailable"
+    )
+    return delivery
+
+
+def _embargoed_read() -> EmbargoedRead:
+    key, _secret = partner_key()
+    return EmbargoedRead.objects.create(
+        key=key,
+        key_prefix=key.prefix,
+        organisation=key.organisation,
+        statement=StatementFactory(),
+        path="/api/v1/statements/",
+    )
+
+
+def _sign_in_record() -> SignInRecord:
+    return SignInRecord.objects.create(user=EditorFactory(), event=SignInRecord.Event.REFUSED)
+
+
+def _task_result() -> DBTaskResult:
+    return DBTaskResult.objects.create(
+        task_path="campaigns.tasks.example",
+        args_kwargs={"args": [], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+    )
+
+
+# For every model in the admin, something to show on its pages: with a row in each of
+# its inlines, and its relations filled in, so that every part of its page is rendered.
+ONE_OF: dict[type[Model], Callable[[], Any]] = {
+    Group: lambda: Group.objects.create(name="Reviewers"),
+    DBTaskResult: _task_result,
+    FormerAddress: FormerAddressFactory,
+    Organisation: _organisation,
+    PartnerKey: lambda: partner_key()[0],
+    WebhookEndpoint: _webhook_endpoint,
+    WebhookDelivery: _webhook_delivery,
+    Right: RightFactory,
+    Standard: StandardFactory,
+    Law: lambda: ImplementationFactory(law=LawEventFactory().law).law,
+    Provision: lambda: PenaltyFactory().provision,
+    Penalty: PenaltyFactory,
+    Coalition: lambda: CoalitionMembershipFactory().coalition,
+    Campaign: lambda: CampaignFactory(coalition=CoalitionFactory()),
+    Target: TargetFactory,
+    Moment: MomentFactory,
+    Leverage: LeverageFactory,
+    Statement: _statement,
+    Signature: SignatureFactory,
+    Demand: lambda: DemandFactory(addressee=TargetFactory(), law=LawFactory()),
+    Transition: TransitionFactory,
+    PreviewLink: PreviewLinkFactory,
+    Change: lambda: Change.objects.create(
+        statement=StatementFactory(published=True),
+        kind=Change.Kind.PUBLISHED,
+        visible_from=timezone.now(),
+    ),
+    EmbargoedRead: _embargoed_read,
+    SignInRecord: _sign_in_record,
+    User: EditorFactory,
+}

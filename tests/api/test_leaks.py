@@ -5,13 +5,19 @@ coalition, organisations, law, right, addressee, country, language, languages it
 written in, kind, dates), so that each filter that finds the public one would find the
 hidden one too if the publication gate were missing. The hidden one's words, in every
 language it is written in, are marked SECRET and must never appear in any answer.
+
+The two statements are built once for each hidden state, for all the tests and clients
+that read them, as Django's setUpTestData would: in a transaction rolled back when they
+are done. What a test changes is rolled back at its own end.
 """
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -23,6 +29,7 @@ from tests.factories import (
     CorrectionFactory,
     DemandFactory,
     DemandOutcomeFactory,
+    EditorFactory,
     LawFactory,
     OrganisationFactory,
     PublicationFactory,
@@ -128,9 +135,13 @@ class World:
         return statement
 
 
-@pytest.fixture(params=HIDDEN_TRAITS)
-def world(request: pytest.FixtureRequest, editor: User) -> World:
-    return World(request.param, editor)
+@pytest.fixture(scope="module", params=HIDDEN_TRAITS)
+def world(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[World]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield World(request.param, EditorFactory())
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(params=["anonymous", "anonymous reading Russian", "key without scopes"])

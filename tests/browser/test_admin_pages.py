@@ -4,7 +4,7 @@ finds no serious or critical violation on the add and change pages, every inline
 inputs labelled.
 
 The statement and law pages are photographed into docs/screenshots/ (admin-statement.png,
-admin-law.png) for the README.
+admin-law.png) for the documentation.
 """
 
 import re

@@ -157,7 +157,7 @@ def test_no_page_trips_the_content_security_policy(
     page.select_option("select[name=action]", "withdraw")
     page.click("button[name=index]")
     settle(page)
-    assert page.locator("#workflow_step_form").count() == 1
+    assert page.locator("#action_form").count() == 1
     record(page, "workflow step", violations)
 
     # The API documentation, once the API serves it.

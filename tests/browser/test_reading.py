@@ -3,7 +3,7 @@
 Each page is checked for what is on screen, scanned with axe-core (no serious or
 critical violation), and photographed into test-artifacts/. With
 CHORUS_UPDATE_DOCS_SCREENSHOTS=1 the statement page and the law tracker are also saved
-into docs/screenshots/ for the README.
+into docs/screenshots/ for the documentation.
 """
 
 import os

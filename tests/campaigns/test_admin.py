@@ -1,5 +1,5 @@
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +29,11 @@ from campaigns.models import (
     Transition,
 )
 from lib import admin_pagination
-from tests.admin_pages import add_row, admin_url, form_data, read_form, registered_models
-from tests.api.test_admin import PARTNER_API_ADMINS
+from tests.admin_pages import ONE_OF, add_row, admin_url, form_data, read_form
 from tests.factories import (
     AddressingFactory,
     CampaignFactory,
     CoalitionFactory,
-    CoalitionMembershipFactory,
     CorrectionFactory,
     DemandFactory,
     DemandOutcomeFactory,
@@ -43,7 +41,6 @@ from tests.factories import (
     LeverageFactory,
     MomentFactory,
     OrganisationFactory,
-    PreviewLinkFactory,
     ProvisionFactory,
     PublicationFactory,
     SignatureFactory,
@@ -56,27 +53,6 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 pytestmark = pytest.mark.django_db
-
-
-def statement_with_everything() -> Statement:
-    statement = SignatureFactory().statement
-    statement.addressees.add(TargetFactory())
-    statement.leverage.add(LeverageFactory())
-    return statement
-
-
-FACTORIES: dict[type[Model], Callable[[], Any]] = {
-    Coalition: lambda: CoalitionMembershipFactory().coalition,
-    Campaign: lambda: CampaignFactory(coalition=CoalitionFactory()),
-    Target: TargetFactory,
-    Moment: MomentFactory,
-    Leverage: LeverageFactory,
-    Statement: statement_with_everything,
-    Signature: SignatureFactory,
-    Demand: lambda: DemandFactory(addressee=TargetFactory(), law=LawFactory()),
-    Transition: TransitionFactory,
-    PreviewLink: PreviewLinkFactory,
-}
 
 
 def messages_shown(response: "TestResponse") -> list[tuple[str, str]]:
@@ -101,24 +77,7 @@ def ready(**traits: bool) -> Statement:
     return statement
 
 
-# --- every page renders -------------------------------------------------------------------
-
-
-def test_every_model_admin_is_smoke_tested() -> None:
-    # The partner API's admin pages are smoke-tested with the API (tests/api/test_admin.py).
-    assert registered_models("campaigns") - PARTNER_API_ADMINS == set(FACTORIES)
-
-
-@pytest.mark.parametrize("model", FACTORIES, ids=lambda model: model._meta.model_name)
-def test_admin_pages_render(admin_client: Client, model: type[Model]) -> None:
-    obj = FACTORIES[model]()
-
-    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
-    assert admin_client.get(admin_url(obj, "change")).status_code == 200
-    # The workflow log is written by the workflow only.
-    assert admin_client.get(admin_url(model, "add")).status_code == (
-        403 if model is Transition else 200
-    )
+# --- lists' queries (every page renders: tests/test_admin.py) ------------------------------
 
 
 # Every changelist: the session, the user, the count of rows matching the filters, the
@@ -153,12 +112,12 @@ CHANGELIST_QUERIES = {
 def test_changelist_queries_do_not_grow_with_rows(
     admin_client: Client, django_assert_num_queries: Any, model: type[Model], queries: int
 ) -> None:
-    FACTORIES[model]()
+    ONE_OF[model]()
     with django_assert_num_queries(queries):
         assert admin_client.get(admin_url(model, "changelist")).status_code == 200
 
     for _ in range(49):
-        FACTORIES[model]()
+        ONE_OF[model]()
     with django_assert_num_queries(queries):
         assert admin_client.get(admin_url(model, "changelist")).status_code == 200
 
@@ -517,7 +476,7 @@ def test_schedule_asks_for_a_time_in_the_future(client: Client, editor: User) ->
     asked = run_action(client, "schedule", [statement])
     past = run_action(client, "schedule", [statement], apply="yes", publish_at="2012-12-19T09:00")
 
-    assert asked.templates[0].name == "admin/campaigns/statement/workflow_step.html"
+    assert asked.templates[0].name == "admin/action_form.html"
     assert statement.title in asked.text
     assert 'name="publish_at"' in asked.text
     assert "Choose a time in the future. To publish now, use “Publish now”." in past.text
@@ -597,7 +556,7 @@ def test_withdraw_from_the_change_form(client: Client, editor: User) -> None:
     url = admin_url(statement, "change")
 
     asked = client.post(url, {"CHANGE_FORM-action": "withdraw", "_selected_action": statement.pk})
-    data = read_form(asked, "workflow_step_form")
+    data = read_form(asked, "action_form")
     assert data["CHANGE_FORM-action"] == "withdraw"
     response = client.post(url, {**data, "reason": "Published in error."}, follow=True)
 
@@ -615,7 +574,7 @@ def test_editor_unschedules_and_a_scheduled_statement_is_not_withdrawn(
     asked = run_action(client, "withdraw", [scheduled])
     refused = client.post(
         admin_url(Statement, "changelist"),
-        {**read_form(asked, "workflow_step_form"), "reason": "Not yet."},
+        {**read_form(asked, "action_form"), "reason": "Not yet."},
         follow=True,
     )
     unscheduled = run_action(client, "unschedule", [scheduled])

@@ -203,7 +203,7 @@ def test_editor_publishes_as_archived_from_the_changelist(client: Client, editor
     )
     done = run_action(client, "publish_archived", [statement], apply="yes", issued_on="2016-03-08")
 
-    assert asked.templates[0].name == "admin/campaigns/statement/workflow_step.html"
+    assert asked.templates[0].name == "admin/action_form.html"
     assert 'name="issued_on"' in asked.text and 'type="date"' in asked.text
     assert "is in the future: give the day it was issued." in future.text
     assert messages_shown(done) == [
@@ -224,7 +224,7 @@ def test_the_archive_step_offers_the_date_staff_gave_and_runs_from_the_change_fo
     asked = client.post(
         url, {"CHANGE_FORM-action": "publish_archived", "_selected_action": statement.pk}
     )
-    data = read_form(asked, "workflow_step_form")
+    data = read_form(asked, "action_form")
     assert data["issued_on"] == "2016-03-08"
     response = client.post(url, data, follow=True)
 

@@ -389,7 +389,7 @@ def test_an_outcome_is_recorded_for_several_demands_at_once(client: Client, edit
     client.force_login(editor)
 
     asked = run_record_outcome(client, [first, second])
-    data = read_form(asked, "record_outcome_form")
+    data = read_form(asked, "action_form")
     data.update(
         outcome_on="2016-02-01", evidence_url="https://example.org/gazette", note="Repealed."
     )
@@ -397,7 +397,7 @@ def test_an_outcome_is_recorded_for_several_demands_at_once(client: Client, edit
     data["outcome"] = "met"
     done = client.post(admin_url(Demand, "changelist"), data, follow=True)
 
-    assert asked.templates[0].name == "admin/campaigns/demand/record_outcome.html"
+    assert asked.templates[0].name == "admin/action_form.html"
     assert "This field is required." in no_outcome.text
     assert messages_shown(done) == [("success", "Recorded the outcome of 2 demands.")]
     for demand in (first, second):
