@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "organisations",
     "legislation",
     "campaigns",
+    # Invitations to sign a statement, sent by e-mail to an organisation's contact.
+    "invitations",
     "staff",
     # No models: its management commands (configuredatabase).
     "operations",
@@ -299,6 +301,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # What else follows a change the public may see, once cached pages are made obsolete:
 # functions called with no argument, by dotted path.
 PUBLIC_CONTENT_CHANGED = ["campaigns.datasets.queue_rebuild"]
+# What follows a public correction of a statement's text, after commit: functions called
+# with the statement's id, by dotted path.
+STATEMENT_CORRECTED = ["invitations.reconfirmation.ask_signatories"]
 
 # Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
 INSTALLED_APPS += ["django.contrib.sitemaps"]

@@ -53,5 +53,6 @@ urlpatterns += i18n_patterns(
     path("", include("campaigns.urls")),
     path("laws/", include("legislation.urls")),
     path("organisations/", include("organisations.urls")),
+    path("", include("invitations.urls")),
     prefix_default_language=False,
 )
