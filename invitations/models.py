@@ -448,7 +448,7 @@ class Invitation(models.Model):
                 signed_version=shown_now.version,
                 signed_text=shown_now.as_signed(),
             )
-            self.refresh_from_db()
+            self.take_answer_from(current)
 
     def decline(self, reason: str) -> None:
         """The contact declines. A signature asked for is declined with it; a signature
@@ -459,7 +459,7 @@ class Invitation(models.Model):
             if signature is not None and not current.is_reconfirmation:
                 signature.decline(by=current.created_by or AnonymousUser(), reason=reason)
             current.record_answer(self.Answer.DECLINED, decline_reason=reason.strip())
-            self.refresh_from_db()
+            self.take_answer_from(current)
 
     def locked_open(self) -> "Invitation":
         """This invitation re-read under lock, if it still takes an answer.
@@ -479,6 +479,21 @@ class Invitation(models.Model):
         if current.statement_withdrawn:
             raise ValidationError(_("This invitation no longer applies."))
         return current
+
+    ANSWER_FIELDS = (
+        "answer",
+        "answered_at",
+        "signed_name",
+        "signed_title",
+        "signed_version",
+        "signed_text",
+        "decline_reason",
+    )
+
+    def take_answer_from(self, current: "Invitation") -> None:
+        """The answer just recorded on the copy read under lock, on this one too."""
+        for field in self.ANSWER_FIELDS:
+            setattr(self, field, getattr(current, field))
 
     def record_answer(self, answer: str, **fields: object) -> None:
         self.answer = answer
