@@ -119,6 +119,7 @@ def test_the_page_shows_the_text_in_the_invitation_language_when_written_in_it(
     [message] = mail.outbox
     path = link_in(message)
     assert path.startswith("/fr/invitations/")
+    assert message.subject == "Invitation à signer « En français »"
     page = Client().get(path)
     assert "En français" in page.text
     assert "In English" not in page.text
