@@ -468,7 +468,8 @@ class Invitation(models.Model):
         for the first and finds the invitation answered.
         """
         current = (
-            Invitation.objects.select_for_update()
+            # Only the invitation's row is locked: its signature is locked by its own step.
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("statement", "organisation", "signature", "created_by")
             .get(pk=self.pk)
         )
