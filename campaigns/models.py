@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.fields import CountryField
@@ -822,6 +823,10 @@ class Statement(KeepsFormerAddresses):
             correction = Correction.objects.create(statement=self, corrected_at=now, note=note)
             # Partners' mirrors (the change feed) and webhook receivers learn of it.
             self.record_change(Change.Kind.CORRECTED)
+            # What else follows a public correction (signatories of the earlier version
+            # asked to confirm this one): named in settings, called with its id.
+            for follow in settings.STATEMENT_CORRECTED:
+                transaction.on_commit(partial(import_string(follow), self.pk))
             return correction
 
     def save_silent_fix(self, by: Staff) -> None:
@@ -1323,6 +1328,21 @@ class Signature(models.Model):
                 "decline_reason": reason.strip(),
             },
         )
+
+    def confirm_current_version(self, by: Staff) -> None:
+        """The organisation stands behind the text as corrected since it signed: its
+        signature is for the current version from now on."""
+        with transaction.atomic():
+            current = Signature.objects.select_for_update().get(pk=self.pk)
+            if current.status != self.Status.CONFIRMED:
+                raise ValidationError(_("Only a confirmed signature is confirmed again."))
+            version = Statement.objects.values_list("version", flat=True).get(
+                pk=current.statement_id
+            )
+            current.signed_version = self.signed_version = version
+            current._history_user = by if by.is_authenticated else None  # type: ignore[attr-defined]
+            current._change_reason = str(_("Confirmed the corrected version"))  # type: ignore[attr-defined]
+            current.save(update_fields=["signed_version", "updated_at"])
 
     def _decide(self, by: Staff, changes: dict[str, object]) -> None:
         with transaction.atomic():

@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "campaigns",
     # E-mail alerts: after the apps whose content it tells subscribers of.
     "alerts",
+    # Invitations to sign a statement, sent by e-mail to an organisation's contact.
+    "invitations",
     "staff",
     # No models: its management commands (configuredatabase).
     "operations",
@@ -325,6 +327,9 @@ PUBLIC_CONTENT_CHANGED = ["campaigns.datasets.queue_rebuild"]
 # path, so that the apps that record them need not know who listens.
 STATEMENT_CHANGE_ANNOUNCED = ["alerts.triggers.queue_statement_alerts"]
 LAW_EVENT_ADDED = ["alerts.triggers.queue_law_event_alerts"]
+# What follows a public correction of a statement's text, after commit: functions called
+# with the statement's id, by dotted path.
+STATEMENT_CORRECTED = ["invitations.reconfirmation.ask_signatories"]
 
 # Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
 INSTALLED_APPS += ["django.contrib.sitemaps"]

@@ -54,5 +54,6 @@ urlpatterns += i18n_patterns(
     path("laws/", include("legislation.urls")),
     path("organisations/", include("organisations.urls")),
     path("alerts/", include("alerts.urls")),
+    path("", include("invitations.urls")),
     prefix_default_language=False,
 )

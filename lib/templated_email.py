@@ -26,6 +26,7 @@ def send_templated_email(
     *,
     to: Sequence[str],
     subject: "StrOrPromise",
+    subject_values: Mapping[str, str] | None = None,
     template: str,
     context: Mapping[str, Any],
     language: str,
@@ -33,14 +34,17 @@ def send_templated_email(
 ) -> None:
     """Render `<template>.txt` and `<template>.html` in `language` and send them as one message.
 
-    `subject` is translated in that language too: pass it marked with gettext_lazy.
+    `subject` is translated in that language too: pass it marked with gettext_lazy, with
+    the values of its %(name)s placeholders in `subject_values`.
     Failures raise, so that the task sending it is retried or recorded as failed.
     """
     with translation.override(language):
         text = render_to_string(f"{template}.txt", dict(context))
         html = render_to_string(f"{template}.html", dict(context))
+        subject_text = str(subject) % subject_values if subject_values else str(subject)
         message = EmailMultiAlternatives(
-            subject=" ".join(str(subject).split()),
+            # A line break in a header would end it: a title is put on one line.
+            subject=" ".join(subject_text.split()),
             body=text,
             to=list(to),
             reply_to=list(reply_to),

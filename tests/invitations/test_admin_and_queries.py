@@ -1,0 +1,78 @@
+"""The invitation pages' queries, pinned, and the admin's smoke test."""
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from invitations.models import Invitation
+from organisations.models import Organisation
+from tests.admin_pages import admin_url, read_form, registered_models
+from tests.factories import StatementFactory
+from tests.invitations.conftest import Invite, link_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_model_admin_is_smoke_tested() -> None:
+    # The changelist, add and change pages: tests/invitations/test_invitations.py.
+    assert registered_models("invitations") == {Invitation}
+
+
+def test_the_answer_page_queries(
+    invite: Invite, organisation: Organisation, django_assert_num_queries: Any
+) -> None:
+    invite(StatementFactory(), organisation)
+    path = link_in(mail.outbox[0])
+    client = Client()
+
+    # The invitation with its statement and organisation, in one query.
+    with django_assert_num_queries(1):
+        page = client.get(path)
+    assert page.status_code == 200
+
+
+def test_signing_queries(
+    invite: Invite, organisation: Organisation, django_assert_num_queries: Any
+) -> None:
+    invite(StatementFactory(), organisation)
+    path = link_in(mail.outbox[0])
+    client = Client()
+    data = {**read_form(client.get(path), "sign_form"), "name": "Ana", "sign": "1"}
+
+    # 1 the invitation with its statement and organisation; 2 a savepoint; 3 the
+    # invitation again under lock, with its signature and sender; 4 a savepoint; 5 the
+    # signature under lock; 6 its statement; 7 the signature confirmed; 8 its history;
+    # 9-11 what search finds the statement by (signatories, publications, demands);
+    # 12 that text stored; 13 the release; 14 the invitation's answer; 15 the release.
+    with django_assert_num_queries(15):
+        signed = client.post(path, data)
+    assert signed.status_code == 200
+    assert Invitation.objects.get().answer == Invitation.Answer.SIGNED
+
+
+def test_a_closed_invitation_costs_one_query(
+    invite: Invite, organisation: Organisation, django_assert_num_queries: Any
+) -> None:
+    invite(StatementFactory(), organisation)
+    path = link_in(mail.outbox[0])
+    Invitation.objects.update(answer="declined", answered_at="2026-01-01T00:00:00Z")
+
+    with django_assert_num_queries(1):
+        closed = Client().get(path)
+    assert closed.status_code == 410
+
+
+def test_the_changelist_queries_do_not_grow_with_rows(
+    admin_client: Client, invite: Invite, organisation: Organisation, django_assert_num_queries: Any
+) -> None:
+    invite(StatementFactory(), organisation)
+    # The session, the user, the count of rows matching, the count of all rows, the rows
+    # with their organisation and statement, the span and the days of the date hierarchy.
+    with django_assert_num_queries(7):
+        admin_client.get(admin_url(Invitation, "changelist"))
+    for _ in range(3):
+        invite(StatementFactory(), organisation)
+    with django_assert_num_queries(7):
+        admin_client.get(admin_url(Invitation, "changelist"))
