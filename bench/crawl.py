@@ -119,6 +119,9 @@ class LinkParser(HTMLParser):
         for name in ("href", "src", "action"):
             if attributes.get(name):
                 self.links.append(attributes[name])
+        if tag == "meta" and attributes.get("property") == "og:image" and attributes.get("content"):
+            # A statement's social card: a picture only the page names.
+            self.links.append(attributes["content"])
         if tag == "form" and attributes.get("method", "get").lower() == "get":
             self.forms.append({"action": attributes.get("action", ""), "fields": {}})
         elif tag == "form":

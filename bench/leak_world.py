@@ -374,6 +374,10 @@ def seed(per_state: int = 20, unconfirmed_per_status: int = 10) -> dict[str, Any
                         "notice": notice_marker,
                     }
                 )
+                # Its social card, at the address its version would have: none, not even
+                # for a withdrawn statement (a picture carries no notice).
+                card = f"/statements/{year}/{statement.slug}/card/{statement.version}.png"
+                probes.append({"path": f"{prefix}{card}", "expect": [404]})
             probes.append(
                 {
                     "path": f"/api/v1/statements/{statement.pk}/",

@@ -155,3 +155,27 @@ def test_a_public_page_keeps_the_language_of_its_address(client: Client) -> None
     assert '<html lang="en"' in response.content.decode()
     response = client.get("/fr/", HTTP_ACCEPT_LANGUAGE="ru")
     assert '<html lang="fr"' in response.content.decode()
+
+
+# French sets a colon, a semicolon, a question mark and an exclamation mark off from the
+# word before with a no-break space (or a narrow one), so that it never starts a line.
+# Used as punctuation, they are followed by a space, the end of the text or of a tag; a
+# colon inside an address or an identifier (https://, ECLI:NL:HR:2015:472) is not.
+FRENCH_PUNCTUATION = re.compile(r"(?<![\u00a0\u202f])[;:?!](?=[\s<)\u00bb\"]|$)")
+
+
+def test_french_interface_strings_keep_a_no_break_space_before_double_punctuation() -> None:
+    catalogue = messages(LOCALE / "fr" / "LC_MESSAGES" / "django.mo")
+    wrong = sorted(
+        text for key, text in catalogue.items() if key != "" and FRENCH_PUNCTUATION.search(text)
+    )
+    assert wrong == []
+
+
+def test_the_french_punctuation_check_finds_what_it_is_for() -> None:
+    assert FRENCH_PUNCTUATION.search("Campagne : fin")
+    assert FRENCH_PUNCTUATION.search("Campagne: fin")
+    assert FRENCH_PUNCTUATION.search("Vraiment ?")
+    assert FRENCH_PUNCTUATION.search("Campagne\u00a0: fin ; non")
+    assert not FRENCH_PUNCTUATION.search("Campagne\u00a0: fin\u202f; oui\u00a0!")
+    assert not FRENCH_PUNCTUATION.search("https://example.org ECLI:NL:HR:2015:472 10:30")

@@ -158,3 +158,11 @@ def share_links(title: str, address: str) -> list[dict[str, str]]:
         },
         {"name": "WhatsApp", "url": f"https://wa.me/?{urlencode({'text': text})}"},
     ]
+
+
+@register.simple_tag
+def colon() -> str:
+    """A colon after a label, as the page's language sets it: French puts a no-break
+    space before it ("Loi : …"), so that it never starts a line; English and Russian
+    none."""
+    return "\u00a0:" if (get_language() or "").startswith("fr") else ":"

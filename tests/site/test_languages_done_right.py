@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.factories import CampaignFactory, LawFactory, StatementFactory
+from tests.factories import CampaignFactory, DemandFactory, LawFactory, StatementFactory
 from tests.site.reading import read
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -117,3 +117,33 @@ def test_the_russian_and_french_home_pages_and_feeds_list_the_same_statements(
     feeds = {prefix: statements_listed(client, f"{prefix}{feed}") for prefix in ("", "/ru", "/fr")}
     assert sorted(feeds["/ru"]) == everything
     assert feeds["/ru"] == feeds["/fr"] == feeds[""]
+
+
+@pytest.mark.django_db
+def test_a_standfirst_not_yet_written_in_russian_is_marked_english(client: Client) -> None:
+    statement = StatementFactory(
+        published=True,
+        standfirst="Eight organisations write.",
+        title_ru="Заявление",
+        body_ru="Текст.",
+        campaign__title="End the crackdown",
+    )
+    page = read(client.get(f"/ru{statement.get_absolute_url()}"))
+    standfirst = page.find("p", class_="standfirst").find("span")
+    assert (standfirst.attrs, standfirst.text) == ({"lang": "en"}, "Eight organisations write.")
+    # The issuer and the campaign, named in English only so far.
+    named = page.find("p", class_="meta").find_all("span", lang="en")
+    assert [span.text for span in named] == [statement.lead_organisation.name, "End the crackdown"]
+
+
+@pytest.mark.django_db
+def test_a_french_page_sets_a_no_break_space_before_the_colons_it_adds(client: Client) -> None:
+    statement = StatementFactory(published=True, title_fr="Déclaration", body_fr="Texte.")
+    DemandFactory(statement=statement, law=LawFactory(common_title="loi"))
+    address = statement.get_absolute_url()
+    french = client.get(f"/fr{address}").text
+    assert "Loi\u00a0: <a" in french
+    assert "Résultat\u00a0: " in french
+    assert not re.search(r"\w: <a", french.split("<main", 1)[1])
+    english = client.get(address).text
+    assert "Law: <a" in english
