@@ -24,6 +24,7 @@ from addresses.models import KeepsFormerAddresses
 from legislation.models import Law, Provision
 from lib.related_rows import related_rows
 from lib.web_addresses import WebAddressField
+from operations.changes import public_pages_changed
 from organisations.models import Organisation, PartnerKey
 
 type Staff = User | AnonymousUser
@@ -805,6 +806,7 @@ class Statement(KeepsFormerAddresses):
             correction = Correction.objects.create(statement=self, corrected_at=now, note=note)
             # Partners' mirrors (the change feed) and webhook receivers learn of it.
             self.record_change(Change.Kind.CORRECTED)
+            public_pages_changed()
             return correction
 
     def save_silent_fix(self, by: Staff) -> None:
@@ -812,6 +814,8 @@ class Statement(KeepsFormerAddresses):
         self._history_user = by if by.is_authenticated else None
         self._change_reason = str(_("Silent fix"))
         self.save()
+        # Not announced, but the page shows the text as it now stands.
+        public_pages_changed()
 
     def earlier_version_signatures(self) -> "SignatureQuerySet":
         """Confirmed signatures given to a version of the text that was corrected since."""
@@ -1096,10 +1100,7 @@ class Statement(KeepsFormerAddresses):
                 note=str(note),
             )
             # Every step changes what the public may see (or may soon): cached pages go.
-            # Imported here because the page cache reads this module's Statement.
-            from .page_cache import refresh_public_pages
-
-            transaction.on_commit(refresh_public_pages)
+            public_pages_changed()
 
 
 class Transition(models.Model):
@@ -1454,9 +1455,7 @@ class Demand(models.Model):
         # What partners mirror changed (the demand's history is part of its statement's
         # answer), and so did the public pages that show it.
         self.statement.record_change(Change.Kind.UPDATED)
-        from .page_cache import refresh_public_pages  # the page cache reads these models
-
-        transaction.on_commit(refresh_public_pages)
+        public_pages_changed()
 
 
 def not_yet_public(current: Statement) -> str | None:

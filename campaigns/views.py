@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from addresses.models import FormerAddress
 from addresses.views import AnswersAtFormerAddresses, moved_permanently
 from legislation.models import Law
+from operations.pages import lenient_page_number, never_cached, page_number, public_page
 from organisations.models import Organisation, OrganisationParent, PressContact
 
 from . import structured_data
@@ -27,7 +28,6 @@ from .models import (
     Signature,
     Statement,
 )
-from .page_cache import never_cached
 from .public import public_organisations
 from .search import Search
 
@@ -78,6 +78,7 @@ def as_shown(statements: QuerySet[Statement]) -> QuerySet[Statement]:
     )
 
 
+@public_page
 class HomeView(TemplateView):
     template_name = "campaigns/home.html"
     latest_count = 10
@@ -202,6 +203,12 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+@public_page(
+    query={
+        **dict.fromkeys(StatementFilterForm.base_fields, ""),
+        "page": page_number,
+    }
+)
 class StatementListView(ListView[Statement]):
     template_name = "campaigns/statement_list.html"
     context_object_name = "statements"
@@ -244,6 +251,7 @@ class AtAnotherYear(Exception):
         self.address = address
 
 
+@public_page
 class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
     template_name = "campaigns/statement_detail.html"
 
@@ -325,6 +333,7 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
         return response
 
 
+@public_page(query={"page": lenient_page_number})
 class CampaignDetailView(AnswersAtFormerAddresses, DetailView[Campaign]):
     template_name = "campaigns/campaign_detail.html"
     queryset = Campaign.objects.select_related("coalition").prefetch_related(
@@ -344,6 +353,7 @@ class CampaignDetailView(AnswersAtFormerAddresses, DetailView[Campaign]):
         )
 
 
+@public_page
 class CoalitionDetailView(AnswersAtFormerAddresses, DetailView[Coalition]):
     template_name = "campaigns/coalition_detail.html"
     queryset = Coalition.objects.prefetch_related(
@@ -363,6 +373,7 @@ class CoalitionDetailView(AnswersAtFormerAddresses, DetailView[Coalition]):
         return context
 
 
+@public_page(query={"q": "", "in": "", "page": lenient_page_number})
 class SearchView(TemplateView):
     template_name = "campaigns/search.html"
     paginate_by = 20

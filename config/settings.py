@@ -133,6 +133,15 @@ INSTALLED_APPS = [
     "staff",
     # No models: its management commands (configuredatabase).
     "operations",
+    "django.contrib.sitemaps",
+    # The partner API.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # Provides the hashed-key model partner keys extend (its own unscoped key is unused).
+    "rest_framework_api_key",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +169,8 @@ MIDDLEWARE = [
     "staff.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "operations.outage.DatabaseUnavailableMiddleware",
+    # Last: a public page this process holds is answered without resolving its address.
+    "operations.pages.PagesInProcessMemory",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -296,16 +307,26 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-# What else follows a change the public may see, once cached pages are made obsolete:
-# functions called with no argument, by dotted path.
-PUBLIC_CONTENT_CHANGED = ["campaigns.datasets.queue_rebuild"]
-
-# Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
-INSTALLED_APPS += ["django.contrib.sitemaps"]
-MIDDLEWARE += [
-    "campaigns.page_cache.AdminChangesRefreshPublicPages",
-    # Last: a page this process holds is answered without resolving its address.
-    "campaigns.page_cache.PagesInProcessMemory",
+# --- Public pages' cache (operations/pages.py) --------------------------------------------
+VARNISH_URL = env_url("VARNISH_URL", {"http", "https"})
+# The cache knows no app: what it needs of the content, it asks these functions.
+PUBLIC_PAGES = {
+    # (published_after) -> ContentState: the count of changes, the next publish time,
+    # whether a statement became public after the time given. One query.
+    "CONTENT_STATE": "campaigns.public.content_state",
+    # () -> int: count a change in the database, where a cache outage cannot lose it.
+    "COUNT_CHANGE": "campaigns.public.count_change",
+    # The reverse proxy in front (Varnish, config/varnish.vcl), whose public pages are
+    # banned on every change: VARNISH_URL (http://cache:6081/), none by default.
+    "PURGE_URLS": [VARNISH_URL] if VARNISH_URL else [],
+}
+# What follows a change the public may see (operations.changes.public_pages_changed()),
+# after commit and in this order: functions called with no argument, by dotted path.
+PUBLIC_CONTENT_CHANGED = [
+    # A new version of every kept page, and the proxy's pages banned.
+    "operations.pages.pages_changed",
+    # The bulk files, rebuilt by the worker a little later.
+    "campaigns.datasets.queue_rebuild",
 ]
 
 # Editorial history, translations and bulk import.
@@ -377,16 +398,6 @@ OTP_TOTP_ISSUER = SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- partner API (/api/v1/) ------------------------------------------------------------
-
-INSTALLED_APPS += [
-    "rest_framework",
-    "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    # Provides the hashed-key model partner keys extend (its own unscoped key is unused).
-    "rest_framework_api_key",
-    "corsheaders",
-]
 
 # Any site may read the API from a browser: public data, and no cookie is ever sent or
 # read (keys travel in the Authorization header, which a preflight may ask to send).

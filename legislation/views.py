@@ -14,6 +14,7 @@ from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
 from campaigns.models import Demand, Statement
 from campaigns.public import public_demands
+from operations.pages import page_number, public_page
 
 from .models import Law, LawEvent, Penalty, Provision, Right
 
@@ -51,6 +52,7 @@ class LawFilterForm(forms.Form):
         return laws
 
 
+@public_page(query={**dict.fromkeys(LawFilterForm.base_fields, ""), "page": page_number})
 class LawListView(ListView[Law]):
     template_name = "legislation/law_list.html"
     context_object_name = "laws"
@@ -87,6 +89,7 @@ class LawListView(ListView[Law]):
         )
 
 
+@public_page
 class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
     template_name = "legislation/law_detail.html"
     statements_listed = 20

@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
-from campaigns import page_cache
-from campaigns.page_cache import process_etags, process_pages
+from operations import pages
+from operations.pages import process_etags, process_pages
 from tests.factories import AuthorFactory, EditorFactory
 
 
@@ -31,7 +31,7 @@ def empty_cache() -> Iterator[None]:
     test that ends with Redis away would have the next one check the version against
     the database)."""
     cache.clear()
-    page_cache.cache_contact = page_cache.CacheContact()
+    pages.cache_contact = pages.CacheContact()
     yield
     cache.clear()
     process_pages.clear()
