@@ -28,7 +28,7 @@ from rest_framework.serializers import BaseSerializer
 from legislation.api import LawSerializer, LawViewSet
 from organisations.api import OrganisationSerializer, OrganisationViewSet
 
-from .api import StatementSerializer, StatementViewSet
+from .api import StatementSerializer
 from .models import PublicContentVersion, Statement
 
 logger = logging.getLogger("chorus.datasets")
@@ -59,7 +59,7 @@ class Dataset:
 
 
 def public_statements() -> QuerySet[Statement]:
-    return StatementViewSet.statement_queryset(Statement.objects.published())
+    return Statement.objects.published().with_everything_shown()
 
 
 def public_laws() -> QuerySet[Any]:

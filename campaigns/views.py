@@ -15,7 +15,7 @@ from addresses.models import FormerAddress
 from addresses.views import AnswersAtFormerAddresses, moved_permanently
 from legislation.models import Law
 from operations.pages import lenient_page_number, never_cached, page_number, public_page
-from organisations.models import Organisation, OrganisationParent, PressContact
+from organisations.models import Organisation, PressContact
 
 from . import structured_data
 from .forms import SearchForm, StatementFilterForm
@@ -23,31 +23,11 @@ from .models import (
     Campaign,
     Coalition,
     CoalitionMembership,
-    Demand,
-    Publication,
-    Signature,
     Statement,
+    StatementQuerySet,
 )
 from .public import public_organisations
 from .search import Search
-
-
-def confirmed_signatures() -> Prefetch[Any]:
-    """Signatures the public may see, in their display order, with what displaying them reads."""
-    # The parents of joint programmes come with their links: one query, not two.
-    return Prefetch(
-        "signatures",
-        queryset=Signature.objects.filter(status=Signature.Status.CONFIRMED)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch(
-                "organisation__parent_links",
-                queryset=OrganisationParent.objects.select_related("parent"),
-            )
-        )
-        .order_by("order", "pk"),
-        to_attr="confirmed_signatures",
-    )
 
 
 def statement_list_queryset() -> QuerySet[Statement]:
@@ -56,25 +36,6 @@ def statement_list_queryset() -> QuerySet[Statement]:
         Statement.objects.published()
         .select_related("campaign", "lead_organisation")
         .order_by(*Statement.PUBLIC_ORDER)
-    )
-
-
-def as_shown(statements: QuerySet[Statement]) -> QuerySet[Statement]:
-    """Statements with everything their page shows loaded with them."""
-    return (
-        statements.with_short_lists()  # type: ignore[attr-defined]
-        .select_related("campaign__coalition", "lead_organisation", "moment")
-        .prefetch_related(
-            confirmed_signatures(),
-            "corrections",
-            Prefetch("publications", Publication.objects.select_related("publisher")),
-            Prefetch(
-                "demands",
-                Demand.objects.select_related("law", "provision", "addressee")
-                .with_outcome_history()
-                .order_by("order", "pk"),
-            ),
-        )
     )
 
 
@@ -94,7 +55,7 @@ class HomeView(TemplateView):
         )
 
 
-class ListedStatements(Paginator):
+class StatementListPaginator(Paginator):
     """Pages of at most the first `depth` statements of a list, each read by its ids first.
 
     Counting a million public statements, or skipping half a million to reach a page,
@@ -137,7 +98,7 @@ class ListedStatements(Paginator):
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
-class FoundStatements(ListedStatements):
+class SearchResultPaginator(StatementListPaginator):
     """The statements a search found, best first, as pages of a list of at most `depth`.
 
     The matches are counted no further than one past the depth (the newest 10,001 that
@@ -213,7 +174,7 @@ class StatementListView(ListView[Statement]):
     template_name = "campaigns/statement_list.html"
     context_object_name = "statements"
     paginate_by = 20
-    paginator_class = ListedStatements
+    paginator_class = StatementListPaginator
 
     def get_queryset(self) -> QuerySet[Statement]:
         # The years from the first statement issued to the latest: two ends of the
@@ -264,7 +225,9 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
 
     def get_queryset(self) -> QuerySet[Statement]:
         statements = Statement.objects.all() if self.can_preview() else self.public_objects()
-        return as_shown(statements.filter(slug=self.kwargs["slug"]))
+        return cast(
+            StatementQuerySet, statements.filter(slug=self.kwargs["slug"])
+        ).with_everything_shown()
 
     def get_object(self, queryset: QuerySet[Statement] | None = None) -> Statement:
         statement = super().get_object(queryset)
@@ -391,7 +354,7 @@ class SearchView(TemplateView):
             return context
         search = Search(text, language=get_language())
         section = self.request.GET.get("in")
-        statements = FoundStatements(
+        statements = SearchResultPaginator(
             search.statements(statement_list_queryset()),
             self.paginate_by,
             # Shown unless another section is asked for, or the statements' is empty.

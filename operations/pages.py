@@ -516,7 +516,8 @@ def public_page(view: Any = None, /, *, query: Mapping[str, QueryValue] | None =
 
     Decorates a view function, a class-based view (what its as_view() makes is then a
     public page), or a class whose instances are views (a syndication Feed). A subclass
-    is a public page too, reading the same parameters unless decorated again.
+    is a public page too, reading the same parameters unless decorated again; one that
+    sets `public_page_reads = None` is not (a preview of a public page, say).
     """
     reads = QueryReads(query or {})
 
@@ -531,7 +532,10 @@ def public_page(view: Any = None, /, *, query: Mapping[str, QueryValue] | None =
             as_view = view.as_view.__func__
 
             def public_as_view(cls: Any, **initkwargs: Any) -> View:
-                return cached_view(as_view(cls, **initkwargs), cls.public_page_reads)
+                view = as_view(cls, **initkwargs)
+                # A subclass that sets public_page_reads = None is not a public page.
+                reads = cls.public_page_reads
+                return view if reads is None else cached_view(view, reads)
 
             view.as_view = classmethod(wraps(as_view)(public_as_view))
         else:
