@@ -6,7 +6,6 @@ SECRET_KEY must be given. A variable that is set but malformed stops start-up wi
 message that names it.
 """
 
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,10 +20,6 @@ env = environ.Env()
 # A local .env file is read when present; the real environment wins over it.
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
-# pytest imports itself before these settings; tests then get a throwaway secret key,
-# plain static storage, the local-memory cache and inline tasks whatever the shell says.
-TESTING = "pytest" in sys.modules
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -90,7 +85,7 @@ DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -98,9 +93,7 @@ if not SECRET_KEY:
             "or set DEBUG=true for local development."
         )
 
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG or TESTING else []
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = env.str("SITE_NAME", default="Chorus")
@@ -203,7 +196,7 @@ else:
     }
 # Persistent connections in production save a connection set-up per request; they are
 # health-checked before reuse, so a database restart heals by itself.
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG or TESTING else 60)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,7 +205,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # statement's page from the processes that did not withdraw it, and count failed
 # sign-ins per process: so without DEBUG, Redis is required.
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
-if not (REDIS_URL or DEBUG or TESTING):
+if not (REDIS_URL or DEBUG):
     raise ImproperlyConfigured(
         "REDIS_URL is not set. A deployment needs Redis for the cache its processes share "
         "(redis://host:6379/0), or DEBUG=true for local development."
@@ -223,7 +216,7 @@ if not (REDIS_URL or DEBUG or TESTING):
 REDIS_CONNECT_TIMEOUT_SECONDS = env_seconds("REDIS_CONNECT_TIMEOUT_SECONDS", 0.25)
 REDIS_TIMEOUT_SECONDS = env_seconds("REDIS_TIMEOUT_SECONDS", 0.25)
 REDIS_RETRY_AFTER_SECONDS = env_seconds("REDIS_RETRY_AFTER_SECONDS", 5)
-if REDIS_URL and not TESTING:
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "operations.cache.DegradingRedisCache",
@@ -249,7 +242,7 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
     )
 TASKS = {
-    "default": {"BACKEND": _TASK_BACKENDS["immediate" if TESTING else TASKS_BACKEND]},
+    "default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -258,9 +251,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    # Hashing passwords properly is most of the cost of creating a user in a test.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("fr", "Français")]
@@ -281,7 +271,7 @@ STORAGES = {
     "staticfiles": {
         # The manifest needs collectstatic, which neither tests nor runserver do.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -304,8 +294,8 @@ LOGGING = {
 
 # Locally, static files are served from the apps' folders as they change; in production
 # from STATIC_ROOT, filled by collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Public pages' cache (operations/pages.py) --------------------------------------------
 VARNISH_URL = env_url("VARNISH_URL", {"http", "https"})
@@ -343,8 +333,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Production hardening -------------------------------------------------------------
 # On unless DEBUG: a deployment is served over HTTPS, usually behind a proxy that ends TLS.
-# Tests run over plain HTTP, like the development server.
-HTTPS = env_bool("HTTPS", not DEBUG and not TESTING)
+HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 # Load balancers probe over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
@@ -533,6 +522,6 @@ MAILERS = {
         },
     }
 }
-if not EMAIL_URL and (DEBUG or TESTING):
+if not EMAIL_URL and DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
