@@ -15,12 +15,12 @@ PYTHON := $(shell \
 		echo "$$prefix/bin/python3"; \
 	fi)
 
-.PHONY: run test lint typecheck pytest gettext install clean help serve backup restore
+.PHONY: run test lint typecheck pytest gettext varnish install clean help serve backup restore
 
 help:
 	@echo "make run   install, migrate, load the demo data and serve it on http://$(HOST):$(PORT)/"
 	@echo "make test  install the development tools, run ruff, mypy and the test suite"
-	@echo "make serve the production-like stack: gunicorn, the task worker, PostgreSQL, Redis"
+	@echo "make serve the production-like stack: Varnish, gunicorn, the task worker, PostgreSQL, Redis"
 	@echo "make backup / make restore FILE=backups/...dump  PostgreSQL custom-format dump and restore"
 
 $(BIN)/python:
@@ -65,29 +65,40 @@ gettext:
 		&& DEBIAN_FRONTEND=noninteractive apt-get update -qq \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } || true
 
-pytest: install gettext
+# Varnish in front of the app (config/varnish.vcl): Debian's package, for `make serve` and
+# for the tests that run real varnishd. Installed when missing and apt-get can (as root).
+varnish:
+	@command -v varnishd >/dev/null || [ -x /usr/sbin/varnishd ] || { [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null \
+		&& DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; } || true
+
+pytest: install gettext varnish
 	$(BIN)/pytest
 
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache staticfiles
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache staticfiles .varnish
 
 # --- Production-like stack on this machine -------------------------------------------
-# gunicorn (2 x cores + 1 workers) and the task worker against a local PostgreSQL and
-# Redis, as `docker-compose.yml` runs them, without Docker. Plain HTTP on $(HOST):$(PORT),
-# so HTTPS=false; everything else as in production.
+# Varnish on $(HOST):$(CACHE_PORT) in front of gunicorn (2 x cores + 1 workers) on
+# $(HOST):$(PORT), and the task worker, against a local PostgreSQL and Redis, as
+# `docker-compose.yml` runs them, without Docker. Plain HTTP, so HTTPS=false; everything
+# else as in production.
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chorus
 REDIS_URL ?= redis://127.0.0.1:6379/0
+CACHE_PORT ?= 6081
 SECRET_KEY_FILE := .local-secret-key
 SERVE_ENV = SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" DATABASE_URL="$(DATABASE_URL)" \
 	REDIS_URL="$(REDIS_URL)" TASKS_BACKEND=database HTTPS=false \
-	ALLOWED_HOSTS="$(HOST),localhost" CSRF_TRUSTED_ORIGINS="http://$(HOST):$(PORT)"
+	VARNISH_URL="http://$(HOST):$(CACHE_PORT)/" \
+	ALLOWED_HOSTS="$(HOST),localhost" CSRF_TRUSTED_ORIGINS="http://$(HOST):$(PORT),http://$(HOST):$(CACHE_PORT)"
 
 $(SECRET_KEY_FILE):
 	umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-serve: install $(SECRET_KEY_FILE)
+serve: install varnish $(SECRET_KEY_FILE)
 	@database="$(DATABASE_URL)"; name="$${database##*/}"; \
 	psql "$${database%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$name'" | grep -q 1 \
 		|| psql "$${database%/*}/postgres" -c "CREATE DATABASE \"$$name\""
@@ -95,8 +106,12 @@ serve: install $(SECRET_KEY_FILE)
 	$(SERVE_ENV) $(BIN)/python manage.py configuredatabase
 	$(SERVE_ENV) $(BIN)/python manage.py loaddemo
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@mkdir -p .varnish && sed -e 's/.host = "web";/.host = "$(HOST)";/' \
+		-e 's/.port = "8000";/.port = "$(PORT)";/' config/varnish.vcl > .varnish/default.vcl
 	@$(SERVE_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	varnishd -F -j none -n "$$PWD/.varnish/work" -a $(HOST):$(CACHE_PORT) \
+		-f "$$PWD/.varnish/default.vcl" -s malloc,256m -T none & cache=$$!; \
+	trap 'kill $$worker $$cache 2>/dev/null; wait $$worker $$cache' EXIT INT TERM; \
 	$(SERVE_ENV) WEB_CONCURRENCY=$$(( 2 * $$(nproc) + 1 )) BIND=$(HOST):$(PORT) \
 		$(BIN)/gunicorn --config config/gunicorn.py config.wsgi
 

@@ -13,6 +13,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from operations.changes import ChangesPublicPages
+
 from .models import FormerAddress
 
 
@@ -71,8 +73,9 @@ class KeptAddressForm[M: models.Model](forms.ModelForm[M]):
         )
 
 
-class KeptAddressesAdmin[M: models.Model](admin.ModelAdmin[M]):
-    """For the admin of a model whose pages keep their earlier addresses."""
+class KeptAddressesAdmin[M: models.Model](ChangesPublicPages, admin.ModelAdmin[M]):
+    """For the admin of a model whose pages keep their earlier addresses (public pages,
+    which each save changes)."""
 
     form = KeptAddressForm  # type: ignore[assignment]
 
@@ -118,7 +121,7 @@ class KeptAddressesAdmin[M: models.Model](admin.ModelAdmin[M]):
 
 
 @admin.register(FormerAddress)
-class FormerAddressAdmin(admin.ModelAdmin[FormerAddress]):
+class FormerAddressAdmin(ChangesPublicPages, admin.ModelAdmin[FormerAddress]):
     """Earlier addresses are kept by saving their pages, never typed. Deleting one frees
     it for another page: its old links then lead to that page, or nowhere."""
 

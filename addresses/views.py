@@ -6,7 +6,7 @@ permanent redirect to where the page is now: in the language asked, with the que
 string. An earlier address of an object the public may not see is the same 404 as an
 address that never existed: nothing tells that the object is there, nor its new slug.
 
-The redirect is never cached (`cached_public_page` keeps only 200s and tells browsers
+The redirect is never cached (a public page keeps only 200s and tells browsers
 `max-age=0`): an object may take an earlier address back, and a redirect kept anywhere
 would then send readers round in a circle.
 """
@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
+from operations.pages import given_query
+
 from .models import FormerAddress
 
 
 def moved_permanently(request: HttpRequest, address: str) -> HttpResponsePermanentRedirect:
-    query = request.META.get("QUERY_STRING", "")
+    query = given_query(request)
     return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
 
 

@@ -105,7 +105,7 @@ def surfaces() -> list[tuple[str, str]]:
     """(name, path) of each list, detail and search, with rows the data is sure to have."""
     from campaigns.models import Campaign, Coalition, Statement
     from campaigns.public import public_organisations
-    from campaigns.views import ListedStatements, StatementListView
+    from campaigns.views import StatementListPaginator, StatementListView
     from legislation.models import Law
 
     statements = Statement.objects.published()
@@ -118,7 +118,7 @@ def surfaces() -> list[tuple[str, str]]:
     law = Law.objects.order_by("pk").first()
     organisation = public_organisations().order_by("pk").first()
     # The last page the list offers: it lists no further than its depth.
-    listed = min(statements.count(), ListedStatements.depth)
+    listed = min(statements.count(), StatementListPaginator.depth)
     deep_page = max(1, -(-listed // StatementListView.paginate_by))
     if not (campaign and coalition and law and organisation):
         raise SystemExit("The data lacks a campaign, coalition, law or public organisation.")

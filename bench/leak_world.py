@@ -127,8 +127,8 @@ def seed(per_state: int = 20, unconfirmed_per_status: int = 10) -> dict[str, Any
         Statement,
         Target,
     )
-    from campaigns.page_cache import refresh_public_pages
     from legislation.models import Law, Right
+    from operations.changes import public_pages_changed
     from organisations.models import Organisation, OrganisationParent, PressContact
 
     clear()
@@ -411,7 +411,7 @@ def seed(per_state: int = 20, unconfirmed_per_status: int = 10) -> dict[str, Any
             probes.append(
                 {"path": f"/api/v1/sign-on-requests/{signature.pk}/", "expect": [401, 403]}
             )
-    refresh_public_pages()
+    public_pages_changed()
 
     marked_orgs = Organisation.objects.filter(slug__startswith=LEAK_PREFIX.lower())
     hidden_all = [pk for ids in hidden_ids.values() for pk in ids]

@@ -244,16 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     from rest_framework.test import APIRequestFactory
 
     from bench.drills import Check, record
-    from campaigns.api import StatementSerializer, StatementViewSet
+    from campaigns.api import StatementSerializer
     from campaigns.models import Statement
 
     request = Request(
         APIRequestFactory().get("/api/v1/statements/", {"page_size": PAGE}, HTTP_HOST="localhost")
     )
     statements = list(
-        StatementViewSet.statement_queryset(Statement.objects.published()).order_by(
-            "-publish_at", "-id"
-        )[:PAGE]
+        Statement.objects.published().with_everything_shown().order_by("-publish_at", "-id")[:PAGE]
     )
 
     def by_serializer() -> Any:

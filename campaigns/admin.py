@@ -32,6 +32,7 @@ from addresses.admin import KeptAddressesAdmin
 from lib.admin_languages import fieldsets_per_language
 from lib.admin_pagination import EstimatedCountPaginator
 from lib.spreadsheet_rows import CSV, XLSX
+from operations.changes import ChangesPublicPages
 
 from .editing import ChangeKind, StatementForm
 from .history import ReadableChanges
@@ -295,7 +296,7 @@ class CampaignAdmin(KeptAddressesAdmin[Campaign], SimpleHistoryAdmin, Translatio
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin[Target]):
+class TargetAdmin(ChangesPublicPages, admin.ModelAdmin[Target]):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", ("country", CountryFilter)]
     search_fields = ["name", "description"]
@@ -303,7 +304,7 @@ class TargetAdmin(admin.ModelAdmin[Target]):
 
 
 @admin.register(Moment)
-class MomentAdmin(admin.ModelAdmin[Moment]):
+class MomentAdmin(ChangesPublicPages, admin.ModelAdmin[Moment]):
     list_display = ["name", "starts_on", "ends_on", "place", "country"]
     list_filter = [("country", CountryFilter)]
     search_fields = ["name", "place", "description"]
@@ -312,7 +313,7 @@ class MomentAdmin(admin.ModelAdmin[Moment]):
 
 
 @admin.register(Leverage)
-class LeverageAdmin(admin.ModelAdmin[Leverage]):
+class LeverageAdmin(ChangesPublicPages, admin.ModelAdmin[Leverage]):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -1214,7 +1215,7 @@ class StatementAdmin(
         return None
 
 
-class StatementPartAdmin[PartT: Signature | Demand](admin.ModelAdmin[PartT]):
+class StatementPartAdmin[PartT: Signature | Demand](ChangesPublicPages, admin.ModelAdmin[PartT]):
     """The admin of a statement's own rows, on their own pages.
 
     Once the statement is in `editors_only`, its rows change at an editor's hand only,

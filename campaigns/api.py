@@ -64,7 +64,6 @@ from .models import (
 )
 from .public import public_organisations
 from .reliefweb import ReliefWebReportSerializer
-from .views import confirmed_signatures
 
 COUNTRY_CHOICES = [(code, name) for code, name in countries]
 
@@ -690,27 +689,7 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
     }
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return self.statement_queryset(visible_statements(self.request))
-
-    @staticmethod
-    def statement_queryset(statements: QuerySet[Statement]) -> QuerySet[Statement]:
-        """What showing these statements reads, loaded in a fixed number of queries."""
-        return (
-            cast(StatementQuerySet, statements)
-            .with_short_lists()
-            .select_related("lead_organisation", "moment", "campaign")
-            .prefetch_related(
-                confirmed_signatures(),
-                "corrections",
-                Prefetch("publications", queryset=Publication.objects.select_related("publisher")),
-                Prefetch(
-                    "demands",
-                    queryset=Demand.objects.select_related(
-                        "addressee", "law", "provision"
-                    ).with_outcome_history(),
-                ),
-            )
-        )
+        return visible_statements(self.request).with_everything_shown()
 
     def paginate_queryset(self, queryset: Any) -> Any:
         page = super().paginate_queryset(queryset)

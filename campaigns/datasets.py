@@ -28,7 +28,7 @@ from rest_framework.serializers import BaseSerializer
 from legislation.api import LawSerializer, LawViewSet
 from organisations.api import OrganisationSerializer, OrganisationViewSet
 
-from .api import StatementSerializer, StatementViewSet
+from .api import StatementSerializer
 from .models import PublicContentVersion, Statement
 
 logger = logging.getLogger("chorus.datasets")
@@ -61,7 +61,7 @@ class Dataset:
 DATASETS = (
     Dataset(
         "statements",
-        lambda: StatementViewSet.statement_queryset(Statement.objects.published()),
+        lambda: Statement.objects.published().with_everything_shown(),
         StatementSerializer,
     ),
     Dataset("laws", LawViewSet.law_queryset, LawSerializer),

@@ -18,8 +18,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import get_language_from_path
 
-from .models import Statement
-from .views import confirmed_signatures
+from .models import Statement, confirmed_signatures
 
 # What the embed is drawn at when the consumer gives no maxwidth; its height is a guess a
 # consumer may use to reserve space, as the specification asks for one.

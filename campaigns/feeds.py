@@ -40,6 +40,7 @@ from django_countries import countries
 
 from addresses.views import FeedAnswersAtFormerAddresses
 from legislation.models import Law
+from operations.pages import public_page
 from organisations.models import Organisation
 
 from .models import Campaign, Demand, Signature, Statement
@@ -58,6 +59,8 @@ class MultilingualAtomFeed(Atom1Feed):
         return attributes
 
 
+# Every feed below is a public page too: none reads a query parameter.
+@public_page
 class StatementFeed(Feed[Statement, Any]):
     feed_type = MultilingualAtomFeed
     author_name = settings.SITE_NAME

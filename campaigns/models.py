@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from itertools import batched
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,7 +26,8 @@ from addresses.models import KeepsFormerAddresses
 from legislation.models import Law, Provision
 from lib.related_rows import related_rows
 from lib.web_addresses import WebAddressField
-from organisations.models import Organisation, PartnerKey
+from operations.changes import public_pages_changed
+from organisations.models import Organisation, OrganisationParent, PartnerKey
 
 type Staff = User | AnonymousUser
 
@@ -288,6 +289,25 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
             # Not save(): the statement itself has not changed (its updated_at stays).
             written += Statement.objects.bulk_update(changed, ["search_text"])
         return written
+
+    def with_everything_shown(self) -> "StatementQuerySet":
+        """Statements with everything their page, their API answer, a webhook's payload
+        and a preview show of them, loaded in a fixed number of queries."""
+        return (
+            self.with_short_lists()
+            .select_related("campaign__coalition", "lead_organisation", "moment")
+            .prefetch_related(
+                confirmed_signatures(),
+                "corrections",
+                models.Prefetch("publications", Publication.objects.select_related("publisher")),
+                models.Prefetch(
+                    "demands",
+                    Demand.objects.select_related("law", "provision", "addressee")
+                    .with_outcome_history()
+                    .order_by("order", "pk"),
+                ),
+            )
+        )
 
     def with_short_lists(self) -> "StatementQuerySet":
         """Addressees and leverage read in the statements' own query, not one query each:
@@ -827,6 +847,7 @@ class Statement(KeepsFormerAddresses):
             # asked to confirm this one): named in settings, called with its id.
             for follow in settings.STATEMENT_CORRECTED:
                 transaction.on_commit(partial(import_string(follow), self.pk))
+            public_pages_changed()
             return correction
 
     def save_silent_fix(self, by: Staff) -> None:
@@ -834,6 +855,8 @@ class Statement(KeepsFormerAddresses):
         self._history_user = by if by.is_authenticated else None
         self._change_reason = str(_("Silent fix"))
         self.save()
+        # Not announced, but the page shows the text as it now stands.
+        public_pages_changed()
 
     def earlier_version_signatures(self) -> "SignatureQuerySet":
         """Confirmed signatures given to a version of the text that was corrected since."""
@@ -1118,10 +1141,7 @@ class Statement(KeepsFormerAddresses):
                 note=str(note),
             )
             # Every step changes what the public may see (or may soon): cached pages go.
-            # Imported here because the page cache reads this module's Statement.
-            from .page_cache import refresh_public_pages
-
-            transaction.on_commit(refresh_public_pages)
+            public_pages_changed()
 
 
 class Transition(models.Model):
@@ -1368,9 +1388,7 @@ class Signature(models.Model):
                 # The public list of signatories changed, and what search finds it by.
                 statement.record_change(Change.Kind.UPDATED)
                 statement.refresh_search_text()
-                from .page_cache import refresh_public_pages  # the page cache reads these models
-
-                transaction.on_commit(refresh_public_pages)
+                public_pages_changed()
             if current.requested_with_id is not None:
                 from . import sign_on  # the partner's messages read these models
 
@@ -1577,9 +1595,26 @@ class Demand(models.Model):
         # What partners mirror changed (the demand's history is part of its statement's
         # answer), and so did the public pages that show it.
         self.statement.record_change(Change.Kind.UPDATED)
-        from .page_cache import refresh_public_pages  # the page cache reads these models
+        public_pages_changed()
 
-        transaction.on_commit(refresh_public_pages)
+
+def confirmed_signatures() -> models.Prefetch[Any]:
+    """Signatures the public may see, in their display order, with what displaying them
+    reads, as `confirmed_signatures` of each statement."""
+    # The parents of joint programmes come with their links: one query, not two.
+    return models.Prefetch(
+        "signatures",
+        queryset=Signature.objects.filter(status=Signature.Status.CONFIRMED)
+        .select_related("organisation")
+        .prefetch_related(
+            models.Prefetch(
+                "organisation__parent_links",
+                queryset=OrganisationParent.objects.select_related("parent"),
+            )
+        )
+        .order_by("order", "pk"),
+        to_attr="confirmed_signatures",
+    )
 
 
 def not_yet_public(current: Statement) -> str | None:

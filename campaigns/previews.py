@@ -1,22 +1,23 @@
 """A statement not yet public, shown through a shared preview link.
 
 Whoever holds a valid link sees the statement exactly as the public will, logged in or
-not; an expired or revoked link answers 404, as for a link that never existed.
+not: through the public page's own view, press contacts and structured data included.
+An expired or revoked link answers 404, as for a link that never existed.
 """
 
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.generic import DetailView
+
+from operations.pages import never_cached
 
 from .models import PreviewLink, Statement
-from .views import as_shown
+from .views import StatementDetailView
 
 
-class StatementPreviewView(DetailView[Statement]):
-    template_name = "campaigns/statement_detail.html"
-    context_object_name = "statement"
+class StatementPreviewView(StatementDetailView):
+    # For whoever holds the link: never kept by the public pages' cache.
+    public_page_reads = None
 
     def get_object(self, queryset: Any = None) -> Statement:
         link = (
@@ -27,15 +28,17 @@ class StatementPreviewView(DetailView[Statement]):
         )
         # A withdrawn statement is gone for everyone, link or no link.
         previewable = Statement.objects.exclude(status=Statement.Status.WITHDRAWN)
-        statement = as_shown(previewable.filter(pk=link)).first() if link else None
+        statement = previewable.filter(pk=link).with_everything_shown().first() if link else None
         if statement is None:
             raise Http404("No preview at this address.")
         return statement
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
+        # The page's own rendering, without what its address adds (earlier addresses,
+        # the year it was issued, the notice of a withdrawal).
+        self.object = self.get_object()
+        response = self.render_to_response(self.get_context_data(object=self.object))
         # A preview is never kept anywhere: not by a browser, not by a shared cache.
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True, no_store=True)
+        never_cached(response)
         response.headers["X-Robots-Tag"] = "noindex"
         return response

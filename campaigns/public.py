@@ -5,11 +5,21 @@ for an organisation, a coalition it belongs to): an organisation that has so far
 only a draft is not yet anyone's business.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from datetime import datetime
 
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+
+from operations.pages import ContentState
 from organisations.models import Organisation
 
-from .models import CoalitionMembership, Demand, DemandQuerySet, Signature, Statement
+from .models import (
+    CoalitionMembership,
+    Demand,
+    DemandQuerySet,
+    PublicContentVersion,
+    Signature,
+    Statement,
+)
 
 
 def public_signatures() -> QuerySet[Signature]:
@@ -33,3 +43,32 @@ def public_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Q(Exists(signed)) | Q(Exists(issued)) | Q(Exists(member)) | Q(Exists(programme_signed))
     )
+
+
+def content_state(published_after: datetime | None = None) -> ContentState:
+    """What the public pages' cache needs to know (settings.PUBLIC_PAGES), in one query:
+    the count of changes, the next publish time, and whether a statement became public
+    after `published_after`."""
+    next_publish = Statement.objects.scheduled().order_by("publish_at").values("publish_at")[:1]
+    published_since = (
+        Exists(Statement.objects.published().filter(publish_at__gt=published_after))
+        if published_after
+        else Value(False)
+    )
+    row = (
+        PublicContentVersion.objects.filter(pk=1)
+        .annotate(published_since=published_since, next_publish=Subquery(next_publish))
+        .values_list("number", "next_publish", "published_since")
+        .first()
+    )
+    if row is None:  # never raised yet (or the table was emptied): start it
+        number = PublicContentVersion.objects.get_or_create(pk=1)[0].number
+        upcoming = Statement.objects.scheduled().order_by("publish_at")
+        return ContentState(number, upcoming.values_list("publish_at", flat=True).first(), True)
+    number, next_change, published = row
+    return ContentState(number, next_change, bool(published))
+
+
+def count_change() -> int:
+    """Count a change the public may see (settings.PUBLIC_PAGES); the count now."""
+    return PublicContentVersion.raise_number()

@@ -1,15 +1,14 @@
 from django.urls import path
 
 from . import feeds, previews, views
-from .page_cache import cached_public_page
 
 app_name = "campaigns"
 
 urlpatterns = [
-    path("statements/", cached_public_page(views.StatementListView.as_view()), name="statements"),
+    path("statements/", views.StatementListView.as_view(), name="statements"),
     path(
         "statements/<int:year>/<slug:slug>/",
-        cached_public_page(views.StatementDetailView.as_view()),
+        views.StatementDetailView.as_view(),
         name="statement",
     ),
     path(
@@ -19,34 +18,34 @@ urlpatterns = [
     ),
     path(
         "campaigns/<slug:slug>/",
-        cached_public_page(views.CampaignDetailView.as_view()),
+        views.CampaignDetailView.as_view(),
         name="campaign",
     ),
     path(
         "campaigns/<slug:slug>/feed/",
-        cached_public_page(feeds.CampaignFeed()),
+        feeds.CampaignFeed(),
         name="campaign-feed",
     ),
     path(
         "coalitions/<slug:slug>/",
-        cached_public_page(views.CoalitionDetailView.as_view()),
+        views.CoalitionDetailView.as_view(),
         name="coalition",
     ),
-    path("search/", cached_public_page(views.SearchView.as_view()), name="search"),
-    path("feed/", cached_public_page(feeds.StatementFeed()), name="feed"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.StatementFeed(), name="feed"),
     path(
         "organisations/<slug:slug>/feed/",
-        cached_public_page(feeds.OrganisationFeed()),
+        feeds.OrganisationFeed(),
         name="organisation-feed",
     ),
     path(
         "laws/<str:country>/<slug:slug>/feed/",
-        cached_public_page(feeds.LawFeed()),
+        feeds.LawFeed(),
         name="law-feed",
     ),
     path(
         "countries/<str:country>/feed/",
-        cached_public_page(feeds.CountryFeed()),
+        feeds.CountryFeed(),
         name="country-feed",
     ),
     path(

@@ -17,7 +17,8 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from addresses.models import FormerAddress
 from addresses.views import AnswersAtFormerAddresses, moved_permanently
 from legislation.models import Law
-from organisations.models import Organisation, OrganisationParent, PressContact
+from operations.pages import lenient_page_number, never_cached, page_number, public_page
+from organisations.models import Organisation, PressContact
 
 from . import structured_data
 from .forms import SearchForm, StatementFilterForm
@@ -25,33 +26,13 @@ from .models import (
     Campaign,
     Coalition,
     CoalitionMembership,
-    Demand,
-    Publication,
     Signature,
     Statement,
+    StatementQuerySet,
 )
-from .page_cache import never_cached
 from .public import public_organisations
 from .search import Search
 from .social_cards import CardText, card_png
-
-
-def confirmed_signatures() -> Prefetch[Any]:
-    """Signatures the public may see, in their display order, with what displaying them reads."""
-    # The parents of joint programmes come with their links: one query, not two.
-    return Prefetch(
-        "signatures",
-        queryset=Signature.objects.filter(status=Signature.Status.CONFIRMED)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch(
-                "organisation__parent_links",
-                queryset=OrganisationParent.objects.select_related("parent"),
-            )
-        )
-        .order_by("order", "pk"),
-        to_attr="confirmed_signatures",
-    )
 
 
 def statement_list_queryset() -> QuerySet[Statement]:
@@ -63,25 +44,7 @@ def statement_list_queryset() -> QuerySet[Statement]:
     )
 
 
-def as_shown(statements: QuerySet[Statement]) -> QuerySet[Statement]:
-    """Statements with everything their page shows loaded with them."""
-    return (
-        statements.with_short_lists()  # type: ignore[attr-defined]
-        .select_related("campaign__coalition", "lead_organisation", "moment")
-        .prefetch_related(
-            confirmed_signatures(),
-            "corrections",
-            Prefetch("publications", Publication.objects.select_related("publisher")),
-            Prefetch(
-                "demands",
-                Demand.objects.select_related("law", "provision", "addressee")
-                .with_outcome_history()
-                .order_by("order", "pk"),
-            ),
-        )
-    )
-
-
+@public_page
 class HomeView(TemplateView):
     template_name = "campaigns/home.html"
     latest_count = 10
@@ -97,7 +60,7 @@ class HomeView(TemplateView):
         )
 
 
-class ListedStatements(Paginator):
+class StatementListPaginator(Paginator):
     """Pages of at most the first `depth` statements of a list, each read by its ids first.
 
     Counting a million public statements, or skipping half a million to reach a page,
@@ -140,7 +103,7 @@ class ListedStatements(Paginator):
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
-class FoundStatements(ListedStatements):
+class SearchResultPaginator(StatementListPaginator):
     """The statements a search found, best first, as pages of a list of at most `depth`.
 
     The matches are counted no further than one past the depth (the newest 10,001 that
@@ -206,11 +169,17 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+@public_page(
+    query={
+        **dict.fromkeys(StatementFilterForm.base_fields, ""),
+        "page": page_number,
+    }
+)
 class StatementListView(ListView[Statement]):
     template_name = "campaigns/statement_list.html"
     context_object_name = "statements"
     paginate_by = 20
-    paginator_class = ListedStatements
+    paginator_class = StatementListPaginator
 
     def get_queryset(self) -> QuerySet[Statement]:
         # The years from the first statement issued to the latest: two ends of the
@@ -248,6 +217,7 @@ class AtAnotherYear(Exception):
         self.address = address
 
 
+@public_page
 class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
     template_name = "campaigns/statement_detail.html"
 
@@ -260,7 +230,9 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
 
     def get_queryset(self) -> QuerySet[Statement]:
         statements = Statement.objects.all() if self.can_preview() else self.public_objects()
-        return as_shown(statements.filter(slug=self.kwargs["slug"]))
+        return cast(
+            StatementQuerySet, statements.filter(slug=self.kwargs["slug"])
+        ).with_everything_shown()
 
     def get_object(self, queryset: QuerySet[Statement] | None = None) -> Statement:
         statement = super().get_object(queryset)
@@ -403,6 +375,7 @@ def card_text(statement: Statement) -> CardText:
     )
 
 
+@public_page(query={"page": lenient_page_number})
 class CampaignDetailView(AnswersAtFormerAddresses, DetailView[Campaign]):
     template_name = "campaigns/campaign_detail.html"
     queryset = Campaign.objects.select_related("coalition").prefetch_related(
@@ -422,6 +395,7 @@ class CampaignDetailView(AnswersAtFormerAddresses, DetailView[Campaign]):
         )
 
 
+@public_page
 class CoalitionDetailView(AnswersAtFormerAddresses, DetailView[Coalition]):
     template_name = "campaigns/coalition_detail.html"
     queryset = Coalition.objects.prefetch_related(
@@ -441,6 +415,7 @@ class CoalitionDetailView(AnswersAtFormerAddresses, DetailView[Coalition]):
         return context
 
 
+@public_page(query={"q": "", "in": "", "page": lenient_page_number})
 class SearchView(TemplateView):
     template_name = "campaigns/search.html"
     paginate_by = 20
@@ -458,7 +433,7 @@ class SearchView(TemplateView):
             return context
         search = Search(text, language=get_language())
         section = self.request.GET.get("in")
-        statements = FoundStatements(
+        statements = SearchResultPaginator(
             search.statements(statement_list_queryset()),
             self.paginate_by,
             # Shown unless another section is asked for, or the statements' is empty.

@@ -29,12 +29,10 @@ def schedule_announcement(change: Change) -> None:
 
 
 def statement_payload(statement_id: int) -> dict[str, Any] | None:
-    from .api import StatementSerializer, StatementViewSet  # the API imports these models
+    from .api import StatementSerializer  # the API imports these models
 
     statement = (
-        StatementViewSet.statement_queryset(Statement.objects.published())
-        .filter(pk=statement_id)
-        .first()
+        Statement.objects.published().filter(pk=statement_id).with_everything_shown().first()
     )
     if statement is None:
         return None

@@ -6,7 +6,6 @@ SECRET_KEY must be given. A variable that is set but malformed stops start-up wi
 message that names it.
 """
 
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,10 +20,6 @@ env = environ.Env()
 # A local .env file is read when present; the real environment wins over it.
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
-# pytest imports itself before these settings; tests then get a throwaway secret key,
-# plain static storage, the local-memory cache and inline tasks whatever the shell says.
-TESTING = "pytest" in sys.modules
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -90,7 +85,7 @@ DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -98,9 +93,7 @@ if not SECRET_KEY:
             "or set DEBUG=true for local development."
         )
 
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG or TESTING else []
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = env.str("SITE_NAME", default="Chorus")
@@ -137,6 +130,15 @@ INSTALLED_APPS = [
     "staff",
     # No models: its management commands (configuredatabase).
     "operations",
+    "django.contrib.sitemaps",
+    # The partner API.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # Provides the hashed-key model partner keys extend (its own unscoped key is unused).
+    "rest_framework_api_key",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,8 @@ MIDDLEWARE = [
     "staff.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "operations.outage.DatabaseUnavailableMiddleware",
+    # Last: a public page this process holds is answered without resolving its address.
+    "operations.pages.PagesInProcessMemory",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -198,9 +202,9 @@ else:
     }
 # Persistent connections in production save a connection set-up per request; they are
 # health-checked before reuse, so a database restart heals by itself.
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG or TESTING else 60)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not TESTING:
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run` has the development server and the task worker write to one SQLite
     # file: readers do not wait for a writer (WAL), a writer takes its lock when its
     # transaction begins rather than failing half-way, and waits for the other's.
@@ -214,7 +218,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # statement's page from the processes that did not withdraw it, and count failed
 # sign-ins per process: so without DEBUG, Redis is required.
 REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
-if not (REDIS_URL or DEBUG or TESTING):
+if not (REDIS_URL or DEBUG):
     raise ImproperlyConfigured(
         "REDIS_URL is not set. A deployment needs Redis for the cache its processes share "
         "(redis://host:6379/0), or DEBUG=true for local development."
@@ -225,7 +229,7 @@ if not (REDIS_URL or DEBUG or TESTING):
 REDIS_CONNECT_TIMEOUT_SECONDS = env_seconds("REDIS_CONNECT_TIMEOUT_SECONDS", 0.25)
 REDIS_TIMEOUT_SECONDS = env_seconds("REDIS_TIMEOUT_SECONDS", 0.25)
 REDIS_RETRY_AFTER_SECONDS = env_seconds("REDIS_RETRY_AFTER_SECONDS", 5)
-if REDIS_URL and not TESTING:
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "operations.cache.DegradingRedisCache",
@@ -251,7 +255,7 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
     )
 TASKS = {
-    "default": {"BACKEND": _TASK_BACKENDS["immediate" if TESTING else TASKS_BACKEND]},
+    "default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -260,9 +264,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    # Hashing passwords properly is most of the cost of creating a user in a test.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("fr", "Français")]
@@ -286,7 +287,7 @@ STORAGES = {
     "staticfiles": {
         # The manifest needs collectstatic, which neither tests nor runserver do.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -315,12 +316,30 @@ LOGGING = {
 
 # Locally, static files are served from the apps' folders as they change; in production
 # from STATIC_ROOT, filled by collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
-# What else follows a change the public may see, once cached pages are made obsolete:
-# functions called with no argument, by dotted path.
-PUBLIC_CONTENT_CHANGED = ["campaigns.datasets.queue_rebuild"]
+# --- Public pages' cache (operations/pages.py) --------------------------------------------
+VARNISH_URL = env_url("VARNISH_URL", {"http", "https"})
+# The cache knows no app: what it needs of the content, it asks these functions.
+PUBLIC_PAGES = {
+    # (published_after) -> ContentState: the count of changes, the next publish time,
+    # whether a statement became public after the time given. One query.
+    "CONTENT_STATE": "campaigns.public.content_state",
+    # () -> int: count a change in the database, where a cache outage cannot lose it.
+    "COUNT_CHANGE": "campaigns.public.count_change",
+    # The reverse proxy in front (Varnish, config/varnish.vcl), whose public pages are
+    # banned on every change: VARNISH_URL (http://cache:6081/), none by default.
+    "PURGE_URLS": [VARNISH_URL] if VARNISH_URL else [],
+}
+# What follows a change the public may see (operations.changes.public_pages_changed()),
+# after commit and in this order: functions called with no argument, by dotted path.
+PUBLIC_CONTENT_CHANGED = [
+    # A new version of every kept page, and the proxy's pages banned.
+    "operations.pages.pages_changed",
+    # The bulk files, rebuilt by the worker a little later.
+    "campaigns.datasets.queue_rebuild",
+]
 # What else follows a statement's change once its time has come and it is announced to
 # the webhooks (the same queued task, at the publish time for a scheduled one), and a
 # law's new timeline event once saved: functions called with the entry's id, by dotted
@@ -330,14 +349,6 @@ LAW_EVENT_ADDED = ["alerts.triggers.queue_law_event_alerts"]
 # What follows a public correction of a statement's text, after commit: functions called
 # with the statement's id, by dotted path.
 STATEMENT_CORRECTED = ["invitations.reconfirmation.ask_signatories"]
-
-# Public site: the sitemap framework, and cached public pages made obsolete by any admin change.
-INSTALLED_APPS += ["django.contrib.sitemaps"]
-MIDDLEWARE += [
-    "campaigns.page_cache.AdminChangesRefreshPublicPages",
-    # Last: a page this process holds is answered without resolving its address.
-    "campaigns.page_cache.PagesInProcessMemory",
-]
 
 # Editorial history, translations and bulk import.
 # Translated fields get one column per language in LANGUAGES: adding a language is a
@@ -353,8 +364,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Production hardening -------------------------------------------------------------
 # On unless DEBUG: a deployment is served over HTTPS, usually behind a proxy that ends TLS.
-# Tests run over plain HTTP, like the development server.
-HTTPS = env_bool("HTTPS", not DEBUG and not TESTING)
+HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 # Load balancers probe over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
@@ -408,16 +418,6 @@ OTP_TOTP_ISSUER = SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- partner API (/api/v1/) ------------------------------------------------------------
-
-INSTALLED_APPS += [
-    "rest_framework",
-    "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    # Provides the hashed-key model partner keys extend (its own unscoped key is unused).
-    "rest_framework_api_key",
-    "corsheaders",
-]
 
 # Any site may read the API from a browser: public data, and no cookie is ever sent or
 # read (keys travel in the Authorization header, which a preflight may ask to send).
@@ -553,7 +553,7 @@ MAILERS = {
         },
     }
 }
-if not EMAIL_URL and (DEBUG or TESTING):
+if not EMAIL_URL and DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
 # Where replies to alerts go (a mailbox someone reads); none by default.

@@ -4,12 +4,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from campaigns.models import Campaign, Coalition, Statement
 from campaigns.public import public_organisations
 from legislation.models import Law
+from operations.pages import page_number, public_page
 from organisations.models import Organisation
 
 
@@ -83,3 +85,7 @@ SITEMAPS = {
     "laws": LawSitemap,
     "organisations": OrganisationSitemap,
 }
+
+
+# Django's sitemap view, as a public page: it reads the page of a long sitemap from `p`.
+sitemap = public_page(query={"p": page_number})(sitemap_views.sitemap)

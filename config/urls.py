@@ -1,17 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from campaigns import embeds
 from campaigns import views as campaign_views
-from campaigns.page_cache import cached_public_page
 from operations import health
 from staff.views import StaffLoginView
 
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, sitemap
 
 admin.site.site_header = "Chorus"
 admin.site.site_title = _("Chorus staff")
@@ -35,7 +33,7 @@ urlpatterns = [
     path("api/v1/", include("config.api")),
     path(
         "sitemap.xml",
-        cached_public_page(sitemap),
+        sitemap,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
@@ -49,7 +47,7 @@ urlpatterns = [
 
 # The public site, one address per interface language: English unprefixed, /ru/ and /fr/.
 urlpatterns += i18n_patterns(
-    path("", cached_public_page(campaign_views.HomeView.as_view()), name="home"),
+    path("", campaign_views.HomeView.as_view(), name="home"),
     path("", include("campaigns.urls")),
     path("laws/", include("legislation.urls")),
     path("organisations/", include("organisations.urls")),

@@ -20,6 +20,7 @@ from campaigns.models import Statement
 from campaigns.search import LAW_COLUMNS
 from lib.admin_languages import fieldsets_per_language
 from lib.spreadsheet_rows import CSV, XLSX
+from operations.changes import ChangesPublicPages
 
 from .models import (
     Implementation,
@@ -39,14 +40,14 @@ SHORT_TEXT: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 
 
 @admin.register(Right)
-class RightAdmin(TranslationAdmin[Right]):
+class RightAdmin(ChangesPublicPages, TranslationAdmin[Right]):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Standard)
-class StandardAdmin(admin.ModelAdmin[Standard]):
+class StandardAdmin(ChangesPublicPages, admin.ModelAdmin[Standard]):
     list_display = ["name", "kind", "country", "url"]
     list_filter = ["kind", "rights", ("country", CountryFilter)]
     search_fields = ["name", "description"]
@@ -193,7 +194,9 @@ class PenaltyInline(admin.StackedInline[Penalty, Provision]):
 
 
 @admin.register(Provision)
-class ProvisionAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Provision]):
+class ProvisionAdmin(
+    ChangesPublicPages, ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Provision]
+):
     resource_classes = [ProvisionResource]
     formats = [CSV, XLSX]
     list_display = ["reference", "law", "order"]
@@ -217,7 +220,9 @@ class ProvisionAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Pro
 
 
 @admin.register(Penalty)
-class PenaltyAdmin(ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Penalty]):
+class PenaltyAdmin(
+    ChangesPublicPages, ImportExportMixin, SimpleHistoryAdmin, admin.ModelAdmin[Penalty]
+):
     """Penalties are written on their provision's page; this list is for bulk import and export."""
 
     resource_classes = [PenaltyResource]

@@ -17,6 +17,7 @@ from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
 from campaigns.models import Demand, Statement
 from campaigns.public import public_demands
+from operations.pages import page_number, public_page
 
 from .models import Law, LawEvent, Penalty, Provision, Right
 
@@ -54,6 +55,7 @@ class LawFilterForm(forms.Form):
         return laws
 
 
+@public_page(query={**dict.fromkeys(LawFilterForm.base_fields, ""), "page": page_number})
 class LawListView(ListView[Law]):
     template_name = "legislation/law_list.html"
     context_object_name = "laws"
@@ -90,6 +92,7 @@ class LawListView(ListView[Law]):
         )
 
 
+@public_page
 class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
     template_name = "legislation/law_detail.html"
     statements_listed = 20
@@ -203,6 +206,7 @@ class LawComparison:
             self.laws = []
 
 
+@public_page(query={"laws": ""})
 class LawCompareView(TemplateView):
     """Laws side by side: country, status, dates, provisions, penalties, rights, standards.
 

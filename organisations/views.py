@@ -11,6 +11,7 @@ from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
 from campaigns.models import CoalitionMembership, Signature, Statement
 from campaigns.public import public_organisations, public_signatures
+from operations.pages import public_page
 
 from .models import Organisation, OrganisationParent
 
@@ -50,6 +51,7 @@ def signed_statements(organisation: Organisation) -> list[SignedStatement]:
     return list(statements.values())
 
 
+@public_page
 class OrganisationDetailView(AnswersAtFormerAddresses, DetailView[Organisation]):
     """An organisation's profile. One with nothing public yet is the same 404 as none."""
 

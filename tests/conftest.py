@@ -9,9 +9,28 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
-from campaigns import page_cache
-from campaigns.page_cache import process_etags, process_pages
+from operations import pages
+from operations.pages import process_etags, process_pages
 from tests.factories import AuthorFactory, EditorFactory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """What tests run with whatever the environment says (pyproject.toml gives the rest):
+    the cache in this process's memory, fast password hashing, static files from the
+    apps' folders (no collectstatic), e-mail to the console unless EMAIL_URL names a
+    server (Django's test set-up then keeps it in mail.outbox)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Hashing passwords properly is most of the cost of creating a user in a test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True
+    if not settings.EMAIL_URL:
+        settings.MAILERS = {
+            "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        }
 
 
 @pytest.fixture
@@ -31,7 +50,7 @@ def empty_cache() -> Iterator[None]:
     test that ends with Redis away would have the next one check the version against
     the database)."""
     cache.clear()
-    page_cache.cache_contact = page_cache.CacheContact()
+    pages.cache_contact = pages.CacheContact()
     yield
     cache.clear()
     process_pages.clear()

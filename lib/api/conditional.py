@@ -2,7 +2,7 @@
 
 The ETag is a hash of the body. For an anonymous conditional GET, the ETag of the last
 answer to the same address is remembered with the public content version it was made
-under (campaigns/page_cache.py): while that version stands and no statement's publish
+under (operations/pages.py): while that version stands and no statement's publish
 time has come, the 304 is given from it with one cache read and one query, without
 building the body. Whatever is uncertain (no remembered ETag, a cache outage, a newer
 version) builds the answer in full and hashes it.
@@ -22,7 +22,7 @@ from django.utils.http import http_date
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns.page_cache import ApiValidation, api_validation
+from operations.pages import ApiValidation, api_validation
 
 
 def latest_update(data: Any) -> datetime | None:

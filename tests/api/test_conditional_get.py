@@ -1,7 +1,7 @@
 """A 304 from a remembered ETag is cheap, and never hides a change.
 
 The API remembers the ETag of an anonymous answer with the public content version
-(campaigns/page_cache.py), in the cache and in the memory of the process that checked
+(campaigns/pages.py), in the cache and in the memory of the process that checked
 it; each test here makes a change the way staff make it, through the admin, and shows
 that the old ETag stops being answered 304 at once.
 """
@@ -21,8 +21,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from campaigns.models import Signature, Statement
-from campaigns.page_cache import process_etags
 from legislation.models import Law
+from operations.pages import process_etags
 from organisations.models import Organisation
 from tests.admin_pages import admin_url, form_data
 from tests.factories import (
@@ -126,10 +126,10 @@ def test_no_304_from_process_memory_without_a_content_version(
     api: APIClient, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
 ) -> None:
     """Kept under no version, an ETag could outlive a change that no version recorded."""
-    from campaigns import page_cache
+    from operations import pages
 
     StatementFactory(published=True)
-    monkeypatch.setattr(page_cache, "content_version", lambda: "")
+    monkeypatch.setattr(pages, "content_version", lambda: "")
     etag = etag_of(api, LIST)
     assert not process_etags
     with django_assert_num_queries(1):
@@ -204,7 +204,11 @@ CHANGES: dict[str, Callable[[Client, dict[str, Any]], None]] = {
 @pytest.mark.parametrize("change", CHANGES)
 @pytest.mark.parametrize("address", ["list", "detail"])
 def test_no_304_after_a_change_to_what_the_answer_shows(
-    api: APIClient, admin_client: Client, change: str, address: str
+    api: APIClient,
+    admin_client: Client,
+    change: str,
+    address: str,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     statement = StatementFactory(published=True, body="The summit is on Monday.")
     signatory = OrganisationFactory()
@@ -217,7 +221,8 @@ def test_no_304_after_a_change_to_what_the_answer_shows(
     etag = etag_of(api, url)
     before = api.get(url).json()
 
-    CHANGES[change](admin_client, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        CHANGES[change](admin_client, world)
 
     response = api.get(url, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
@@ -240,7 +245,10 @@ def test_no_304_once_a_scheduled_statement_is_published_by_the_clock(api: APICli
 
 
 def test_a_cache_outage_never_gives_a_304_from_memory(
-    api: APIClient, admin_client: Client, monkeypatch: pytest.MonkeyPatch
+    api: APIClient,
+    admin_client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """While the cache is unreachable every read misses and every write is dropped
     (operations/cache.py), so a change made then cannot make a remembered ETag obsolete
@@ -255,7 +263,8 @@ def test_a_cache_outage_never_gives_a_304_from_memory(
     monkeypatch.setattr(cache, "get", lambda key, default=None, version=None: default)
     monkeypatch.setattr(cache, "set", lambda *args, **kwargs: None)
     during = api.get(url, HTTP_IF_NONE_MATCH=etag)
-    rename_organisation(admin_client, organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        rename_organisation(admin_client, organisation)
     monkeypatch.undo()
     # The cache is back with what it held before, the old ETag among it.
     assert dict(cache._cache).keys() == remembered.keys()  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -171,7 +172,9 @@ def test_filters(api: APIClient) -> None:
     assert ids(api.get("/api/v1/statements/", {"updated_since": future})) == []
 
 
-def test_conditional_get_answers_304(api: APIClient, admin_client: Client) -> None:
+def test_conditional_get_answers_304(
+    api: APIClient, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     statement = StatementFactory(published=True)
     first = api.get(f"/api/v1/statements/{statement.pk}/")
 
@@ -183,7 +186,8 @@ def test_conditional_get_answers_304(api: APIClient, admin_client: Client) -> No
     data = form_data(admin_client.get(admin_url(statement, "change")), "statement")
     data["title_en"] = "Changed"
     data["change_kind"] = "silent_fix"
-    assert admin_client.post(admin_url(statement, "change"), data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(admin_url(statement, "change"), data).status_code == 302
     changed = api.get(f"/api/v1/statements/{statement.pk}/", HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304

@@ -12,11 +12,13 @@ from django.utils import timezone
 from campaigns.models import Correction, PreviewLink, Signature, Statement
 from tests.admin_pages import admin_url, form_data
 from tests.factories import (
+    PressContactFactory,
     PreviewLinkFactory,
     SignatureFactory,
     StatementFactory,
     UserFactory,
 )
+from tests.site.reading import read, structured_data
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -275,6 +277,20 @@ def test_a_preview_link_shows_the_draft_to_anyone_while_valid(client: Client) ->
     assert response.status_code == 200
     assert "A draft to share" in response.text
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_preview_link_shows_the_page_as_the_public_will_see_it(client: Client) -> None:
+    """Through the public page's own view: press contacts and structured data included,
+    and the same body as the page once it is published."""
+    link = PreviewLinkFactory(statement__title="A draft to share")
+    statement = link.statement
+    signature = SignatureFactory(statement=statement)
+    PressContactFactory(organisation=signature.organisation, name="Anna Press")
+
+    preview = read(client.get(PreviewLink.url_for(link.token)))
+
+    assert "Anna Press" in preview.text
+    assert structured_data(preview)["headline"] == "A draft to share"
 
 
 def test_a_preview_link_dies_with_a_withdrawal(client: Client, editor: User) -> None:

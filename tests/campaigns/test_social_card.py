@@ -13,7 +13,7 @@ from PIL import Image
 from pytest_django import DjangoAssertNumQueries
 
 from campaigns.models import Signature, Statement
-from campaigns.page_cache import refresh_public_pages
+from operations.changes import public_pages_changed
 from tests.factories import EditorFactory, OrganisationFactory, SignatureFactory, StatementFactory
 from tests.site.reading import open_graph, read
 
@@ -77,7 +77,7 @@ def test_the_card_changes_when_the_statement_is_corrected(client: Client) -> Non
     statement.title = "Repeal the foreign agents law now"
     statement.save_correction("The title named the wrong law.", by=EditorFactory())
     # As the admin's save does after every change (AdminChangesRefreshPublicPages).
-    refresh_public_pages()
+    public_pages_changed()
 
     second_address = card_address(client, statement.get_absolute_url())
     assert second_address != first_address

@@ -36,6 +36,10 @@ def run(arguments: list[str], **variables: str) -> subprocess.CompletedProcess[s
             "HTTPS",
             "BEHIND_PROXY",
             "HSTS_SECONDS",
+            # What the test run sets (pyproject.toml); a deployment chooses its own.
+            "CONN_MAX_AGE",
+            "TASKS_BACKEND",
+            "ALLOWED_HOSTS",
             # Browser tests set it in this process; a deployment never has it.
             "DJANGO_ALLOW_ASYNC_UNSAFE",
             *PRODUCTION,

@@ -21,8 +21,8 @@ from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 import operations.cache
-from campaigns import page_cache
 from campaigns.models import PublicContentVersion
+from operations import pages
 from operations.cache import DegradingRedisCache
 from organisations.keys import PartnerRateThrottle
 from tests.factories import EditorFactory, StatementFactory
@@ -250,7 +250,7 @@ def test_a_withdrawal_saved_while_redis_was_away_is_not_hidden_when_it_is_back(
     url = statement.get_absolute_url()
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200  # from the cache
-    version = page_cache.content_version()
+    version = pages.content_version()
     assert kept_pages(version)
 
     link_to_redis.cut()
@@ -261,13 +261,13 @@ def test_a_withdrawal_saved_while_redis_was_away_is_not_hidden_when_it_is_back(
     link_to_redis.mend()
     time.sleep(0.15)  # past RETRY_AFTER: the next request tries Redis again
     # Redis is back with everything it held: the old version, the page made under it.
-    assert caches["default"].get(page_cache.CONTENT_VERSION_KEY) == version
+    assert caches["default"].get(pages.CONTENT_VERSION_KEY) == version
     assert kept_pages(version)
 
     response = client.get(url)
     assert response.status_code == 410
     assert "About to be withdrawn" not in client.get("/").text
-    assert page_cache.content_version() not in {version, ""}
+    assert pages.content_version() not in {version, ""}
     assert opened_and_closed(caplog) == (1, 1)
 
 
@@ -279,7 +279,7 @@ def test_a_process_that_saw_no_outage_still_checks_the_version_against_the_datab
     url = statement.get_absolute_url()
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200
-    version = page_cache.content_version()
+    version = pages.content_version()
 
     link_to_redis.cut()
     with django_capture_on_commit_callbacks(execute=True):
@@ -288,13 +288,11 @@ def test_a_process_that_saw_no_outage_still_checks_the_version_against_the_datab
     time.sleep(0.15)
     # The process that saved the change is gone; this one was idle all along (or has
     # just started), and remembers no outage. Its last check was a second ago or more.
-    page_cache.cache_contact = page_cache.CacheContact()
-    assert caches["default"].get(page_cache.CONTENT_VERSION_KEY) == version
+    pages.cache_contact = pages.CacheContact()
+    assert caches["default"].get(pages.CONTENT_VERSION_KEY) == version
 
     assert client.get(url).status_code == 410
-    assert page_cache.version_number(page_cache.content_version()) == (
-        PublicContentVersion.current_number()
-    )
+    assert pages.version_number(pages.content_version()) == (PublicContentVersion.current_number())
 
 
 def test_with_nothing_changed_meanwhile_the_pages_kept_are_used_again(
@@ -303,7 +301,7 @@ def test_with_nothing_changed_meanwhile_the_pages_kept_are_used_again(
     statement = StatementFactory(published=True)
     url = statement.get_absolute_url()
     client.get(url)
-    version = page_cache.content_version()
+    version = pages.content_version()
 
     link_to_redis.cut()
     assert client.get(url).status_code == 200
@@ -314,4 +312,4 @@ def test_with_nothing_changed_meanwhile_the_pages_kept_are_used_again(
     # kept before the outage.
     with django_assert_num_queries(1):
         assert client.get(url).status_code == 200
-    assert page_cache.content_version() == version
+    assert pages.content_version() == version

@@ -15,7 +15,7 @@ from django.core.cache import caches
 from django.test import Client
 from pytest_django.fixtures import Settings
 
-from campaigns import page_cache
+from operations import pages
 from operations.cache import DegradingRedisCache, WatchedValue
 from tests.factories import StatementFactory, withdraw_in_database_only
 from tests.operations.test_degradation import closed_port
@@ -40,7 +40,7 @@ def redis_cache(settings: Settings) -> Iterator[DegradingRedisCache]:
     assert isinstance(cache, DegradingRedisCache)
     yield cache
     cache.delete("watched")
-    cache.delete(page_cache.CONTENT_VERSION_KEY)
+    cache.delete(pages.CONTENT_VERSION_KEY)
 
 
 @pytest.fixture
@@ -174,14 +174,14 @@ def test_a_page_in_process_memory_is_dropped_the_moment_another_process_changes_
 ) -> None:
     statement = StatementFactory(published=True)
     url = statement.get_absolute_url()
-    redis_cache.set(page_cache.CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
+    redis_cache.set(pages.CONTENT_VERSION_KEY, uuid4().hex, timeout=None)
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200  # from this process's memory
 
     # Another worker withdraws the statement and changes the version through its own
     # connection: this process hears of it from Redis alone.
     withdraw_in_database_only(statement)
-    elsewhere.set(redis_cache.make_key(page_cache.CONTENT_VERSION_KEY), pickle.dumps(uuid4().hex))
+    elsewhere.set(redis_cache.make_key(pages.CONTENT_VERSION_KEY), pickle.dumps(uuid4().hex))
     assert client.get(url).status_code == 410
 
 
@@ -193,5 +193,5 @@ def test_a_change_made_in_this_process_shows_at_once(
     url = statement.get_absolute_url()
     assert client.get(url).status_code == 200
     withdraw_in_database_only(statement)
-    page_cache.refresh_public_pages()
+    pages.pages_changed()
     assert client.get(url).status_code == 410

@@ -10,9 +10,9 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from campaigns import page_cache
 from campaigns.models import PublicContentVersion, Statement
-from campaigns.page_cache import CONTENT_VERSION_KEY, CachedPage, ProcessPages
+from operations import pages
+from operations.pages import CONTENT_VERSION_KEY, CachedPage, ProcessPages
 from tests.factories import (
     SignatureFactory,
     StatementFactory,
@@ -69,17 +69,21 @@ def test_a_scheduled_statement_appears_in_a_cached_page_the_moment_its_time_pass
     assert "Embargoed until noon" in client.get("/").text
 
 
-def test_a_change_in_the_admin_shows_at_once(client: Client, admin_client: Client) -> None:
+def test_a_change_in_the_admin_shows_at_once(
+    client: Client, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     statement = StatementFactory(published=True)
     SignatureFactory(statement=statement)
     addressee = TargetFactory(name="Old addressee name")
     statement.addressees.add(addressee)
     assert "Old addressee name" in client.get(statement.get_absolute_url()).text
 
-    response = admin_client.post(
-        f"/admin/campaigns/target/{addressee.pk}/change/",
-        {"name": "New addressee name", "slug": addressee.slug, "kind": addressee.kind},
-    )
+    # Once the admin's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/campaigns/target/{addressee.pk}/change/",
+            {"name": "New addressee name", "slug": addressee.slug, "kind": addressee.kind},
+        )
     assert response.status_code == 302
 
     assert "New addressee name" in client.get(statement.get_absolute_url()).text
@@ -139,7 +143,7 @@ def test_while_the_shared_cache_is_unreachable_nothing_is_kept_in_process_memory
 ) -> None:
     statement = StatementFactory(published=True)
     # Redis is away: reads miss and the content version cannot be known.
-    monkeypatch.setattr(page_cache.cache, "get", lambda key, default=None: default)
+    monkeypatch.setattr(pages.cache, "get", lambda key, default=None: default)
     assert client.get(statement.get_absolute_url()).status_code == 200
     withdraw_in_database_only(statement)
     # No version bump can reach Redis either; the page must still come from the database.
@@ -221,9 +225,9 @@ class RedisOutage:
         self.monkeypatch = monkeypatch
 
     def begin(self) -> None:
-        self.monkeypatch.setattr(page_cache.cache, "get", lambda key, default=None: default)
-        self.monkeypatch.setattr(page_cache.cache, "set", lambda *args, **kwargs: None)
-        self.monkeypatch.setattr(page_cache.cache, "add", lambda *args, **kwargs: False)
+        self.monkeypatch.setattr(pages.cache, "get", lambda key, default=None: default)
+        self.monkeypatch.setattr(pages.cache, "set", lambda *args, **kwargs: None)
+        self.monkeypatch.setattr(pages.cache, "add", lambda *args, **kwargs: False)
 
     def end(self) -> None:
         self.monkeypatch.undo()
@@ -231,7 +235,7 @@ class RedisOutage:
 
 @pytest.fixture
 def redis_outage(monkeypatch: pytest.MonkeyPatch) -> RedisOutage:
-    page_cache.cache_contact.lost = False
+    pages.cache_contact.lost = False
     return RedisOutage(monkeypatch)
 
 
@@ -244,7 +248,7 @@ def test_a_withdrawal_saved_while_redis_was_away_shows_once_it_is_back(
 
     redis_outage.begin()
     withdraw_in_database_only(statement)
-    page_cache.refresh_public_pages()  # cannot reach Redis to set a new version
+    pages.pages_changed()  # cannot reach Redis to set a new version
     redis_outage.end()
 
     # Redis is back with the old version and the page made under it.
@@ -257,7 +261,7 @@ def test_a_process_that_was_without_redis_sets_a_new_version_when_it_is_back(
     statement = StatementFactory(published=True)
     url = statement.get_absolute_url()
     assert client.get(url).status_code == 200
-    before = page_cache.content_version()
+    before = pages.content_version()
 
     redis_outage.begin()
     # Meanwhile another process withdrew it: it raised the database's number, and could
@@ -268,11 +272,11 @@ def test_a_process_that_was_without_redis_sets_a_new_version_when_it_is_back(
     redis_outage.end()
 
     assert client.get(url).status_code == 410
-    assert page_cache.content_version() not in {before, ""}
+    assert pages.content_version() not in {before, ""}
     # Once: the next requests keep the new version.
-    after = page_cache.content_version()
+    after = pages.content_version()
     client.get(url)
-    assert page_cache.content_version() == after
+    assert pages.content_version() == after
 
 
 def test_a_page_built_without_a_version_is_kept_nowhere(
@@ -281,7 +285,50 @@ def test_a_page_built_without_a_version_is_kept_nowhere(
     statement = StatementFactory(published=True)
     stored: list[str] = []
     # The version cannot be read, but a write would still go through (a flaky Redis).
-    monkeypatch.setattr(page_cache.cache, "get", lambda key, default=None: default)
-    monkeypatch.setattr(page_cache.cache, "set", lambda key, *args, **kwargs: stored.append(key))
+    monkeypatch.setattr(pages.cache, "get", lambda key, default=None: default)
+    monkeypatch.setattr(pages.cache, "set", lambda key, *args, **kwargs: stored.append(key))
     assert client.get(statement.get_absolute_url()).status_code == 200
     assert not [key for key in stored if key.startswith("public-pages:")]
+
+
+def kept_page_keys() -> set[str]:
+    """The keys of the pages the (local-memory) cache keeps."""
+    return {
+        key
+        for key in cache._cache  # type: ignore[attr-defined]
+        if "public-pages:" in key and CONTENT_VERSION_KEY not in key
+    }
+
+
+def test_a_parameter_the_page_does_not_read_shares_the_bare_pages_entry(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    StatementFactory(published=True)
+    bare = client.get("/statements/")
+    kept = kept_page_keys()
+    assert len(kept) == 1
+
+    # Unknown parameters, defaults, empty values, another order: the bare page's entry,
+    # from this process's memory, and nothing new kept.
+    with django_assert_num_queries(0):
+        for query in ("?x=1", "?utm_source=news&page=1", "?kind=&page=01"):
+            answer = client.get(f"/statements/{query}")
+            assert answer.content == bare.content
+    assert kept_page_keys() == kept
+    # A page that is not there is not found, and not kept.
+    assert client.get("/statements/?page=abc").status_code == 404
+    assert kept_page_keys() == kept
+
+    # Parameters the page reads are a page each, whatever their order.
+    client.get("/search/?q=law&in=laws")
+    client.get("/search/?in=laws&q=law&x=1")
+    client.get("/statements/?kind=open_letter")
+    assert len(kept_page_keys()) == 3
+
+
+def test_the_view_sees_only_the_parameters_it_reads(client: Client) -> None:
+    StatementFactory(published=True)
+    # Built first with a parameter it does not read, the page links to none of it.
+    polluted = client.get("/statements/?utm_source=newsletter")
+    assert "utm_source" not in polluted.text
+    assert client.get("/statements/").content == polluted.content

@@ -10,7 +10,8 @@ from pytest_django import DjangoAssertNumQueries
 
 from campaigns.models import Statement
 from campaigns.search import Search
-from campaigns.views import FoundStatements
+from campaigns.views import SearchResultPaginator
+from operations.pages import pages_changed
 from tests.factories import LawFactory, OrganisationFactory, SignatureFactory, StatementFactory
 from tests.site.reading import read
 
@@ -237,7 +238,7 @@ def test_the_search_page_costs_the_same_whatever_it_finds(
 def test_when_more_match_than_the_depth_the_newest_are_ranked(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(FoundStatements, "depth", 3)
+    monkeypatch.setattr(SearchResultPaginator, "depth", 3)
     now = timezone.now()
     # The oldest ranks best (the word in its title), but is not among the newest three.
     StatementFactory(
@@ -257,8 +258,9 @@ def test_when_more_match_than_the_depth_the_newest_are_ranked(
     assert client.get("/search/", {"q": "summit", "page": "2"}).status_code == 200
 
     # At the depth or below, every match is ranked.
-    monkeypatch.setattr(FoundStatements, "depth", 5)
-    response = client.get("/search/", {"q": "summit", "n": "again"})
+    monkeypatch.setattr(SearchResultPaginator, "depth", 5)
+    pages_changed()  # pages kept at the other depth go
+    response = client.get("/search/", {"q": "summit"})
     assert "Statements (5)" in response.text
     assert "More than" not in response.text
     assert "Summit" in result_titles(response.text)

@@ -395,9 +395,9 @@ def test_an_empty_list_has_one_page_and_says_so(client: Client) -> None:
 def test_a_list_longer_than_its_depth_says_so_and_lists_the_first(
     client: Client, statements: dict[str, Statement], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from campaigns.views import ListedStatements
+    from campaigns.views import StatementListPaginator
 
-    monkeypatch.setattr(ListedStatements, "depth", 3)
+    monkeypatch.setattr(StatementListPaginator, "depth", 3)
     response = client.get("/statements/")
     assert read(response).find("p", role="status").text == (
         "More than 3 statements: the first 3 are listed; the filters narrow them down."

@@ -32,6 +32,7 @@ from campaigns.models import (
     Target,
 )
 from legislation.models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
+from operations.changes import public_pages_changed
 from organisations.models import Organisation, OrganisationParent
 
 Org = Organisation.Kind
@@ -645,6 +646,7 @@ class Command(BaseCommand):
         self.tally: Counter[tuple[str, str]] = Counter()
         with transaction.atomic():
             workflow = self.load()
+            public_pages_changed()
         self.report(workflow)
 
     def upsert[M: models.Model](self, model: type[M], key: dict[str, Any], **values: Any) -> M:

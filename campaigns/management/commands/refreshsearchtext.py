@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from campaigns.models import Statement
+from operations.changes import public_pages_changed
 
 
 class Command(BaseCommand):
@@ -15,4 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         written = Statement.objects.all().refresh_search_text()
+        if written:
+            # What search finds changed.
+            public_pages_changed()
         self.stdout.write(f"Search text written anew for {written} statements.")

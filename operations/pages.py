@@ -1,13 +1,30 @@
-"""Caching of public pages, and the one switch that makes every cached copy obsolete.
+"""The public pages' cache: the one door every public page goes through.
 
-Every cached page is keyed by a site-wide content version. Saving anything in the admin
-and every workflow step change the version, so a change shows at once; a cached copy
-also never lives past the next scheduled publish time, so a statement appears the moment
-its time comes, and nothing is ever served from before a withdrawal. Only anonymous GETs
-are cached: staff see edit links and previews, which must never be shared.
+Shaped like Django's own cache middleware, and knowing no app. A view says that it is
+a public page with one decorator, naming the query parameters it reads:
 
-Browsers and proxies are told to revalidate every time (`max-age=0`); the ETag and
-Last-Modified make that cheap, answered with 304 from the cache without a query.
+    @public_page(query={"page": page_number, "q": ""})
+    class SearchView(TemplateView): ...
+
+Its anonymous GETs are then kept, keyed by the host, the path, the language and only
+those parameters, normalised (sorted, defaults and empty values dropped, every other
+parameter ignored): `?utm_source=x` is the bare page, served from its entry, and the
+view itself is given the normalised query, so that what it renders is what the key
+says. A member of staff is never served a kept page, and gets a private one.
+
+What the cache needs of the project it learns through functions named in settings
+(PUBLIC_PAGES): the content state — the database's count of changes and the next
+publish time — and how to count a change. Content changes call
+operations.changes.public_pages_changed() where they happen; after commit it calls
+pages_changed() here, which sets a new content version and bans every page the
+reverse proxy in front (Varnish) holds.
+
+Every kept page is keyed by that content version, and is never kept past the next
+scheduled publish time, so a statement appears the moment its time comes, and nothing
+is ever served from before a withdrawal. Browsers are told to revalidate every time
+(`max-age=0`, cheap with the ETag and Last-Modified); a shared cache in front may keep a
+page for `s-maxage` seconds, which never reaches past the next publish time, and is
+banned on every change.
 
 Each process also keeps the pages it served last in its own memory, under the same
 versioned key, and holds the content version itself until Redis pushes word that it
@@ -17,20 +34,28 @@ can never bring back a page the shared cache would not serve.
 """
 
 import hashlib
+import logging
+import math
 import time
+import urllib.request
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache, wraps
-from typing import Any, NamedTuple, TypedDict, cast
+from typing import Any, NamedTuple, TypedDict, cast, overload
 from uuid import uuid4
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.db.models import Exists, Subquery
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotModified,
+    QueryDict,
+)
 from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
@@ -41,13 +66,44 @@ from django.utils.http import http_date, parse_etags
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
-from .models import PublicContentVersion, Statement
+logger = logging.getLogger("chorus.pages")
 
 CONTENT_VERSION_KEY = "public-pages:content-version"
 # The longest a page is kept even when nothing changes: a bound on any mistake.
 PAGE_LIFETIME = timedelta(minutes=10)
+# The tag a shared cache in front finds on every page it may keep, and bans on a change.
+CACHE_TAG = "public-pages"
 
 type View = Callable[..., HttpResponseBase]
+
+
+# --- what the cache learns from the project (settings.PUBLIC_PAGES) ---------------------
+
+
+class ContentState(NamedTuple):
+    """What the project says of its public content, read in one query."""
+
+    # The database's count of changes the public may see: raised by every change, and
+    # never lost to a cache outage.
+    number: int
+    # The next publish time: the one change that happens with no save.
+    next_change: datetime | None
+    # Whether something became public after the time asked about (False when none was).
+    published_since: bool
+
+
+def content_state(published_after: datetime | None = None) -> ContentState:
+    """The project's content state (settings.PUBLIC_PAGES["CONTENT_STATE"])."""
+    read = import_string(str(settings.PUBLIC_PAGES["CONTENT_STATE"]))
+    return cast(ContentState, read(published_after))
+
+
+def count_change() -> int:
+    """Count a change in the database; the count now (this change's, or a later one's)."""
+    return int(import_string(str(settings.PUBLIC_PAGES["COUNT_CHANGE"]))())
+
+
+# --- the content version ----------------------------------------------------------------
 
 
 class CachedPage(TypedDict):
@@ -65,7 +121,7 @@ class CacheContact:
     A change saved while Redis was unreachable could not set a new version, and Redis,
     when it is back (not restarted: a network cut, a failover to a replica), still
     holds the old one and the pages made under it. The change did raise the database's
-    number (PublicContentVersion), and each version carries the number it was set
+    number (ContentState.number), and each version carries the number it was set
     under; whenever the database's is higher, a new version is set, and every cached
     page is made again. A process that was without Redis (it found it unreachable, or
     could not set a version) compares the two the first time it reaches Redis again.
@@ -130,7 +186,7 @@ def checked_against_database(version: str) -> str:
     """`version`, or a new one if the database counted a change after it was set; empty
     when the cache or the database cannot say (to be checked again next time)."""
     try:
-        number = PublicContentVersion.current_number()
+        number = content_state().number
     except DatabaseError:
         return ""
     if version_number(version) < number:
@@ -143,11 +199,56 @@ def checked_against_database(version: str) -> str:
     return str(version)
 
 
+def pages_changed() -> None:
+    """Make every kept public page obsolete, here and in the shared cache in front.
+
+    Called after commit by operations.changes.public_pages_changed(), which names it in
+    settings.PUBLIC_CONTENT_CHANGED. The API's remembered ETags are made obsolete
+    through the database's number, which a Redis outage cannot lose.
+    """
+    version = new_content_version(count_change())
+    if cache.get(CONTENT_VERSION_KEY) != version:
+        # Not set (Redis unreachable), or already replaced by another process's change:
+        # either way the next request checks the version against the database.
+        cache_contact.lost = True
+    # After the new version: a page the proxy fetches again is made under it.
+    ban_shared_pages()
+
+
+def ban_shared_pages() -> None:
+    """Ask each reverse proxy in front (settings.PUBLIC_PAGES["PURGE_URLS"]) to drop every
+    public page it keeps: an HTTP BAN of the pages' tag, answered by its VCL.
+
+    A proxy that does not answer in time is logged, not waited for: what it keeps then
+    lives until its s-maxage, which never outlives the next publish time nor
+    PAGE_LIFETIME.
+    """
+    for url in settings.PUBLIC_PAGES.get("PURGE_URLS", []):
+        request = urllib.request.Request(  # noqa: S310 - an address from settings, http(s) only
+            url, method="BAN", headers={"Cache-Tag": CACHE_TAG}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT_SECONDS):  # noqa: S310
+                pass
+        except OSError as error:
+            logger.error(
+                "Shared cache not purged",
+                extra={"purge_url": url, "error_type": type(error).__name__},
+            )
+
+
+PURGE_TIMEOUT_SECONDS = 1.0
+
+
+# --- pages in this process's memory -----------------------------------------------------
+
+
 class ProcessPages:
     """The pages this process served last, least recently used first out, within a budget
     of bytes (each gunicorn worker has its own; 16 MB keeps a worker well under its
-    memory target). It also counts the paths it holds pages for, so that a request for
-    anything else is told so without hashing its address."""
+    memory target). It also knows the paths it holds pages for, with the query
+    parameters their view reads, so that a request for anything else is told so
+    without hashing its address."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -155,6 +256,7 @@ class ProcessPages:
         self.pages: OrderedDict[str, CachedPage] = OrderedDict()
         self.path_of: dict[str, str] = {}
         self.paths: Counter[str] = Counter()
+        self.reads_of: dict[str, QueryReads] = {}
 
     def get(self, key: str) -> CachedPage | None:
         page = self.pages.get(key)
@@ -162,16 +264,21 @@ class ProcessPages:
             self.pages.move_to_end(key)
         return page
 
+    def reads_at(self, path: str) -> "QueryReads | None":
+        """The parameters the view at `path` reads, when a page of it is held."""
+        return self.reads_of.get(path)
+
     def holds_path(self, path: str) -> bool:
         return path in self.paths
 
-    def put(self, key: str, page: CachedPage, path: str) -> None:
+    def put(self, key: str, page: CachedPage, path: str, reads: "QueryReads | None" = None) -> None:
         if len(page["content"]) > self.budget // 4:
             return
         self.discard(key)
         self.pages[key] = page
         self.path_of[key] = path
         self.paths[path] += 1
+        self.reads_of[path] = reads or NO_QUERY
         self.size += len(page["content"])
         while self.size > self.budget:
             self.discard(next(iter(self.pages)))
@@ -184,47 +291,97 @@ class ProcessPages:
             self.paths[path] -= 1
             if not self.paths[path]:
                 del self.paths[path]
+                del self.reads_of[path]
 
     def clear(self) -> None:
         self.pages.clear()
         self.path_of.clear()
         self.paths.clear()
+        self.reads_of.clear()
         self.size = 0
 
 
 process_pages = ProcessPages(budget=16 * 1024 * 1024)
 
 
-def refresh_public_pages() -> None:
-    """Make every cached public page obsolete. Called where content changes, after commit.
-
-    The API's remembered ETags are made obsolete through the database's number, which a
-    Redis outage cannot lose (see PublicContentVersion).
-    """
-    number = PublicContentVersion.raise_number()
-    # What else follows (the bulk files, rebuilt by the worker): named in settings, so
-    # that the cache need not know it.
-    for follow in settings.PUBLIC_CONTENT_CHANGED:
-        import_string(follow)()
-    version = new_content_version(number)
-    if cache.get(CONTENT_VERSION_KEY) != version:
-        # Not set (Redis unreachable), or already replaced by another process's change:
-        # either way the next request checks the version against the database.
-        cache_contact.lost = True
-
-
 def page_expiry(now: datetime) -> datetime:
     """When a page rendered now stops being true: at the latest, the next publish time."""
-    # The translation-aware manager's stubs lose the type of values_list().
-    next_publish = cast(
-        "datetime | None",
-        Statement.objects.scheduled()
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)
-        .first(),
-    )
+    next_change = content_state().next_change
     expiry = now + PAGE_LIFETIME
-    return min(expiry, next_publish) if next_publish else expiry
+    return min(expiry, next_change) if next_change else expiry
+
+
+# --- the query parameters a view reads --------------------------------------------------
+
+# A parameter's default (dropped when given), or a function that normalises a given
+# value: None drops it.
+type QueryValue = str | Callable[[str], str | None]
+
+
+def page_number(value: str) -> str | None:
+    """A ListView's page: a number, the first by default, or "last". Anything else is
+    kept as given, and answered 404 (which is never kept)."""
+    if value.isdigit():
+        return None if int(value) == 1 else str(int(value))
+    return value
+
+
+def lenient_page_number(value: str) -> str | None:
+    """A page Paginator.get_page() finds: a number, the first by default. Anything else
+    shows the first page, so it keeps no entry of its own."""
+    return str(int(value)) if value.isdigit() and int(value) != 1 else None
+
+
+class QueryReads:
+    """The query parameters a view reads, and how each is normalised."""
+
+    def __init__(self, parameters: Mapping[str, QueryValue]) -> None:
+        self.parameters = dict(parameters)
+
+    def normalised(self, query: QueryDict) -> str:
+        """The query as the view reads it, urlencoded: its parameters in the order the
+        view names them, each one's values normalised and sorted, defaults and empty
+        values dropped, unknown parameters ignored."""
+        if not query:
+            return ""
+        kept = QueryDict(mutable=True)
+        for name in [name for name in self.parameters if name in query]:
+            normalise = self.parameters[name]
+            values = []
+            for value in query.getlist(name):
+                if callable(normalise):
+                    value = normalise(value) or ""
+                elif value == normalise:
+                    value = ""
+                if value:
+                    values.append(value)
+            if values:
+                kept.setlist(name, sorted(set(values)))
+        return kept.urlencode()
+
+
+NO_QUERY = QueryReads({})
+
+
+# Where the query a request came with is kept once the view is given the normalised one.
+GIVEN_QUERY = "public_pages.given_query"
+
+
+def read_as_view_reads(request: HttpRequest, reads: QueryReads) -> bool:
+    """Give the view the normalised query: what it renders is then what its key says.
+    Whether the request came with that query already (at the page's canonical address)."""
+    given = request.META.setdefault(GIVEN_QUERY, request.META.get("QUERY_STRING", ""))
+    query = reads.normalised(request.GET)
+    if query != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
+    return query == given
+
+
+def given_query(request: HttpRequest) -> str:
+    """The query string a request came with, before a public page normalised it (for a
+    redirect, which keeps it as it was)."""
+    return str(request.META.get(GIVEN_QUERY, request.META.get("QUERY_STRING", "")))
 
 
 def address_of(request: HttpRequest, *varying: str) -> str:
@@ -238,7 +395,8 @@ def page_key(request: HttpRequest, version: str) -> str:
     return f"public-pages:{version}:{get_language()}:{address_of(request)}"
 
 
-# Browsers and proxies may keep a public page, and must ask again before each use.
+# Browsers may keep a public page, and must ask again before each use; a shared cache in
+# front keeps it for s-maxage seconds, until the page's expiry.
 PAGE_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 CONDITIONAL_HEADERS = frozenset(
     {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
@@ -253,12 +411,26 @@ def last_modified(rendered_at: datetime) -> tuple[int, str]:
     return timestamp, http_date(timestamp)
 
 
-def page_response(request: HttpRequest, page: CachedPage) -> HttpResponseBase:
+def page_response(request: HttpRequest, page: CachedPage, *, canonical: bool) -> HttpResponseBase:
+    """The kept page as an answer. The reverse proxy in front, when there is one, may keep
+    it, for whole seconds that end before the page's expiry (so never past the next
+    publish time), and only at its canonical address: an address with parameters the
+    view does not read would keep a copy of its own there."""
     response = HttpResponse(page["content"], content_type=page["content_type"])
     timestamp, header = last_modified(page["rendered_at"])
     response["ETag"] = page["etag"]
     response["Last-Modified"] = header
-    response["Cache-Control"] = PAGE_CACHE_CONTROL
+    shared_seconds = 0
+    # Only a proxy the site bans on every change may keep a page: any other shared cache
+    # would go on serving a withdrawn statement.
+    if canonical and settings.PUBLIC_PAGES["PURGE_URLS"]:
+        remaining = (page["expires_at"] - timezone.now()).total_seconds()
+        shared_seconds = max(0, math.floor(remaining))
+    if shared_seconds:
+        response["Cache-Control"] = f"{PAGE_CACHE_CONTROL}, s-maxage={shared_seconds}"
+        response["Cache-Tag"] = CACHE_TAG
+    else:
+        response["Cache-Control"] = PAGE_CACHE_CONTROL
     if not CONDITIONAL_HEADERS.isdisjoint(request.META):
         conditional = get_conditional_response(
             request, etag=page["etag"], last_modified=timestamp, response=response
@@ -268,50 +440,117 @@ def page_response(request: HttpRequest, page: CachedPage) -> HttpResponseBase:
     return response
 
 
-def cached_public_page(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method not in {"GET", "HEAD"}:
-            return view(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            response = view(request, *args, **kwargs)
-            if "no-store" not in response.get("Cache-Control", ""):
-                patch_cache_control(response, private=True, max_age=0)
+def kept_by_nobody(response: HttpResponseBase) -> bool:
+    """The view said that this answer is for this request only (a preview, say)."""
+    control = response.get("Cache-Control", "")
+    return "private" in control or "no-store" in control
+
+
+def serve(
+    request: HttpRequest, reads: QueryReads, respond: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
+    """A public page: kept, or made by `respond` (the view) and kept."""
+    if request.method not in {"GET", "HEAD"}:
+        return respond()
+    canonical = read_as_view_reads(request, reads)
+    if request.user.is_authenticated:
+        response = respond()
+        if "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, max_age=0)
+        return response
+
+    now = timezone.now()
+    version = content_version()
+    key = page_key(request, version)
+    # This process's own copy was looked for by PagesInProcessMemory, before the
+    # address was resolved; here the shared cache is asked. Without a version (Redis
+    # unreachable) it is not: the page is built from the database.
+    page: CachedPage | None = cache.get(key) if version else None
+    if page is not None and page["expires_at"] > now:
+        process_pages.put(key, page, request.path, reads)
+    if page is None or page["expires_at"] <= now:
+        response = respond()
+        render = getattr(response, "render", None)
+        if render is not None:
+            response = render()
+        if (
+            response.status_code != 200
+            or not isinstance(response, HttpResponse)
+            or kept_by_nobody(response)
+        ):
+            patch_cache_control(response, max_age=0)
             return response
+        page = {
+            "content": response.content,
+            "content_type": response["Content-Type"],
+            "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+            "rendered_at": now,
+            "expires_at": page_expiry(now),
+        }
+        lifetime = (page["expires_at"] - now).total_seconds()
+        # Never kept without a version: a page kept under none could come back
+        # after a change that no version recorded.
+        if lifetime >= 1 and version:
+            cache.set(key, page, timeout=int(lifetime))
+            process_pages.put(key, page, request.path, reads)
+    return page_response(request, page, canonical=canonical)
 
-        now = timezone.now()
-        version = content_version()
-        key = page_key(request, version)
-        # This process's own copy was looked for by PagesInProcessMemory, before the
-        # address was resolved; here the shared cache is asked. Without a version (Redis
-        # unreachable) it is not: the page is built from the database.
-        page: CachedPage | None = cache.get(key) if version else None
-        if page is not None and page["expires_at"] > now:
-            process_pages.put(key, page, request.path)
-        if page is None or page["expires_at"] <= now:
-            response = view(request, *args, **kwargs)
-            render = getattr(response, "render", None)
-            if render is not None:
-                response = render()
-            if response.status_code != 200 or not isinstance(response, HttpResponse):
-                patch_cache_control(response, max_age=0)
-                return response
-            page = {
-                "content": response.content,
-                "content_type": response["Content-Type"],
-                "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-                "rendered_at": now,
-                "expires_at": page_expiry(now),
-            }
-            lifetime = (page["expires_at"] - now).total_seconds()
-            # Never kept without a version: a page kept under none could come back
-            # after a change that no version recorded.
-            if lifetime >= 1 and version:
-                cache.set(key, page, timeout=int(lifetime))
-                process_pages.put(key, page, request.path)
-        return page_response(request, page)
 
-    return wrapper
+def cached_view(view: View, reads: QueryReads) -> View:
+    @wraps(view)
+    def public_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return serve(request, reads, lambda: view(request, *args, **kwargs))
+
+    return public_view
+
+
+@overload
+def public_page[V](view: V, /) -> V: ...
+@overload
+def public_page[V](*, query: Mapping[str, QueryValue] = ...) -> Callable[[V], V]: ...
+def public_page(view: Any = None, /, *, query: Mapping[str, QueryValue] | None = None) -> Any:
+    """Declare a view a public page: its anonymous GETs are kept (see the module's
+    docstring). `query` names every query parameter the view reads, each with its
+    default (dropped when given) or a function that normalises it (page_number); any
+    other parameter is dropped before the view sees it.
+
+    Decorates a view function, a class-based view (what its as_view() makes is then a
+    public page), or a class whose instances are views (a syndication Feed). A subclass
+    is a public page too, reading the same parameters unless decorated again; one that
+    sets `public_page_reads = None` is not (a preview of a public page, say).
+    """
+    reads = QueryReads(query or {})
+
+    def decorate(view: Any) -> Any:
+        if not isinstance(view, type):
+            return cached_view(view, reads)
+        wrapped = hasattr(view, "public_page_reads")
+        setattr(view, "public_page_reads", reads)  # noqa: B010 - any class
+        if wrapped:
+            return view
+        if hasattr(view, "as_view"):
+            as_view = view.as_view.__func__
+
+            def public_as_view(cls: Any, **initkwargs: Any) -> View:
+                view = as_view(cls, **initkwargs)
+                # A subclass that sets public_page_reads = None is not a public page.
+                reads = cls.public_page_reads
+                return view if reads is None else cached_view(view, reads)
+
+            view.as_view = classmethod(wraps(as_view)(public_as_view))
+        else:
+            call = view.__call__
+
+            @wraps(call)
+            def __call__(self: Any, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+                return serve(
+                    request, self.public_page_reads, lambda: call(self, request, *args, **kwargs)
+                )
+
+            setattr(view, "__call__", __call__)  # noqa: B010 - any class
+        return view
+
+    return decorate if view is None else decorate(view)
 
 
 class PagesInProcessMemory:
@@ -319,9 +558,9 @@ class PagesInProcessMemory:
 
     The last middleware: every other one has seen the request and sees the response, so
     the answer is the one the page's view would give from this process's memory (see
-    cached_public_page), minus the work of finding the view. Only pages a
-    cached_public_page view kept are here, under the current content version, so a
-    miss, a staff member or a change goes on to the view as before.
+    serve()), minus the work of finding the view. Only pages a public_page view kept
+    are here, under the current content version, so a miss, a staff member or a change
+    goes on to the view as before.
 
     An anonymous conditional GET to the API whose ETag this process checked last is
     answered 304 here too (see api_not_modified_in_process).
@@ -331,15 +570,17 @@ class PagesInProcessMemory:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        reads = process_pages.reads_at(request.path)
         if (
-            process_pages.holds_path(request.path)
+            reads is not None
             and request.method in {"GET", "HEAD"}
             and not request.user.is_authenticated
         ):
             version = content_version()
+            canonical = read_as_view_reads(request, reads)
             page = process_pages.get(page_key(request, version)) if version else None
             if page is not None and page["expires_at"] > timezone.now():
-                return page_response(request, page)
+                return page_response(request, page, canonical=canonical)
         elif process_etags and "HTTP_IF_NONE_MATCH" in request.META:
             not_modified = api_not_modified_in_process(request)
             if not_modified is not None:
@@ -348,32 +589,10 @@ class PagesInProcessMemory:
 
 
 def never_cached(response: HttpResponseBase) -> HttpResponseBase:
+    """For an answer that no one but its reader may keep (a preview)."""
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)
     return response
-
-
-class AdminChangesRefreshPublicPages:
-    """Any change made through the admin makes the cached public pages obsolete.
-
-    Every admin write is a POST (forms, actions, deletions), so this is the admin's one
-    save path for all models: laws, organisations and campaigns alike.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
-        match = request.resolver_match
-        if (
-            request.method == "POST"
-            and match is not None
-            and match.namespace == "admin"
-            and match.url_name not in {"login", "logout", "password_change"}
-        ):
-            refresh_public_pages()
-        return response
 
 
 # --- the API's remembered ETags ---------------------------------------------------------
@@ -557,21 +776,13 @@ def api_validation(request: HttpRequest, variant: str) -> ApiValidation:
     started_at = timezone.now()
     key = f"api-etags:{get_language()}:{variant}:{address_of(request)}"
     remembered: RememberedETag | None = cache.get(key)
-    since = remembered["rendered_at"] if remembered else started_at
-    next_publish = Statement.objects.scheduled().order_by("publish_at").values("publish_at")[:1]
-    row = (
-        PublicContentVersion.objects.filter(pk=1)
-        .annotate(
-            published_since=Exists(Statement.objects.published().filter(publish_at__gt=since)),
-            next_publish=Subquery(next_publish),
-        )
-        .values_list("number", "published_since", "next_publish")
-        .first()
-    )
-    if row is None:  # never raised yet (or the table was emptied): start it
-        number = PublicContentVersion.objects.get_or_create(pk=1)[0].number
-        return ApiValidation(key, started_at, number, remembered, True, "", None)
-    version, published_since, next_publish_at = row
+    state = content_state(published_after=remembered["rendered_at"] if remembered else None)
     return ApiValidation(
-        key, started_at, version, remembered, published_since, public_version, next_publish_at
+        key,
+        started_at,
+        state.number,
+        remembered,
+        state.published_since,
+        public_version,
+        state.next_change,
     )

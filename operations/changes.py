@@ -1,0 +1,49 @@
+"""The one call that says the public may now see something else.
+
+Called where content changes: the workflow's steps and the other model methods that
+change what is public, the admin's saves and imports, management commands, the demo
+data. It knows nothing of what follows; settings.PUBLIC_CONTENT_CHANGED names it, in
+order: the public pages' cache counts the change and sets a new version (and bans the
+pages the proxy in front keeps), then the bulk files are rebuilt.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+def public_pages_changed() -> None:
+    """After the current transaction commits (at once outside one): before, a request
+    could cache the old content again under the new version."""
+    transaction.on_commit(follow_change)
+
+
+def follow_change() -> None:
+    for follow in settings.PUBLIC_CONTENT_CHANGED:
+        import_string(follow)()
+
+
+class ChangesPublicPages:
+    """For a ModelAdmin of what the public sees: each addition, change and deletion it
+    saves (each one the admin logs, inlines with their parent), and each import it
+    confirms, changes the public pages. An admin action that saves without the admin's
+    log calls public_pages_changed() itself."""
+
+    def log_addition(self, *args: Any, **kwargs: Any) -> Any:
+        public_pages_changed()
+        return super().log_addition(*args, **kwargs)  # type: ignore[misc]
+
+    def log_change(self, *args: Any, **kwargs: Any) -> Any:
+        public_pages_changed()
+        return super().log_change(*args, **kwargs)  # type: ignore[misc]
+
+    def log_deletions(self, *args: Any, **kwargs: Any) -> Any:
+        public_pages_changed()
+        return super().log_deletions(*args, **kwargs)  # type: ignore[misc]
+
+    def process_result(self, *args: Any, **kwargs: Any) -> Any:
+        """django-import-export's step after an import is confirmed."""
+        public_pages_changed()
+        return super().process_result(*args, **kwargs)  # type: ignore[misc]
