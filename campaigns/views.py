@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from addresses.models import FormerAddress
 from addresses.views import AnswersAtFormerAddresses, moved_permanently
 from legislation.models import Law
+from legislation.views import TrackedLaws
 from organisations.models import Organisation, OrganisationParent, PressContact
 
 from . import structured_data
@@ -88,6 +89,7 @@ class HomeView(TemplateView):
             .select_related("coalition")
             .order_by("-started_on", "title"),
             statements=statement_list_queryset()[: self.latest_count],
+            world=TrackedLaws().map(),
             structured_data=structured_data.website(self.request),
             **kwargs,
         )

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from campaigns import embeds
 from campaigns import views as campaign_views
 from campaigns.page_cache import cached_public_page
+from legislation import views as legislation_views
 from operations import health
 from staff.views import StaffLoginView
 
@@ -52,6 +53,11 @@ urlpatterns += i18n_patterns(
     path("", cached_public_page(campaign_views.HomeView.as_view()), name="home"),
     path("", include("campaigns.urls")),
     path("laws/", include("legislation.urls")),
+    path(
+        "countries/<str:code>/",
+        cached_public_page(legislation_views.CountryView.as_view()),
+        name="country",
+    ),
     path("organisations/", include("organisations.urls")),
     prefix_default_language=False,
 )
