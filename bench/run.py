@@ -324,7 +324,13 @@ def main(argv: list[str] | None = None) -> int:
                 ("statement page, warm cache", demo_shaped, warm),
                 ("campaign page, warm", campaign, warm),
                 ("law page, warm", law, warm),
-                ("law tracker, warm", "/laws/", warm),
+                # The tracker leads with its world map and charts, drawn with the page.
+                ("law tracker with its map, warm", "/laws/", warm),
+                (
+                    "law tracker with its map, uncached",
+                    "/laws/?n=-1",
+                    {"script": uncached("/laws/")},
+                ),
                 ("statements list, page 1, warm", "/statements/", warm),
                 (
                     "statements list, page 1, uncached",

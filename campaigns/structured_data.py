@@ -157,3 +157,13 @@ def coalition(request: HttpRequest, coalition: Coalition) -> JSON:
             for membership in coalition.current_memberships  # type: ignore[attr-defined]
         ],
     }
+
+
+def country(request: HttpRequest, code: str, name: str) -> JSON:
+    return {
+        "@context": CONTEXT,
+        "@type": "CollectionPage",
+        "name": name,
+        "url": request.build_absolute_uri(request.path),
+        "about": {"@type": "Country", "name": name, "identifier": code},
+    }

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from addresses.models import FormerAddress
 from addresses.views import AnswersAtFormerAddresses, moved_permanently
 from legislation.models import Law
+from legislation.views import TrackedLaws
 from operations.pages import lenient_page_number, never_cached, page_number, public_page
 from organisations.models import Organisation, PressContact
 
@@ -55,6 +56,7 @@ class HomeView(TemplateView):
             .select_related("coalition")
             .order_by("-started_on", "title"),
             statements=statement_list_queryset()[: self.latest_count],
+            world=TrackedLaws().map(),
             structured_data=structured_data.website(self.request),
             **kwargs,
         )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Coalition, Statement
 from campaigns.public import public_organisations
 from legislation.models import Law
+from legislation.views import public_country_codes
 from operations.pages import page_number, public_page
 from organisations.models import Organisation
 
@@ -69,6 +70,14 @@ class LawSitemap(PublicSitemap):
         return item.updated_at
 
 
+class CountrySitemap(PublicSitemap):
+    def items(self) -> list[str]:
+        return sorted(public_country_codes())
+
+    def location(self, item: str) -> str:
+        return reverse("country", kwargs={"code": item.lower()})
+
+
 class OrganisationSitemap(PublicSitemap):
     def items(self) -> QuerySet[Organisation]:
         return public_organisations().order_by("pk")
@@ -83,6 +92,7 @@ SITEMAPS = {
     "campaigns": CampaignSitemap,
     "coalitions": CoalitionSitemap,
     "laws": LawSitemap,
+    "countries": CountrySitemap,
     "organisations": OrganisationSitemap,
 }
 

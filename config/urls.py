@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from campaigns import embeds
 from campaigns import views as campaign_views
+from legislation import views as legislation_views
 from operations import health
 from staff.views import StaffLoginView
 
@@ -50,6 +51,11 @@ urlpatterns += i18n_patterns(
     path("", campaign_views.HomeView.as_view(), name="home"),
     path("", include("campaigns.urls")),
     path("laws/", include("legislation.urls")),
+    path(
+        "countries/<str:code>/",
+        legislation_views.CountryView.as_view(),
+        name="country",
+    ),
     path("organisations/", include("organisations.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("invitations.urls")),

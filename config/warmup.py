@@ -12,10 +12,14 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import translation
 
+from legislation.pictures import world_geometry
+
 
 def warm_up() -> None:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             reverse("home")
+    # The world map's geometry, made lighter once (a second's work) for every worker.
+    world_geometry()
     # Nothing above should have opened one; if something did, no worker inherits it.
     connections.close_all()

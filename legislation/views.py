@@ -1,12 +1,13 @@
 """The law tracker and law pages. Laws are public records; what statements say about
 them is read only through the publication gate."""
 
+from collections import Counter
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +16,87 @@ from django_countries import countries
 
 from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
-from campaigns.models import Demand, Statement
-from campaigns.public import public_demands
+from campaigns.models import Campaign, Demand, Statement
+from campaigns.public import public_demands, public_organisations
 from operations.pages import page_number, public_page
 
 from .models import Law, LawEvent, Penalty, Provision, Right
+from .pictures import Bar, CountryCount, bar_chart, legend, world_map
 
 IN_FORCE = [Law.Status.IN_FORCE, Law.Status.PARTIALLY_IN_FORCE]
+
+
+class TrackedLaws:
+    """How many laws are tracked, by country and by status: the map's, the charts' and the
+    counters' numbers, read in one query whatever the number of countries.
+
+    Laws are public records; nothing here reads a statement.
+    """
+
+    def __init__(self) -> None:
+        rows = Law.objects.order_by().values_list("country", "status").annotate(Count("pk"))
+        tracked: Counter[str] = Counter()
+        in_force: Counter[str] = Counter()
+        self.by_status: Counter[str] = Counter()
+        for country, status, count in rows:
+            tracked[country] += count
+            self.by_status[status] += count
+            if status in IN_FORCE:
+                in_force[country] += count
+        self.countries = sorted(
+            (
+                CountryCount(
+                    code=code,
+                    name=str(countries.name(code)),
+                    tracked=count,
+                    in_force=in_force[code],
+                    url=reverse("country", kwargs={"code": code.lower()}),
+                )
+                for code, count in tracked.items()
+            ),
+            key=lambda country: country.name,
+        )
+        self.totals = {
+            "laws": sum(tracked.values()),
+            "countries": len(tracked),
+            "in_force": sum(in_force.values()),
+        }
+
+    def map(self) -> dict[str, Any]:
+        """What the map's template include shows: the picture, its legend and its table."""
+        return {"svg": world_map(self.countries), "legend": legend(), "rows": self.countries}
+
+    def status_chart(self) -> dict[str, Any]:
+        tracker = reverse("legislation:list")
+        bars = [
+            Bar(str(label), self.by_status[status], f"{tracker}?status={status}")
+            for status, label in Law.Status.choices
+            if self.by_status[status]
+        ]
+        title = gettext("Laws by status")
+        return {"svg": bar_chart(title, bars), "bars": bars, "title": title}
+
+
+def laws_by_right() -> dict[str, Any]:
+    """Laws by right affected, as the tracker's filter counts them: the law's own rights
+    and its provisions', each law once per right. Two queries: the pairs, the names."""
+    pairs = (
+        Law.rights.through.objects.order_by()
+        .values_list("right_id", "law_id")
+        .union(
+            Provision.rights.through.objects.order_by().values_list("right_id", "provision__law_id")
+        )
+    )
+    counts = Counter(right for right, _law in pairs)
+    tracker = reverse("legislation:list")
+    # Every right, in their order: a short list, and the same query whatever is counted.
+    bars = [
+        Bar(right.name, counts[right.pk], f"{tracker}?right={right.slug}")
+        for right in Right.objects.all()
+        if counts[right.pk]
+    ]
+    title = gettext("Laws by right affected")
+    return {"svg": bar_chart(title, bars), "bars": bars, "title": title}
 
 
 class LawFilterForm(forms.Form):
@@ -62,9 +137,8 @@ class LawListView(ListView[Law]):
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[Law]:
-        country_codes = list(
-            Law.objects.order_by("country").values_list("country", flat=True).distinct()
-        )
+        self.tracked = TrackedLaws()
+        country_codes = sorted(country.code for country in self.tracked.countries)
         self.form = LawFilterForm(self.request.GET or None, country_codes=country_codes)
         latest = LawEvent.objects.filter(law=OuterRef("pk")).order_by("-date", "-pk")
         return self.form.filter(
@@ -75,16 +149,14 @@ class LawListView(ListView[Law]):
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        totals = Law.objects.aggregate(
-            laws=Count("pk"),
-            countries=Count("country", distinct=True),
-            in_force=Count("pk", filter=Q(status__in=IN_FORCE)),
-        )
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
             form=self.form,
-            totals=totals,
+            totals=self.tracked.totals,
+            world=self.tracked.map(),
+            status_chart=self.tracked.status_chart(),
+            right_chart=laws_by_right(),
             event_labels=dict(LawEvent.Kind.choices),
             query_without_page=query.urlencode(),
             structured_data=structured_data.collection(self.request, "Law tracker"),
@@ -285,3 +357,80 @@ class LawCompareView(TemplateView):
             ],
             "rights": sorted(rights, key=lambda right: (right.order, right.name)),
         }
+
+
+@public_page
+class CountryView(TemplateView):
+    """A country: its laws, the statements about it, the demands addressed there and the
+    organisations based there. A country with nothing public is the same 404 as none."""
+
+    template_name = "legislation/country_detail.html"
+    statements_listed = 20
+    demands_listed = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        code = self.kwargs["code"].upper()
+        if self.kwargs["code"] != code.lower() or code not in countries:
+            raise Http404("No such country.")
+        laws = list(Law.objects.filter(country=code).order_by("official_title", "pk"))
+        # As the country's feed has them: its campaigns' statements and those about its laws.
+        statements = list(
+            Statement.objects.published()
+            .filter(
+                Q(campaign__country=code)
+                | Q(pk__in=Demand.objects.filter(law__country=code).values("statement"))
+            )
+            .select_related("lead_organisation")
+            .order_by(*Statement.PUBLIC_ORDER)[: self.statements_listed + 1]
+        )
+        demands = (
+            public_demands()
+            .filter(Q(addressee__country=code) | Q(law__country=code))
+            .select_related("statement", "law", "addressee")
+            .with_outcome_history()
+            .order_by("-statement__issued_on", "-statement__publish_at", "statement", "order", "pk")
+        )
+        listed_demands = list(demands[: self.demands_listed + 1])
+        organisations = list(public_organisations().filter(country=code).order_by("name"))
+        if not (laws or statements or listed_demands or organisations):
+            raise Http404("Nothing public about this country.")
+        name = str(countries.name(code))
+        in_force = sum(1 for law in laws if law.status in IN_FORCE)
+        return super().get_context_data(
+            country_code=code,
+            name=name,
+            laws=laws,
+            in_force=in_force,
+            statements=statements[: self.statements_listed],
+            more_statements=len(statements) > self.statements_listed,
+            demands=listed_demands[: self.demands_listed],
+            more_demands=len(listed_demands) > self.demands_listed,
+            organisations=organisations,
+            statements_url=f"{reverse('campaigns:statements')}?country={code}",
+            structured_data=structured_data.country(self.request, code, name),
+            **{name: value for name, value in kwargs.items() if name != "code"},
+        )
+
+
+def public_country_codes() -> set[str]:
+    """Every country whose page answers: with a law tracked, a public organisation based
+    there, a campaign with a published statement, or a public demand addressed there."""
+    # One query: the four lists' union.
+    laws = Law.objects.order_by().values_list("country", flat=True)
+    organisations = public_organisations().order_by().values_list("country", flat=True)
+    campaigns = (
+        Campaign.objects.filter(statements__in=Statement.objects.published())
+        .order_by()
+        .values_list("country", flat=True)
+    )
+    addressed = (
+        public_demands()
+        .filter(addressee__isnull=False)
+        .order_by()
+        .values_list("addressee__country", flat=True)
+    )
+    # Ordered by the one column selected: left to itself, the union would take the
+    # laws' default order, by columns it does not select.
+    codes = set(laws.union(organisations, campaigns, addressed).order_by("country"))
+    codes.discard("")
+    return codes

@@ -182,6 +182,8 @@ def test_the_sitemap_lists_exactly_the_public_addresses(client: Client) -> None:
         public.get_absolute_url(), public.campaign.get_absolute_url(),
         hidden.campaign.get_absolute_url(), law.get_absolute_url(),
         signatory.get_absolute_url(), public.lead_organisation.get_absolute_url(),
+        # The law's and the campaign's country; the organisations' (GB, as factories have it).
+        "/countries/ru/", "/countries/gb/",
     }  # fmt: skip
     # The statement is written in English only: it has no Russian or French page.
     expected = english | {

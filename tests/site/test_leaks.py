@@ -34,6 +34,8 @@ SECTIONS = ("statements", "laws", "organisations")
 
 def public_addresses(law_url: str, campaign_url: str, organisation_url: str) -> list[str]:
     pages = ["/", "/statements/", "/laws/", law_url, campaign_url, organisation_url]
+    # The country of the law and the campaign, and the signatories' (GB, as factories have it).
+    pages += ["/countries/ru/", "/countries/gb/"]
     pages += [f"/{language}{page}" for language in ("ru", "fr") for page in pages]
     feeds = ["/feed/", "/countries/ru/feed/", law_url + "feed/", campaign_url + "feed/"]
     searches = ["/search/?q=marker"]

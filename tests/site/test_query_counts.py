@@ -106,9 +106,11 @@ def test_the_law_tracker(
     client: Client, django_assert_num_queries: DjangoAssertNumQueries, size: int
 ) -> None:
     build_world(size)
-    # countries for the filter; rights for the filter; count; the page of laws with their
-    # last event; the counters; next publish time.
-    with django_assert_num_queries(6):
+    # laws by country and status (the map, the status chart, the counters and the
+    # filter's countries); rights for the filter; pairs of right and law and the rights'
+    # names (the chart by right); count; the page of laws with their last event; next
+    # publish time.
+    with django_assert_num_queries(7):
         assert client.get("/laws/").status_code == 200
 
 
@@ -177,6 +179,6 @@ def test_the_feeds_and_the_sitemap(
     # law; its statements with issuer; their corrections; next publish time
     with django_assert_num_queries(4):
         assert client.get(world.law.get_absolute_url() + "feed/").status_code == 200
-    # one query per section (pages need none); next publish time.
-    with django_assert_num_queries(6):
+    # one query per section (pages need none; countries one union); next publish time.
+    with django_assert_num_queries(7):
         assert client.get("/sitemap.xml").status_code == 200
