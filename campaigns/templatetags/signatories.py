@@ -42,7 +42,15 @@ def shown_name(organisation: Organisation) -> str:
 @register.simple_tag
 def statement_signatory_badge(organisation: Organisation) -> SafeString:
     """A signatory's badge: its initials, with its full name for screen readers and as a
-    tooltip (the initials alone would be read out letter by letter and say nothing)."""
+    tooltip (the initials alone would be read out letter by letter and say nothing).
+    An organisation with a logo shows its logo instead of the initials."""
+    if organisation.logo:
+        return format_html(
+            '<span class="signatory-badge signatory-logo" title="{name}">'
+            '<img src="{src}" alt="{name}" width="32" height="32" loading="lazy"></span>',
+            name=shown_name(organisation),
+            src=organisation.logo_url,
+        )
     return format_html(
         '<span class="signatory-badge" title="{name}"><span aria-hidden="true">{initials}</span>'
         '<span class="visually-hidden">{name}</span></span>',
