@@ -20,3 +20,10 @@ def smtp(settings: Any) -> Iterator[Sink]:
     }
     yield sink
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Any) -> None:
+    """The worker these tests run, its clock moved on, also rebuilds the bulk downloads:
+    into a folder of the test's own, not the site's."""
+    settings.MEDIA_ROOT = tmp_path

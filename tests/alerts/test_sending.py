@@ -98,6 +98,9 @@ def test_an_alert_is_in_the_subscribers_language_where_the_statement_is(smtp: Si
     # The text exists in English only: it is sent in English, the rest in Russian.
     assert fallback["Content-Language"] == "en"
     assert "Only in English" in fallback["Subject"]
+    # The message around it is in the subscriber's language all the same.
+    footer = fallback.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Отписаться:" in footer
 
 
 def test_a_statement_no_longer_public_at_send_time_is_not_sent(smtp: Sink) -> None:

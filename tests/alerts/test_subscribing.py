@@ -47,6 +47,7 @@ def test_subscribing_sends_only_a_confirmation_with_an_unsubscribe_header(client
     assert isinstance(message, EmailMultiAlternatives)
     assert message.to == ["reader@example.org"]
     assert "/alerts/confirm/" in message.body
+    assert "about every statement to this address (at once)" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
     assert message.extra_headers["Content-Language"] == "en"
