@@ -213,7 +213,12 @@ def test_no_304_after_a_change_to_what_the_answer_shows(
     law = LawFactory()
     DemandFactory(statement=statement, law=law)
     world = {"statement": statement, "signatory": signatory, "pending": pending, "law": law}
-    url = LIST if address == "list" else f"{LIST}{statement.pk}/"
+    # A list item is slim: the lists that change are asked for.
+    url = (
+        f"{LIST}?expand=signatures,demands,corrections"
+        if address == "list"
+        else f"{LIST}{statement.pk}/"
+    )
     etag = etag_of(api, url)
     before = api.get(url).json()
 

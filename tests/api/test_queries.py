@@ -224,7 +224,14 @@ def test_a_page_of_statements_costs_the_same_whatever_its_size(
         full_statement()
     # The same 6 queries as above, whether the page nests 1, 5 or 50 statements.
     with django_assert_num_queries(6):
-        response = api.get("/api/v1/statements/", {"page_size": page_size})
+        response = api.get(
+            "/api/v1/statements/",
+            {
+                "page_size": str(page_size),
+                "expand": "signatures,demands,publications,corrections",
+                "fields": "addressees,leverage",
+            },
+        )
     assert response.status_code == 200
     results = response.json()["results"]
     assert len(results) == page_size
