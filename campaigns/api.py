@@ -49,13 +49,15 @@ from organisations.keys import HasScope, partner_key
 from organisations.models import Organisation
 
 from .documents import (
+    DOCUMENT_KEY_COLUMNS,
     EXPANSIONS,
     ITEM_FIELDS,
     Selection,
-    build_parts,
+    columns_for,
     detail_json,
     item_json,
     json_origin,
+    kept_parts,
 )
 from .models import (
     Addressing,
@@ -779,7 +781,7 @@ class StatementAnswers(viewsets.ReadOnlyModelViewSet[Statement]):
         selection = Selection.from_query(request.query_params)
         queryset = self.filter_queryset(self.get_queryset())
         page: list[Statement] = self.paginate_queryset(queryset) or []
-        parts = build_parts(page)
+        parts = kept_parts(page, columns_for(selection))
         origin = self.origin()
         envelope = self.get_paginated_response(
             [
@@ -793,7 +795,7 @@ class StatementAnswers(viewsets.ReadOnlyModelViewSet[Statement]):
 
     def detail_response(self) -> Response:
         statement = self.get_object()
-        parts = build_parts([statement])[statement.pk]
+        parts = kept_parts([statement])[statement.pk]
         return PreparedResponse(
             orjson.Fragment(detail_json(parts, statement, self.origin())), statement.updated_at
         )
@@ -803,8 +805,8 @@ class StatementViewSet(ConditionalGetMixin, StatementAnswers):
     """Published statements with everything they say and who stands behind them.
 
     A list gives each statement slim, with what `expand` and `fields` ask for; a detail
-    gives it complete. Both are put together from the statement's parts encoded once
-    (campaigns/documents.py).
+    gives it complete. Both are put together from the statement's parts encoded once and
+    kept (campaigns/documents.py); the gate picks the statements at every request.
     """
 
     serializer_class = StatementSerializer
@@ -822,7 +824,12 @@ class StatementViewSet(ConditionalGetMixin, StatementAnswers):
     }
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return self.statement_queryset(visible_statements(self.request))
+        statements = visible_statements(self.request)
+        if self.action in {"list", "retrieve"}:
+            # Answered from the kept documents: only what the order, the embargo and the
+            # check that a document is current read.
+            return statements.only(*DOCUMENT_KEY_COLUMNS)
+        return self.statement_queryset(statements)
 
     @staticmethod
     def statement_queryset(statements: QuerySet[Statement]) -> QuerySet[Statement]:
