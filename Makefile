@@ -153,7 +153,7 @@ bench-data: install
 
 # Every step runs even when one misses a target; the exit status says whether any did.
 # EXPLAIN and the admin changelist have their targets at the large scale: they run there.
-BENCH_CHECKS = serialisation cold_page memory $(if $(filter large,$(BENCH_SCALE)),explain changelist,)
+BENCH_CHECKS = serialisation api_answers cold_page memory $(if $(filter large,$(BENCH_SCALE)),explain changelist,)
 
 bench: bench-data
 	@status=0; \

@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
@@ -21,6 +22,7 @@ from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -39,12 +41,24 @@ from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField, PageLinkField, absolute
 from lib.api.filters import UtcDateTimeFilter
 from lib.api.pagination import MAX_PAGE_SIZE, whole_number
+from lib.api.rendering import FastJSONRenderer, PreparedResponse
 from lib.api.translations import text_in, translations_schema, written_translations
 from lib.markdown import render_markdown
 from organisations.api import OrganisationSummarySerializer
 from organisations.keys import HasScope, partner_key
 from organisations.models import Organisation
 
+from .documents import (
+    DOCUMENT_KEY_COLUMNS,
+    EXPANSIONS,
+    ITEM_FIELDS,
+    Selection,
+    columns_for,
+    detail_json,
+    item_json,
+    json_origin,
+    kept_parts,
+)
 from .models import (
     Addressing,
     Campaign,
@@ -288,6 +302,10 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
         help_text="How many signed beyond the `signatories` listed: the N of “and N "
         "others”. 0 when every signatory is listed.",
     )
+    signatory_count = serializers.SerializerMethodField(
+        help_text="How many organisations signed in all: the confirmed `signatories` listed "
+        "and the `unlisted_signatory_count` beyond them."
+    )
     addressees = AddresseeSerializer(source="listed_addressees", many=True, read_only=True)
     moment = MomentSerializer(read_only=True, allow_null=True)
     leverage = serializers.ListField(
@@ -334,6 +352,7 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
             "signatories",
             "declared_signatory_count",
             "unlisted_signatory_count",
+            "signatory_count",
             "addressees",
             "moment",
             "leverage",
@@ -372,6 +391,11 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
             }
         return translations
 
+    def get_signatory_count(self, statement: Statement) -> int:
+        # From the confirmed signatures the view prefetched: no query here.
+        listed = statement.confirmed_signatures  # type: ignore[attr-defined]
+        return len(listed) + statement.unlisted_signatory_count
+
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_embargo_until(self, statement: Statement) -> datetime | None:
         return statement.publish_at if statement.is_scheduled else None
@@ -389,6 +413,44 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
             laws_serializer = LawSummarySerializer(context=self.context)
             self._laws_serializer = laws_serializer
         return [laws_serializer.to_representation(law) for law in laws.values()]
+
+
+class StatementItemSerializer(StatementSerializer):
+    """A statement in a list: slim, with the lists `expand` asks for, or the `fields` named.
+
+    Documents the list's items; the answers themselves are put together from each
+    statement's encoded parts (campaigns/documents.py).
+    """
+
+    signatories = SignatorySerializer(
+        source="confirmed_signatures",
+        many=True,
+        read_only=True,
+        required=False,
+        help_text="With `expand=signatures`: the confirmed signatories.",
+    )
+    demands = DemandSerializer(
+        many=True, read_only=True, required=False, help_text="With `expand=demands`."
+    )
+    publications = PublicationSerializer(
+        many=True, read_only=True, required=False, help_text="With `expand=publications`."
+    )
+    corrections = CorrectionSerializer(
+        many=True, read_only=True, required=False, help_text="With `expand=corrections`."
+    )
+
+    class Meta(StatementSerializer.Meta):
+        fields = [*ITEM_FIELDS, *EXPANSIONS.values()]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Only `id` is given whatever `fields` names: the schema requires no other (a
+        # read-only field would be declared required, so these are declared optional).
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if name != "id":
+                field.read_only = False
+                field.required = False
+        return fields
 
 
 class TombstoneSerializer(serializers.Serializer[Any]):
@@ -672,11 +734,88 @@ class CoalitionFilter(filters.FilterSet):
 # --- read-only resources ---------------------------------------------------------------
 
 
-class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statement]):
-    """Published statements with everything they say and who stands behind them."""
+class StatementAnswers(viewsets.ReadOnlyModelViewSet[Statement]):
+    """Lists and details of statements, put together from their encoded parts.
+
+    Apart from the view, whose other methods name the built-in `list` in their types.
+    """
+
+    @property
+    def extra_query_parameters(self) -> tuple[str, ...]:
+        """Known besides the filters (see KnownParametersOnly)."""
+        return ("expand", "fields") if self.action == "list" else ()
+
+    def origin(self) -> bytes:
+        return json_origin(self.request.build_absolute_uri("/").removesuffix("/"))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "expand",
+                str,
+                description=(
+                    "Nest these lists in each statement, comma-separated: `signatures` (as "
+                    "`signatories`), `demands`, `publications`, `corrections`. Each is given "
+                    "as the statement's own address gives it."
+                ),
+                examples=[
+                    OpenApiExample("Signatories", value="signatures"),
+                    OpenApiExample("Signatories and demands", value="signatures,demands"),
+                ],
+            ),
+            OpenApiParameter(
+                "fields",
+                str,
+                description=(
+                    "Give only these top-level fields of each statement, comma-separated, in "
+                    "the order of the statement's own address, and `id` always. Any field "
+                    "of a statement may be named, those of the complete statement too; a "
+                    "list named in `expand` is given as well. An unknown name is a 400 "
+                    "naming them all."
+                ),
+                examples=[
+                    OpenApiExample("Titles and links", value="id,title,url,web_url"),
+                    OpenApiExample("Texts for a mirror", value="id,title,body_html,updated_at"),
+                ],
+            ),
+        ],
+        responses=StatementItemSerializer(many=True),
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        selection = Selection.from_query(request.query_params)
+        queryset = self.filter_queryset(self.get_queryset())
+        page: list[Statement] = self.paginate_queryset(queryset) or []
+        parts = kept_parts(page, columns_for(selection))
+        origin = self.origin()
+        envelope = self.get_paginated_response(
+            [
+                orjson.Fragment(item_json(parts[statement.pk], statement, selection, origin))
+                for statement in page
+            ]
+        )
+        return PreparedResponse(
+            envelope.data, max((statement.updated_at for statement in page), default=None)
+        )
+
+    def detail_response(self) -> Response:
+        statement = self.get_object()
+        parts = kept_parts([statement])[statement.pk]
+        return PreparedResponse(
+            orjson.Fragment(detail_json(parts, statement, self.origin())), statement.updated_at
+        )
+
+
+class StatementViewSet(ConditionalGetMixin, StatementAnswers):
+    """Published statements with everything they say and who stands behind them.
+
+    A list gives each statement slim, with what `expand` and `fields` ask for; a detail
+    gives it complete. Both are put together from the statement's parts encoded once and
+    kept (campaigns/documents.py); the gate picks the statements at every request.
+    """
 
     serializer_class = StatementSerializer
     filterset_class = StatementFilter
+    renderer_classes = [FastJSONRenderer]
     # The first is the default: partners keep their cursors. The issue date's orders are
     # the site's own (Statement.PUBLIC_ORDER), and read along its index.
     cursor_orderings = {
@@ -689,7 +828,12 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
     }
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return visible_statements(self.request).with_everything_shown()
+        statements = visible_statements(self.request)
+        if self.action in {"list", "retrieve"}:
+            # Answered from the kept documents: only what the order, the embargo and the
+            # check that a document is current read.
+            return statements.only(*DOCUMENT_KEY_COLUMNS)
+        return statements.with_everything_shown()
 
     def paginate_queryset(self, queryset: Any) -> Any:
         page = super().paginate_queryset(queryset)
@@ -703,11 +847,11 @@ class StatementViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Statem
                 WithdrawnNoticeSerializer,
                 description="The statement was withdrawn: remove it from any copy you keep.",
             ),
-        }
+        },
     )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
-            return super().retrieve(request, *args, **kwargs)
+            return self.detail_response()
         except Http404:
             # As the public page tells a reader, a mirror holding a withdrawn statement
             # learns to remove it: 410 with the notice. Any other statement the public

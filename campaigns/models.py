@@ -266,7 +266,8 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
         return self.filter(Statement.written_in(language))
 
     def refresh_search_text(self) -> int:
-        """Write these statements' `search_text` anew from their rows as they are now.
+        """Write these statements' `search_text` anew from their rows as they are now, and
+        queue the rebuild of their API answers, which show the same rows.
 
         Call it where those rows change: a signature confirmed or withdrawn, a demand or a
         publication added, changed or removed, a law's identifier or an organisation's
@@ -288,6 +289,10 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
             ]
             # Not save(): the statement itself has not changed (its updated_at stays).
             written += Statement.objects.bulk_update(changed, ["search_text"])
+        # The same rows are in their API answers, which the task worker builds anew.
+        from .documents import queue_rebuild  # the documents module reads these models
+
+        queue_rebuild(ids)
         return written
 
     def with_everything_shown(self) -> "StatementQuerySet":
@@ -663,12 +668,16 @@ class Statement(KeepsFormerAddresses):
         ]
 
     def refresh_search_text(self) -> None:
-        """Write `search_text` anew from this statement's rows (see the QuerySet's method)."""
+        """Write `search_text` anew from this statement's rows, and queue the rebuild of its
+        API answer (see the QuerySet's method)."""
         from .search import found_by_texts  # the search module reads these models
 
         text = found_by_texts([self.pk])[self.pk]
         Statement.objects.filter(pk=self.pk).exclude(search_text=text).update(search_text=text)
         self.search_text = text
+        from .documents import queue_rebuild  # the documents module reads these models
+
+        queue_rebuild([self.pk])
 
     @cached_property
     def listed_addressees(self) -> list["Addressing"]:
@@ -841,6 +850,7 @@ class Statement(KeepsFormerAddresses):
             self._change_reason = truncated(_("Correction: %(note)s") % {"note": note})
             self.save()
             correction = Correction.objects.create(statement=self, corrected_at=now, note=note)
+            self.refresh_documents()
             # Partners' mirrors (the change feed) and webhook receivers learn of it.
             self.record_change(Change.Kind.CORRECTED)
             # What else follows a public correction (signatories of the earlier version
@@ -854,9 +864,18 @@ class Statement(KeepsFormerAddresses):
         """Save a change of form to a published text: in the history, not on the page."""
         self._history_user = by if by.is_authenticated else None
         self._change_reason = str(_("Silent fix"))
-        self.save()
+        with transaction.atomic():
+            self.save()
+            self.refresh_documents()
         # Not announced, but the page shows the text as it now stands.
         public_pages_changed()
+
+    def refresh_documents(self) -> None:
+        """Build its API answer anew (or drop it, if it may not be read): see
+        campaigns/documents.py. Call it in the transaction that changes the statement."""
+        from .documents import refresh_documents  # the documents module reads these models
+
+        refresh_documents([self.pk])
 
     def earlier_version_signatures(self) -> "SignatureQuerySet":
         """Confirmed signatures given to a version of the text that was corrected since."""
@@ -1140,6 +1159,8 @@ class Statement(KeepsFormerAddresses):
                 at=current.updated_at,
                 note=str(note),
             )
+            # Its API answer is built now, once, for as long as it may be read.
+            current.refresh_documents()
             # Every step changes what the public may see (or may soon): cached pages go.
             public_pages_changed()
 
@@ -1595,6 +1616,9 @@ class Demand(models.Model):
         # What partners mirror changed (the demand's history is part of its statement's
         # answer), and so did the public pages that show it.
         self.statement.record_change(Change.Kind.UPDATED)
+        from .documents import queue_rebuild  # the documents module reads these models
+
+        queue_rebuild([self.statement_id])
         public_pages_changed()
 
 
@@ -2042,3 +2066,45 @@ class PublicContentVersion(models.Model):
     def current_number(cls) -> int:
         number = cls.objects.filter(pk=1).values_list("number", flat=True).first()
         return int(number or 0)
+
+
+class StatementDocument(models.Model):
+    """A statement's answer in the API, encoded once and kept (campaigns/documents.py).
+
+    Kept only for statements the public or an embargo key may read, and rebuilt whenever
+    what it shows changes. Whether it may be served is decided when it is read, by the
+    gate (Statement.objects.published()), never by its being here.
+    """
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("statement")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        help_text=_("The language its texts are in: the statement's own."),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    # The statement's row as it was read: a document built from an older row is not served.
+    statement_updated_at = models.DateTimeField(_("statement updated at"))
+    built_at = models.DateTimeField(_("built at"))
+    item = models.BinaryField(_("list item"))
+    detail = models.BinaryField(_("detail"))
+    signatories = models.BinaryField(_("signatories"))
+    demands = models.BinaryField(_("demands"))
+    publications = models.BinaryField(_("publications"))
+    corrections = models.BinaryField(_("corrections"))
+
+    class Meta:
+        verbose_name = _("statement document")
+        verbose_name_plural = _("statement documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "language", "version"],
+                name="one_document_per_statement_language_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} ({self.language}, v{self.version})"

@@ -442,7 +442,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "lib.api.filters.KnownParametersOnly",
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "lib.api.filters.GivenFiltersOnly",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 # Statements are found by the laws they make demands about: presentation may read across.
 from addresses.admin import KeptAddressesAdmin
+from campaigns.documents import queue_rebuild
 from campaigns.models import Statement
 from campaigns.search import LAW_COLUMNS
 from lib.admin_languages import fieldsets_per_language
@@ -162,6 +163,14 @@ class LawAdmin(
             for event in formset.new_objects:
                 for follow in settings.LAW_EVENT_ADDED:
                     import_string(follow)(event.pk)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            # The API's answers of statements demanding of it give its title and status,
+            # which its timeline (saved just now) sets.
+            law = form.instance
+            queue_rebuild(Statement.objects.filter(demands__law=law).values_list("pk", flat=True))
 
     @admin.display(
         description=_("title"),

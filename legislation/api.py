@@ -138,7 +138,7 @@ class LawSummarySerializer(CountryFieldMixin, serializers.ModelSerializer[Law]):
 
     class Meta:
         model = Law
-        fields = ["id", "url", "title", "country", "identifier"]
+        fields = ["id", "url", "title", "country", "identifier", "status"]
 
 
 class RelatedLawSerializer(LawSummarySerializer):

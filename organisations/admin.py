@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -16,6 +16,7 @@ from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
+from campaigns.documents import queue_rebuild
 from campaigns.models import Statement
 from campaigns.public import public_organisations
 from campaigns.search import PUBLICATION_COLUMNS
@@ -107,6 +108,16 @@ class OrganisationAdmin(
             # Statements published elsewhere by it are found by its names there
             # (Statement.search_text).
             Statement.objects.filter(publications__publisher=obj).refresh_search_text()
+        if change:
+            # The API's answers name it as the lead, a signatory (a joint programme it
+            # runs, too: "a joint programme of ...") or a publisher.
+            shown_in = Statement.objects.filter(
+                Q(lead_organisation=obj)
+                | Q(signatures__organisation=obj)
+                | Q(signatures__organisation__parents=obj)
+                | Q(publications__publisher=obj)
+            )
+            queue_rebuild(shown_in.values_list("pk", flat=True).distinct())
 
     @admin.display(description=_("programmes it runs"))
     def programmes_run(self, organisation: Organisation) -> SafeString | str:

@@ -105,7 +105,10 @@ class ConditionalGetMixin:
             return response
         response.render()
         set_response_etag(response)
-        updated = latest_update(getattr(response, "data", None))
+        # A view that answers with JSON encoded beforehand says the time itself.
+        updated = getattr(response, "last_modified_at", None) or latest_update(
+            getattr(response, "data", None)
+        )
         timestamp = int(updated.timestamp()) if updated else None
         if timestamp is not None:
             response.headers["Last-Modified"] = http_date(timestamp)

@@ -11,7 +11,14 @@ from rest_framework import serializers
 
 
 def absolute(path: str, context: Mapping[str, Any]) -> str:
-    """The full URL of a path: on the host asked, or on SITE_URL without a request (webhooks)."""
+    """The full URL of a path: on the host asked, or on SITE_URL without a request (webhooks).
+
+    An `origin` in the context is put before the path instead: a stored answer is built
+    with a stand-in for the host, which each request's own host replaces.
+    """
+    origin = context.get("origin")
+    if origin is not None:
+        return f"{origin}{path}"
     request = context.get("request")
     if request is not None:
         return str(request.build_absolute_uri(path))

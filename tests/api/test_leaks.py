@@ -204,6 +204,23 @@ def test_hidden_statements_are_on_no_list_filter_ordering_or_page(
             assert seen == [world.public.pk], (query, ordering)
 
 
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {"expand": "signatures,demands,publications,corrections"},
+        {"fields": "id,title,body_html,translations,demands,corrections,publications"},
+        {"fields": "id,signatories", "expand": "demands"},
+    ],
+)
+def test_hidden_statements_are_in_no_expanded_list_or_chosen_fields(
+    world: World, client: APIClient, chosen: dict[str, str]
+) -> None:
+    # `get` finds no SECRET marker in any page; the hidden statement is on none.
+    for query in statement_filters(world):
+        seen = walk(client, "/api/v1/statements/", {**query, **chosen})
+        assert seen == [world.public.pk], (query, chosen)
+
+
 def test_hidden_statements_have_no_detail_and_their_demands_none(
     world: World, client: APIClient
 ) -> None:

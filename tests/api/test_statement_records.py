@@ -52,9 +52,14 @@ def test_the_declared_total_and_the_others_beyond_those_listed(api: APIClient) -
     assert len(answer["signatories"]) == 1
     answer = statement_answer(api, undeclared.pk)
     assert (answer["declared_signatory_count"], answer["unlisted_signatory_count"]) == (None, 0)
-    # The list gives the same as the statement's own answer.
-    listed = {row["id"]: row for row in api.get("/api/v1/statements/").json()["results"]}
+    # The list gives the same as the statement's own answer, and how many signed in all.
+    rows = api.get(
+        "/api/v1/statements/", {"fields": "id,unlisted_signatory_count,signatory_count"}
+    ).json()["results"]
+    listed = {row["id"]: row for row in rows}
     assert listed[declared.pk]["unlisted_signatory_count"] == 66
+    assert listed[declared.pk]["signatory_count"] == 67
+    assert listed[undeclared.pk]["signatory_count"] == 1
 
 
 def test_each_addressee_comes_with_its_role_the_primary_ones_first(api: APIClient) -> None:
