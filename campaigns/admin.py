@@ -1397,19 +1397,13 @@ class SignatureAdmin(ImportExportMixin, SimpleHistoryAdmin, StatementPartAdmin[S
     ) -> TemplateResponse | None:
         form = DeclineForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Decline signatures"),
-                "opts": self.opts,
-                "statements": signatures,
-                "form": form,
-                "action": "decline",
-                "action_field": "action",
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "media": self.media + form.media,
-            }
-            return TemplateResponse(
-                request, "admin/campaigns/statement/workflow_step.html", context
+            return ask_before_action(
+                self,
+                request,
+                action="decline",
+                title=_("Decline signatures"),
+                form=form,
+                chosen=[(signature.pk, str(signature)) for signature in signatures],
             )
         signatures = self.decidable(
             request,
