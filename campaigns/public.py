@@ -9,7 +9,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from organisations.models import Organisation
 
-from .models import CoalitionMembership, Demand, DemandQuerySet, Signature, Statement
+from .models import (
+    Addressing,
+    CoalitionMembership,
+    Demand,
+    DemandQuerySet,
+    Signature,
+    Statement,
+    Target,
+)
 
 
 def public_signatures() -> QuerySet[Signature]:
@@ -33,3 +41,12 @@ def public_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Q(Exists(signed)) | Q(Exists(issued)) | Q(Exists(member)) | Q(Exists(programme_signed))
     )
+
+
+def public_addressees() -> QuerySet[Target]:
+    """Addressees of published statements, or of their demands: one that only a draft
+    names is nobody's business yet."""
+    published = Statement.objects.published()
+    addressed = Addressing.objects.filter(target=OuterRef("pk"), statement__in=published)
+    demanded = Demand.objects.filter(addressee=OuterRef("pk"), statement__in=published)
+    return Target.objects.filter(Q(Exists(addressed)) | Q(Exists(demanded)))

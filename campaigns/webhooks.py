@@ -6,6 +6,7 @@ publication is announced by a task deferred to its publish time, which checks th
 publication gate again when it runs: the statement may have been unscheduled or moved.
 """
 
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction
@@ -57,13 +58,17 @@ def announce(change_id: int) -> bool:
         change.announced_at = timezone.now()
         change.save(update_fields=["announced_at"])
         statement = change.statement
+        if statement is None:  # only a statement's changes are announced
+            return False
         data: dict[str, Any] | None
         if change.kind == Change.Kind.WITHDRAWN:
             data = {
                 "id": statement.pk,
                 "title": statement.title,
                 "issued_on": statement.issued_on.isoformat() if statement.issued_on else None,
-                "withdrawn_at": statement.withdrawn_at.isoformat()
+                "withdrawn_at": statement.withdrawn_at.astimezone(UTC)
+                .isoformat()
+                .replace("+00:00", "Z")
                 if statement.withdrawn_at
                 else None,
                 "reason": statement.withdrawal_reason,

@@ -129,6 +129,9 @@ def sign_on_request(key: PartnerKey) -> None:
     )
 
 
+# Every list also counts what matches (up to 10,000) in one query of its own: COUNTED.
+COUNTED = 1
+
 ENDPOINTS: dict[str, tuple[str, Callable[..., Any], int]] = {
     # 1. The page, with each statement's addressees and leverage as JSON lists
     #    (subqueries in the same SELECT); 2. confirmed signatures with their organisations;
@@ -136,29 +139,29 @@ ENDPOINTS: dict[str, tuple[str, Callable[..., Any], int]] = {
     # programme's display name); 4. corrections; 5. publications with publishers;
     # 6. demands with addressees, laws and provisions, and each one's outcome history as
     # a JSON list (a subquery in the same SELECT).
-    "statements": ("/api/v1/statements/", full_statement, 6),
+    "statements": ("/api/v1/statements/", full_statement, 6 + COUNTED),
     # The same, in the order of issue, filtered by the date issued.
     "statements by issue date": (
         "/api/v1/statements/?ordering=-issued_on&issued_after=2000-01-01",
         full_statement,
-        6,
+        6 + COUNTED,
     ),
     # The page, with addressees, laws and provisions joined and outcome histories as
     # JSON lists.
-    "demands": ("/api/v1/demands/", lambda: full_statement(), 1),
+    "demands": ("/api/v1/demands/", lambda: full_statement(), 1 + COUNTED),
     # The page, with what replaced each law joined; rights; standards; laws replaced;
     # laws modelled on; laws modelled on it; laws implemented; instruments implementing
     # it; events; sources; provisions; their rights; their penalties. (The four links
     # read the other way came with `related_laws`, one query each.)
-    "laws": ("/api/v1/laws/", full_law, 13),
+    "laws": ("/api/v1/laws/", full_law, 13 + COUNTED),
     # The page; the laws tracked.
-    "campaigns": ("/api/v1/campaigns/", full_campaign, 2),
+    "campaigns": ("/api/v1/campaigns/", full_campaign, 2 + COUNTED),
     # The page; current memberships with their organisations.
-    "coalitions": ("/api/v1/coalitions/", full_coalition, 2),
+    "coalitions": ("/api/v1/coalitions/", full_coalition, 2 + COUNTED),
     # The page; identifiers; parent links with parents; active press contacts.
-    "organisations": ("/api/v1/organisations/", full_organisation, 4),
+    "organisations": ("/api/v1/organisations/", full_organisation, 4 + COUNTED),
     # The page.
-    "rights": ("/api/v1/rights/", RightFactory, 1),
+    "rights": ("/api/v1/rights/", RightFactory, 1 + COUNTED),
     # The page of entries with their statements joined (for tombstones).
     "changes": ("/api/v1/changes/", full_change, 1),
 }
@@ -201,7 +204,7 @@ def test_embargoed_statements_cost_the_same_for_1_and_50(
         django_assert_num_queries,
         "/api/v1/statements/",
         lambda: full_statement(scheduled=True),
-        1 + 6 + 1,
+        1 + 6 + COUNTED + 1,
     )
 
 
@@ -212,7 +215,11 @@ def test_sign_on_requests_cost_the_same_for_1_and_50(
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
     # The key; the page.
     assert_same_cost(
-        api, django_assert_num_queries, "/api/v1/sign-on-requests/", lambda: sign_on_request(key), 2
+        api,
+        django_assert_num_queries,
+        "/api/v1/sign-on-requests/",
+        lambda: sign_on_request(key),
+        2 + COUNTED,
     )
 
 
@@ -223,7 +230,7 @@ def test_a_page_of_statements_costs_the_same_whatever_its_size(
     for _ in range(50):
         full_statement()
     # The same 6 queries as above, whether the page nests 1, 5 or 50 statements.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6 + COUNTED):
         response = api.get("/api/v1/statements/", {"page_size": page_size})
     assert response.status_code == 200
     results = response.json()["results"]
