@@ -481,6 +481,10 @@ class EarlyReadInline(admin.TabularInline[EmbargoedRead, Statement]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[EmbargoedRead]:
         return super().get_queryset(request).select_related("organisation")
 
+    def has_view_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        # Whoever may see the statement sees who read it early: editors decide who may.
+        return request.user.has_perm("campaigns.view_statement")
+
     def has_add_permission(self, request: HttpRequest, obj: Statement | None) -> bool:  # type: ignore[override]
         return False
 
