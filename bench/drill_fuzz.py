@@ -149,8 +149,32 @@ def existing_ids(database: str) -> dict[str, list[int]]:
     return ids
 
 
+# Filters that name a row by id or slug, and the table whose slugs they are pointed at
+# (most generated slugs name nothing: a 400). A law's slug is given with its country.
+SLUGS = {
+    "campaign": "SELECT slug FROM campaigns_campaign",
+    "coalition": "SELECT slug FROM campaigns_coalition",
+    "organisation": "SELECT slug FROM organisations_organisation",
+    "right": "SELECT slug FROM legislation_right",
+    "addressee": "SELECT slug FROM campaigns_target",
+    "statement": "SELECT slug FROM campaigns_statement",
+    "law": "SELECT lower(country) || '/' || slug FROM legislation_law",
+}
+# Words for `q` that the demo data and the generated data use.
+SEARCH_WORDS = ["law", "foreign agents", "Russia", "summit -EU", '"civil society"', "ngo"]
+
+
+def existing_slugs(database: str) -> dict[str, list[str]]:
+    slugs = {}
+    for name, query in SLUGS.items():
+        listed = psql(database, f"SELECT string_agg(s, '|') FROM ({query} LIMIT 200) AS t(s)")
+        slugs[name] = listed.split("|") if listed else []
+    slugs["q"] = SEARCH_WORDS
+    return slugs
+
+
 def fuzz_operation(
-    schema_url: str, label: str, cases: int, secret: str, ids: dict[str, list[int]]
+    schema_url: str, label: str, cases: int, secret: str, ids: dict[str, Any]
 ) -> OperationResult:
     """Run at least `cases` generated requests for one operation; runs in a child process."""
     import requests
@@ -172,6 +196,7 @@ def fuzz_operation(
     from schemathesis.core.result import Ok
 
     PATH, BODY, HEADER = ParameterLocation.PATH, ParameterLocation.BODY, ParameterLocation.HEADER
+    QUERY = ParameterLocation.QUERY
     CHECKS = [
         not_a_server_error,
         status_code_conformance,
@@ -187,8 +212,13 @@ def fuzz_operation(
         for result in schema.get_all_operations()
         if isinstance(result, Ok) and result.ok().label == label
     )
-    targets = next((ids[path] for path in TABLES if operation.path.endswith(path)), [])
+    targets: list[int] = next((ids[path] for path in TABLES if operation.path.endswith(path)), [])
     needs_key = "/sign-on-requests/" in operation.path
+    query_names = [
+        parameter["name"]
+        for parameter in operation.definition.raw.get("parameters", [])
+        if parameter.get("in") == "query"
+    ]
     signs_on = operation.method.upper() == "POST"
     session = requests.Session()
     result = OperationResult(label)
@@ -221,6 +251,15 @@ def fuzz_operation(
             pool = ids["open for signatures"] if number % 4 == 0 else ids["statements"]
             case.body = {**case.body, "statement": pool[number // 4 % len(pool)]}
             case.meta.mark_dirty(BODY)
+        if number % 4 == 1 and not case.meta.is_negative_at(QUERY):
+            # A valid filter pointed at a row that exists, or `q` at words that match,
+            # so that the filters' and the search's answers are checked, not only 400s.
+            named = [name for name in query_names if ids.get(f"slugs:{name}")]
+            if named:
+                name = named[number // 4 % len(named)]
+                choices = ids[f"slugs:{name}"]
+                case.query = {**(case.query or {}), name: choices[number // 4 % len(choices)]}
+                case.meta.mark_dirty(QUERY)
         use_key = number % 10 != 0 if needs_key else number % 2 == 1
         if use_key:
             # Generated cases may carry a made-up Authorization header; the key wins.
@@ -281,7 +320,10 @@ def main(argv: list[str] | None = None) -> int:
 
     ensure_database(arguments.database)
     secret = load_data(arguments.database, arguments.redis)
-    ids = existing_ids(arguments.database)
+    ids: dict[str, Any] = dict(existing_ids(arguments.database))
+    ids.update(
+        {f"slugs:{name}": slugs for name, slugs in existing_slugs(arguments.database).items()}
+    )
     environment = {
         # Every request of the drill is counted against one key or one address.
         "API_ANONYMOUS_RATE": "100000000/minute",

@@ -415,6 +415,7 @@ def derive_parts_in_database(
         {
             "id": "row_number() OVER (ORDER BY statement_id, step)",
             "statement_id": "statement_id",
+            "object_id": "statement_id",
             "kind": "kind",
             "visible_from": "visible_from",
             "created_at": "created_at",

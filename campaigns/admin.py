@@ -33,6 +33,7 @@ from lib.admin_languages import fieldsets_per_language
 from lib.admin_pagination import EstimatedCountPaginator
 from lib.spreadsheet_rows import CSV, XLSX
 from operations.changes import ChangesPublicPages
+from organisations.models import Organisation
 
 from .editing import ChangeKind, StatementForm
 from .history import ReadableChanges
@@ -501,6 +502,30 @@ class TransitionInline(admin.TabularInline[Transition, Statement]):
         return False
 
 
+class EarlyReadInline(admin.TabularInline[EmbargoedRead, Statement]):
+    """Who read the statement through the API before its publish time, and when."""
+
+    model = EmbargoedRead
+    fields = ["read_at", "organisation", "key_prefix", "path"]
+    readonly_fields = ["read_at", "organisation", "key_prefix", "path"]
+    verbose_name_plural = _("read before publication")
+    can_delete = False
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EmbargoedRead]:
+        return super().get_queryset(request).select_related("organisation")
+
+    def has_view_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        # Whoever may see the statement sees who read it early: editors decide who may.
+        return request.user.has_perm("campaigns.view_statement")
+
+    def has_add_permission(self, request: HttpRequest, obj: Statement | None) -> bool:  # type: ignore[override]
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        return False
+
+
 class StatusFilter(admin.SimpleListFilter):
     """The workflow status, with published statements split into public and scheduled."""
 
@@ -568,6 +593,25 @@ class ScheduleForm(forms.Form):
         label=_("Publish time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    early_readers = forms.ChoiceField(
+        label=_("Read early by"),
+        choices=Statement.EarlyReaders.choices,
+        initial=Statement.EarlyReaders.COALITION,
+        # Left out, the default: the statement's coalition.
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Until the publish time, partner keys with the embargo scope of these "
+            "organisations read the statement through the API. Nobody else sees it."
+        ),
+    )
+    named_organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations named"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("When it is read early by the organisations named."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -582,6 +626,17 @@ class ScheduleForm(forms.Form):
                 _("Choose a time in the future. To publish now, use “Publish now”.")
             )
         return publish_at
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["early_readers"] = cleaned.get("early_readers") or Statement.EarlyReaders.COALITION
+        if cleaned.get("early_readers") == Statement.EarlyReaders.NAMED and not cleaned.get(
+            "named_organisations"
+        ):
+            self.add_error(
+                "named_organisations", _("Name the organisations that read the statement early.")
+            )
+        return cleaned
 
 
 class ArchiveForm(forms.Form):
@@ -661,7 +716,7 @@ class StatementAdmin(
     # A search matching at most this many statements reads their ids first.
     search_ids_up_to = 5_000
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["campaign", "lead_organisation", "moment"]
+    autocomplete_fields = ["campaign", "lead_organisation", "moment", "embargo_organisations"]
     filter_horizontal = ["leverage"]
     readonly_fields = [
         "status_label",
@@ -699,6 +754,8 @@ class StatementAdmin(
                     ("withdrawn_at", "withdrawal_reason"),
                     "version",
                     "signatures_open",
+                    "embargo_audience",
+                    "embargo_organisations",
                 ]
             },
         ),
@@ -717,6 +774,7 @@ class StatementAdmin(
         PublicationInline,
         CorrectionInline,
         TransitionInline,
+        EarlyReadInline,
     ]
     actions = [
         "submit",
@@ -1123,10 +1181,14 @@ class StatementAdmin(
         if not form.is_valid():
             return self.ask(request, statements, "schedule", form, _("Schedule statements"))
         publish_at = form.cleaned_data["publish_at"]
+        early_readers = form.cleaned_data["early_readers"]
+        named = list(form.cleaned_data["named_organisations"])
         self.run_step(
             request,
             statements,
-            lambda statement: statement.publish(by=request.user, at=publish_at),
+            lambda statement: statement.publish(
+                by=request.user, at=publish_at, early_readers=early_readers, named=named
+            ),
             done=ngettext_lazy(
                 "Scheduled %(count)d statement for %(time)s.",
                 "Scheduled %(count)d statements for %(time)s.",

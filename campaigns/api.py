@@ -1,13 +1,14 @@
 """The partner API's statements, campaigns, coalitions and demands; sign-on; the change feed.
 
 What the public may see comes from Statement.objects.published() and nothing else. A key
-with the embargo scope also sees Statement.objects.scheduled(), marked embargoed, and each
-such read is logged.
+with the embargo scope also sees the scheduled statements its organisation may read early,
+marked embargoed, and each such read is logged.
 """
 
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
@@ -16,7 +17,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_countries import countries
 from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
@@ -35,12 +35,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from legislation.api import LawSummarySerializer
+from legislation.api import LawSummarySerializer, law_by_slug
 from legislation.models import Law, Right
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField, PageLinkField, absolute
-from lib.api.filters import UtcDateTimeFilter
+from lib.api.filters import UPDATED_SINCE, UtcDateTimeFilter
 from lib.api.pagination import MAX_PAGE_SIZE, whole_number
+from lib.api.references import CountryCodeFilter, IdOrSlugFilter
 from lib.api.rendering import FastJSONRenderer, PreparedResponse
 from lib.api.translations import text_in, translations_schema, written_translations
 from lib.markdown import render_markdown
@@ -48,6 +49,7 @@ from organisations.api import OrganisationSummarySerializer
 from organisations.keys import HasScope, partner_key
 from organisations.models import Organisation
 
+from .api_search import FullTextFilter, statements_found
 from .documents import (
     DOCUMENT_KEY_COLUMNS,
     EXPANSIONS,
@@ -76,17 +78,16 @@ from .models import (
     StatementQuerySet,
     Target,
 )
-from .public import public_organisations
+from .public import public_addressees, public_organisations
 from .reliefweb import ReliefWebReportSerializer
-
-COUNTRY_CHOICES = [(code, name) for code, name in countries]
 
 
 def visible_statements(request: Request) -> StatementQuerySet:
-    """Published statements; for a key with the embargo scope, scheduled ones as well."""
+    """Published statements; for a key with the embargo scope, the scheduled ones its
+    organisation may read early as well (each statement's editor chose who may)."""
     key = partner_key(request)
     if key is not None and key.can_read_embargoed:
-        return Statement.objects.published() | Statement.objects.scheduled()
+        return Statement.objects.published() | Statement.objects.embargoed_for(key.organisation_id)
     return Statement.objects.published()
 
 
@@ -566,34 +567,56 @@ class CampaignSerializer(CountryFieldMixin, serializers.ModelSerializer[Campaign
 
 
 class StatementFilter(filters.FilterSet):
-    campaign = filters.ModelChoiceFilter(queryset=Campaign.objects.all(), help_text="Its id.")
-    coalition = filters.ModelChoiceFilter(
-        field_name="campaign__coalition", queryset=Coalition.objects.all(), help_text="Its id."
+    q = FullTextFilter(
+        statements_found,
+        example="foreign agents",
+        help_text="Statements whose title, standfirst or text has these words, or the names "
+        "of their signatories, demands, publications and laws.",
     )
-    organisation = filters.ModelChoiceFilter(
+    campaign = IdOrSlugFilter(
+        queryset=Campaign.objects.all(), noun="campaign", example="russia-civil-society"
+    )
+    coalition = IdOrSlugFilter(
+        field_name="campaign__coalition",
+        queryset=Coalition.objects.all(),
+        noun="coalition",
+        example="ngos-for-civil-society-in-russia",
+    )
+    organisation = IdOrSlugFilter(
         # Only organisations the public may know of: an id that only a draft names is
         # answered like an id that never existed.
         queryset=lambda request: public_organisations(),
         method="filter_organisation",
-        help_text="Issued or signed (confirmed) by this organisation (its id).",
+        noun="organisation",
+        example="human-rights-watch",
+        help_text="Issued or signed (confirmed) by this organisation.",
     )
-    law = filters.ModelChoiceFilter(
+    law = IdOrSlugFilter(
         queryset=Law.objects.all(),
         method="filter_law",
-        help_text="Makes a demand about this law (its id).",
+        noun="law",
+        slug_lookup=law_by_slug,
+        example="ru/foreign-agents-law",
+        help_text="Makes a demand about this law. A law's slug is unique in its country: "
+        "`ru/foreign-agents-law`, or the slug alone where no other country has it.",
     )
-    right = filters.ModelChoiceFilter(
+    right = IdOrSlugFilter(
         queryset=Right.objects.all(),
         method="filter_right",
-        help_text="Makes a demand about a law restricting this right (its id).",
+        noun="right",
+        example="association",
+        help_text="Makes a demand about a law restricting this right.",
     )
-    country = filters.ChoiceFilter(
-        choices=COUNTRY_CHOICES,
+    country = CountryCodeFilter(
         method="filter_country",
-        help_text="ISO 3166 code: the campaign's country, or the country of a law demanded about.",
+        help_text="The campaign's country, or the country of a law demanded about.",
     )
-    addressee = filters.ModelChoiceFilter(
-        field_name="addressees", queryset=Target.objects.all(), help_text="Its id."
+    addressee = IdOrSlugFilter(
+        field_name="addressees",
+        queryset=lambda request: public_addressees(),
+        noun="addressee",
+        example="eu-leaders",
+        help_text="Addressed to it (see /api/v1/addressees/).",
     )
     language = filters.ChoiceFilter(
         choices=settings.LANGUAGES,
@@ -604,7 +627,7 @@ class StatementFilter(filters.FilterSet):
         method="filter_available_in",
         help_text="Can be read in this language: it is among the statement's `languages`.",
     )
-    kind = filters.ChoiceFilter(choices=Statement.Kind.choices)
+    kind = filters.ChoiceFilter(choices=Statement.Kind.choices, help_text="Of this kind.")
     # ISO 8601 dates only: the form's other formats read 08/03/2016 as the 3rd of August.
     issued_after = filters.DateFilter(
         field_name="issued_on",
@@ -627,7 +650,9 @@ class StatementFilter(filters.FilterSet):
     published_before = UtcDateTimeFilter(
         field_name="publish_at", lookup_expr="lt", help_text="Public here before this time."
     )
-    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE
+    )
     signatures_open = filters.BooleanFilter(
         help_text="`true`: open for signatures, so a key with the sign scope may ask to sign "
         "it (POST /api/v1/sign-on-requests/); `false`: not open."
@@ -636,6 +661,7 @@ class StatementFilter(filters.FilterSet):
     class Meta:
         model = Statement
         fields = [
+            "q",
             "campaign",
             "coalition",
             "organisation",
@@ -687,15 +713,37 @@ class StatementFilter(filters.FilterSet):
 
 
 class DemandFilter(filters.FilterSet):
-    statement = filters.NumberFilter(field_name="statement", help_text="Its id.")
-    campaign = filters.NumberFilter(field_name="statement__campaign", help_text="Its id.")
-    law = filters.NumberFilter(field_name="law", help_text="Its id.")
-    addressee = filters.NumberFilter(field_name="addressee", help_text="Its id.")
-    country = filters.ChoiceFilter(
-        field_name="law__country", choices=COUNTRY_CHOICES, help_text="The law's country."
+    statement = IdOrSlugFilter(
+        queryset=lambda request: Statement.objects.published(),
+        noun="published statement",
+        example="eu-russia-summit-civil-society-2012",
+        help_text="Made in this statement.",
     )
-    action = filters.ChoiceFilter(choices=Demand.Action.choices)
-    outcome = filters.ChoiceFilter(choices=Demand.Outcome.choices)
+    campaign = IdOrSlugFilter(
+        field_name="statement__campaign",
+        queryset=Campaign.objects.all(),
+        noun="campaign",
+        example="russia-civil-society",
+        help_text="Made in a statement of this campaign.",
+    )
+    law = IdOrSlugFilter(
+        queryset=Law.objects.all(),
+        noun="law",
+        slug_lookup=law_by_slug,
+        example="ru/foreign-agents-law",
+        help_text="About this law (`ru/foreign-agents-law`, or its slug alone where unique).",
+    )
+    addressee = IdOrSlugFilter(
+        queryset=lambda request: public_addressees(),
+        noun="addressee",
+        example="eu-leaders",
+        help_text="Addressed to it.",
+    )
+    country = CountryCodeFilter(field_name="law__country", help_text="The law's country.")
+    action = filters.ChoiceFilter(choices=Demand.Action.choices, help_text="What is demanded.")
+    outcome = filters.ChoiceFilter(
+        choices=Demand.Outcome.choices, help_text="What came of it, as last recorded."
+    )
 
     class Meta:
         model = Demand
@@ -703,11 +751,25 @@ class DemandFilter(filters.FilterSet):
 
 
 class CampaignFilter(filters.FilterSet):
-    coalition = filters.NumberFilter(field_name="coalition", help_text="Its id.")
-    country = filters.ChoiceFilter(choices=COUNTRY_CHOICES)
-    status = filters.ChoiceFilter(choices=Campaign.Status.choices)
-    law = filters.NumberFilter(field_name="laws", help_text="Tracks this law (its id).")
-    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    coalition = IdOrSlugFilter(
+        queryset=Coalition.objects.all(),
+        noun="coalition",
+        example="ngos-for-civil-society-in-russia",
+        help_text="Run by this coalition.",
+    )
+    country = CountryCodeFilter(help_text="The country it is about.")
+    status = filters.ChoiceFilter(choices=Campaign.Status.choices, help_text="Where it stands.")
+    law = IdOrSlugFilter(
+        field_name="laws",
+        queryset=Law.objects.all(),
+        noun="law",
+        slug_lookup=law_by_slug,
+        example="ru/foreign-agents-law",
+        help_text="Tracks this law.",
+    )
+    updated_since = UtcDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE
+    )
 
     class Meta:
         model = Campaign
@@ -715,17 +777,23 @@ class CampaignFilter(filters.FilterSet):
 
 
 class CoalitionFilter(filters.FilterSet):
-    organisation = filters.NumberFilter(
-        method="filter_organisation", help_text="Has this organisation as a current member."
+    organisation = IdOrSlugFilter(
+        queryset=lambda request: public_organisations(),
+        method="filter_organisation",
+        noun="organisation",
+        example="human-rights-watch",
+        help_text="Has this organisation as a current member.",
     )
-    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UtcDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE
+    )
 
     class Meta:
         model = Coalition
         fields = ["organisation", "updated_since"]
 
     def filter_organisation(
-        self, queryset: QuerySet[Coalition], name: str, value: int
+        self, queryset: QuerySet[Coalition], name: str, value: Organisation
     ) -> QuerySet[Coalition]:
         current = CoalitionMembership.objects.filter(organisation=value, left_on__isnull=True)
         return queryset.filter(pk__in=current.values("coalition"))
@@ -948,6 +1016,60 @@ class CoalitionViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Coalit
         )
 
 
+class AddresseeListSerializer(CountryFieldMixin, serializers.ModelSerializer[Target]):
+    """Someone a published statement addresses, or whose conduct it demands of."""
+
+    url = ApiLinkField("addressee-detail")
+    statements_url = serializers.SerializerMethodField(
+        help_text="The published statements addressed to it."
+    )
+    demands_url = serializers.SerializerMethodField(
+        help_text="The demands of published statements made of it."
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            "url",
+            "name",
+            "slug",
+            "kind",
+            "country",
+            "description",
+            "statements_url",
+            "demands_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_statements_url(self, target: Target) -> str:
+        return absolute(f"{reverse('api:statement-list')}?addressee={target.pk}", self.context)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_demands_url(self, target: Target) -> str:
+        return absolute(f"{reverse('api:demand-list')}?addressee={target.pk}", self.context)
+
+
+class AddresseeFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Target.Kind.choices, help_text="What sort of body it is.")
+    country = CountryCodeFilter(help_text="Its country; none for an intergovernmental body.")
+
+    class Meta:
+        model = Target
+        fields = ["kind", "country"]
+
+
+class AddresseeViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Target]):
+    """Who published statements address: their ids and slugs name them in the filters."""
+
+    serializer_class = AddresseeListSerializer
+    filterset_class = AddresseeFilter
+    cursor_orderings = {"name": ("name", "id"), "id": ("id",)}
+
+    def get_queryset(self) -> QuerySet[Target]:
+        return public_addressees()
+
+
 # --- sign-on ---------------------------------------------------------------------------
 
 
@@ -1110,25 +1232,64 @@ class SignOnRequestViewSet(
 
 # --- the change feed -------------------------------------------------------------------
 
-CURSOR_PATTERN = re.compile(r"^(\d{1,19})-(\d{1,19})$")
+CURSOR_PATTERN = re.compile(r"^([0-9]{1,19})-([0-9]{1,19})$")
+# Where a mirror that just took a snapshot starts: see ChangeFeedView.
+HEAD = "head"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def microseconds_since_epoch(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
 
 
 def feed_cursor(change: Change) -> str:
     """Where a change sits in the feed: its visible time in microseconds, and its id."""
-    microseconds = (change.visible_from - EPOCH) // timedelta(microseconds=1)
-    return f"{microseconds}-{change.pk}"
+    return f"{microseconds_since_epoch(change.visible_from)}-{change.pk}"
+
+
+# Each kind of resource, its route in the API: an entry links to what changed.
+RESOURCE_ROUTES = {
+    Change.Resource.STATEMENT: "statement-detail",
+    Change.Resource.LAW: "law-detail",
+    Change.Resource.ORGANISATION: "organisation-detail",
+}
 
 
 class ChangeSerializer(serializers.ModelSerializer[Change]):
     cursor = serializers.SerializerMethodField(help_text="Pass as `since` to read on from here.")
-    at = serializers.DateTimeField(source="visible_from", read_only=True)
-    statement = serializers.IntegerField(source="statement_id", read_only=True)
-    statement_url = ApiLinkField("statement-detail", id_attribute="statement_id")
-    issued_on = serializers.DateField(
-        source="statement.issued_on",
+    kind = serializers.ChoiceField(
+        choices=Change.Kind.choices,
         read_only=True,
-        help_text="The date the statement was issued (`at` is when this change was seen).",
+        help_text="What happened. `withdrawn` (a statement) and `deleted` (a law or an "
+        "organisation): remove it from your copy. Anything else: read it anew.",
+    )
+    at = serializers.DateTimeField(
+        source="visible_from", read_only=True, help_text="When the change became visible."
+    )
+    resource = serializers.ChoiceField(
+        choices=Change.Resource.choices, read_only=True, help_text="What kind of thing changed."
+    )
+    id = serializers.IntegerField(
+        source="object_id", read_only=True, help_text="The id of what changed, in its resource."
+    )
+    url = serializers.SerializerMethodField(
+        help_text="Its address in the API; null once it was withdrawn or deleted."
+    )
+    statement = serializers.IntegerField(
+        source="statement_id",
+        read_only=True,
+        allow_null=True,
+        help_text="For a statement's change: its id (the same as `id`); null otherwise.",
+    )
+    statement_url = ApiLinkField(
+        "statement-detail",
+        id_attribute="statement_id",
+        allow_null=True,
+        help_text="For a statement's change: its address; null otherwise.",
+    )
+    issued_on = serializers.SerializerMethodField(
+        help_text="For a statement: the date it was issued (`at` is when this change was "
+        "seen); null otherwise."
     )
     tombstone = serializers.SerializerMethodField(
         help_text="For a withdrawal: what the public is told. Remove the statement."
@@ -1136,30 +1297,58 @@ class ChangeSerializer(serializers.ModelSerializer[Change]):
 
     class Meta:
         model = Change
-        fields = ["cursor", "kind", "at", "statement", "statement_url", "issued_on", "tombstone"]
+        fields = [
+            "cursor",
+            "kind",
+            "at",
+            "resource",
+            "id",
+            "url",
+            "statement",
+            "statement_url",
+            "issued_on",
+            "tombstone",
+        ]
 
     def get_cursor(self, change: Change) -> str:
         return feed_cursor(change)
 
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, change: Change) -> str | None:
+        if change.kind in {Change.Kind.WITHDRAWN, Change.Kind.DELETED}:
+            return None
+        route = RESOURCE_ROUTES[Change.Resource(change.resource)]
+        return absolute(reverse(f"api:{route}", kwargs={"pk": change.object_id}), self.context)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_issued_on(self, change: Change) -> Any:
+        if change.statement is None or change.statement.issued_on is None:
+            return None
+        return change.statement.issued_on.isoformat()
+
     @extend_schema_field(TombstoneSerializer(allow_null=True))
     def get_tombstone(self, change: Change) -> dict[str, Any] | None:
-        if change.kind != Change.Kind.WITHDRAWN:
+        if change.kind != Change.Kind.WITHDRAWN or change.statement is None:
             return None
         return dict(TombstoneSerializer(change.statement).data)
 
 
 class ChangeFeedPageSerializer(serializers.Serializer[Any]):
-    results = ChangeSerializer(many=True)
+    results = ChangeSerializer(many=True, help_text="The entries, oldest first.")
     next = serializers.URLField(help_text="Poll this for what comes after this page.")
     has_more = serializers.BooleanField(help_text="More entries are ready now.")
 
 
 class ChangeFeedView(ConditionalGetMixin, APIView):
-    """Every publication, update, correction and withdrawal of a statement, in order.
+    """Every change to a statement, a law or an organisation that the public can see, in order.
 
-    Start without `since`; then always follow `next`. A withdrawal is a tombstone: remove
-    the statement. Entries appear a few seconds after the change, in the order they
-    became visible, so that polling never skips one.
+    Statements: published, updated, corrected, withdrawn (a tombstone: remove it). Laws
+    and organisations: updated (read it anew) and deleted (remove it). To mirror
+    everything: ask for `since=head` first, then read the lists (the snapshot), then
+    follow `next` from the head's answer, so that nothing changed during the snapshot is
+    missed. Otherwise start without `since`; then always follow `next`. Entries appear
+    a few seconds after the change, in the order they became visible, so that polling
+    never skips one.
     """
 
     # Entries appear as the clock passes their settling time, with nothing saved then.
@@ -1171,13 +1360,29 @@ class ChangeFeedView(ConditionalGetMixin, APIView):
             OpenApiParameter(
                 "since",
                 str,
-                description="The `cursor` of the last entry read, e.g. 1355875200000000-42.",
-                pattern=CURSOR_PATTERN.pattern,
+                description=(
+                    "The `cursor` of the last entry read, or `head` for no entry but a "
+                    "`next` that starts after everything recorded so far. A cursor the "
+                    "feed never gave (malformed, or ahead of the clock) is a 400."
+                ),
+                pattern=f"^(head|{CURSOR_PATTERN.pattern[1:-1]})$",
+                examples=[
+                    OpenApiExample("after an entry", value="1355875200000000-42"),
+                    OpenApiExample("after a snapshot", value=HEAD),
+                ],
+            ),
+            OpenApiParameter(
+                "resource",
+                str,
+                enum=list(Change.Resource.values),
+                description="Only the changes of this kind of resource (all by default).",
+                examples=[OpenApiExample("statements only", value="statement")],
             ),
             OpenApiParameter(
                 "page_size",
                 int,
                 description=f"Entries per page, 1 to {MAX_PAGE_SIZE}.",
+                examples=[OpenApiExample("a hundred", value=100)],
             ),
         ],
         responses=ChangeFeedPageSerializer,
@@ -1185,35 +1390,72 @@ class ChangeFeedView(ConditionalGetMixin, APIView):
     def get(self, request: Request) -> Response:
         since = request.query_params.get("since", "")
         page_size = request.query_params.get("page_size", "100")
+        resource = request.query_params.get("resource", "")
         errors: dict[str, list[str]] = {}
-        match = CURSOR_PATTERN.match(since) if since else None
-        if since and match is None:
-            errors["since"] = ["Give the cursor of an entry, as the feed gave it."]
+        unknown = sorted(set(request.query_params) - {"since", "page_size", "resource", "format"})
+        for name in unknown:
+            errors[name] = [
+                f"This endpoint has no parameter {name!r}. It knows: format, page_size, "
+                "resource, since."
+            ]
+        match = CURSOR_PATTERN.fullmatch(since) if since and since != HEAD else None
+        if since and since != HEAD and match is None:
+            errors["since"] = ["Give the cursor of an entry, as the feed gave it, or head."]
         limit = whole_number(page_size)
         if limit is None or not 1 <= limit <= MAX_PAGE_SIZE:
             errors["page_size"] = [f"Give a whole number from 1 to {MAX_PAGE_SIZE}."]
+        if resource and resource not in Change.Resource.values:
+            errors["resource"] = [f"Choose one of: {', '.join(Change.Resource.values)}."]
+        now = timezone.now()
+        settled = now - timedelta(seconds=settings.API_CHANGES_SETTLE_SECONDS)
+        if match and int(match[1]) > microseconds_since_epoch(now):
+            errors["since"] = ["This cursor is ahead of the feed: give one the feed gave."]
         if errors or limit is None:
             raise ValidationError(errors)
-        settled = timezone.now() - timedelta(seconds=settings.API_CHANGES_SETTLE_SECONDS)
-        entries = Change.objects.filter(visible_from__lte=settled).select_related("statement")
+        if since == HEAD:
+            # Everything recorded up to the settling time is behind this point; what is
+            # recorded later, or settles later, comes after it.
+            since = f"{microseconds_since_epoch(settled)}-0"
+            match = CURSOR_PATTERN.fullmatch(since)
+            limit = 0
+        entries = self.public_entries(settled).select_related("statement")
+        if resource:
+            entries = entries.filter(resource=resource)
         if match:
-            try:
-                after = EPOCH + timedelta(microseconds=int(match[1]))
-            except OverflowError:
-                raise ValidationError({"since": ["This cursor is out of range."]}) from None
+            after = EPOCH + timedelta(microseconds=int(match[1]))
             entries = entries.filter(
                 Q(visible_from__gt=after) | Q(visible_from=after, pk__gt=int(match[2]))
             )
         rows = list(entries.order_by("visible_from", "pk")[: limit + 1])
         page = rows[:limit]
         last = feed_cursor(page[-1]) if page else since
-        next_url = reverse("api:changes") + (f"?since={last}" if last else "")
-        if page_size != "100":
-            next_url += ("&" if last else "?") + f"page_size={limit}"
+        query = {
+            name: value
+            for name, value in (
+                ("since", last),
+                ("page_size", page_size if page_size != "100" else ""),
+                ("resource", resource),
+            )
+            if value
+        }
+        next_url = reverse("api:changes") + (f"?{urlencode(query)}" if query else "")
         return Response(
             {
                 "results": ChangeSerializer(page, many=True, context={"request": request}).data,
                 "next": request.build_absolute_uri(next_url),
                 "has_more": len(rows) > limit,
             }
+        )
+
+    @staticmethod
+    def public_entries(settled: datetime) -> QuerySet[Change]:
+        """Settled entries the public may read. A statement's entries are written only
+        while it is public (Statement.record_change); laws are public records; an
+        organisation's update is shown while the organisation is public, and its
+        deletion was recorded only if it was."""
+        organisation = Change.Resource.ORGANISATION
+        return Change.objects.filter(visible_from__lte=settled).filter(
+            ~Q(resource=organisation)
+            | Q(kind=Change.Kind.DELETED)
+            | Q(object_id__in=public_organisations().values("pk"))
         )

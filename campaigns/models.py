@@ -255,6 +255,23 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
     def withdrawn(self) -> "StatementQuerySet":
         return self.filter(status=Statement.Status.WITHDRAWN)
 
+    def embargoed_for(self, organisation_id: int) -> "StatementQuerySet":
+        """Scheduled statements that this organisation's keys with the embargo scope may
+        read early, as each statement's editor chose: every such partner, the current
+        members of its campaign's coalition, or the organisations named."""
+        readers = Statement.EarlyReaders
+        members = CoalitionMembership.objects.filter(
+            organisation_id=organisation_id, left_on__isnull=True
+        ).values("coalition")
+        named = Statement.embargo_organisations.through.objects.filter(
+            organisation_id=organisation_id
+        ).values("statement")
+        return self.scheduled().filter(
+            Q(embargo_audience=readers.PARTNERS)
+            | Q(embargo_audience=readers.COALITION, campaign__coalition__in=members)
+            | Q(embargo_audience=readers.NAMED, pk__in=named)
+        )
+
     def available_in(self, language: str) -> "StatementQuerySet":
         """Statements whose title and text are written in `language`.
 
@@ -463,6 +480,32 @@ class Statement(KeepsFormerAddresses):
         blank=True,
         editable=False,
         help_text=_("When the text was last corrected in public: the time shown as “updated”."),
+    )
+
+    class EarlyReaders(models.TextChoices):
+        """Who may read the statement through the API between scheduling and publication."""
+
+        COALITION = "coalition", _("The members of its coalition")
+        PARTNERS = "partners", _("Every partner with the embargo scope")
+        NAMED = "named", _("The organisations named")
+
+    embargo_audience = models.CharField(
+        _("read early by"),
+        max_length=16,
+        choices=EarlyReaders,
+        default=EarlyReaders.COALITION,
+        help_text=_(
+            "While it is scheduled, partner keys with the embargo scope of these "
+            "organisations read it through the API; others see nothing. Every early read "
+            "is recorded."
+        ),
+    )
+    embargo_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="early_statements",
+        verbose_name=_("organisations that read it early"),
+        help_text=_("When it is read early by the organisations named: which ones."),
     )
     signatures_open = models.BooleanField(
         _("open for signatures"),
@@ -921,13 +964,26 @@ class Statement(KeepsFormerAddresses):
     def approve(self, by: Staff) -> None:
         self._transition(by, "approve_statement", {self.Status.IN_REVIEW}, self.Status.APPROVED)
 
-    def publish(self, by: Staff, at: datetime | None = None) -> None:
+    def publish(
+        self,
+        by: Staff,
+        at: datetime | None = None,
+        early_readers: str | None = None,
+        named: Iterable[Organisation] = (),
+    ) -> None:
         """Publish now, or schedule for `at`. Nothing runs at that time: the gate reads the clock.
 
         A scheduled statement can be published again to move its time, until it is public.
         It is issued on the day it becomes public, unless staff gave another date (an
-        earlier one: see also `publish_archived`).
+        earlier one: see also `publish_archived`). Scheduling, the editor may choose who
+        reads it early through the API (`early_readers`, one of EarlyReaders, with the
+        organisations `named`); left out, the choice already made stands.
         """
+        named = list(named)
+        if early_readers is not None and early_readers not in self.EarlyReaders.values:
+            raise ValidationError(_("Choose who reads the statement early."))
+        if early_readers == self.EarlyReaders.NAMED and not named:
+            raise ValidationError(_("Name the organisations that read the statement early."))
         now = timezone.now()
         when = at or now
         if timezone.is_naive(when):
@@ -949,7 +1005,10 @@ class Statement(KeepsFormerAddresses):
                 issued_on = publish_day
             elif issued_on > publish_day:
                 raise ValidationError(issued_after_publication(issued_on, when))
-            return {"publish_at": when, "issued_on": issued_on}
+            fields: dict[str, object] = {"publish_at": when, "issued_on": issued_on}
+            if early_readers is not None:
+                fields["embargo_audience"] = early_readers
+            return fields
 
         with transaction.atomic():
             self._transition(
@@ -963,6 +1022,10 @@ class Statement(KeepsFormerAddresses):
                 if when > timezone.now()
                 else "",
             )
+            if early_readers is not None:
+                self.embargo_organisations.set(
+                    named if early_readers == self.EarlyReaders.NAMED else []
+                )
             # Written now, seen by the change feed and webhooks from the publish time.
             self.changes.filter(visible_from__gt=timezone.now()).delete()
             self.record_change(Change.Kind.PUBLISHED)
@@ -1077,7 +1140,9 @@ class Statement(KeepsFormerAddresses):
             visible_from = timezone.now()
         else:
             return None
-        change = Change.objects.create(statement=self, kind=kind, visible_from=visible_from)
+        change = Change.objects.create(
+            statement=self, object_id=self.pk, kind=kind, visible_from=visible_from
+        )
         if kind in Change.ANNOUNCED:
             from . import webhooks  # the delivery module imports these models
 
@@ -1957,7 +2022,9 @@ class PreviewLink(models.Model):
 
 
 class Change(models.Model):
-    """One entry of the change feed: a statement the public can see was created or changed.
+    """One entry of the change feed: something the public can see was created, changed or
+    removed: a statement (published, updated, corrected, withdrawn), a law or an
+    organisation (updated, deleted).
 
     Entries are only ever added, except a publication announced for a time that has not
     come yet, which is removed if the statement is unscheduled or rescheduled. The feed
@@ -1970,12 +2037,29 @@ class Change(models.Model):
         UPDATED = "updated", _("Updated")
         CORRECTED = "corrected", _("Corrected")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        DELETED = "deleted", _("Deleted")
+
+    class Resource(models.TextChoices):
+        STATEMENT = "statement", _("Statement")
+        LAW = "law", _("Law")
+        ORGANISATION = "organisation", _("Organisation")
 
     # The kinds that partners' webhook endpoints are told about.
     ANNOUNCED = {Kind.PUBLISHED, Kind.CORRECTED, Kind.WITHDRAWN}
 
+    resource = models.CharField(
+        _("resource"), max_length=16, choices=Resource, default=Resource.STATEMENT
+    )
+    # The id of what changed: kept after a law or an organisation is deleted, so that a
+    # mirror learns which one to remove.
+    object_id = models.PositiveBigIntegerField(_("id"))
     statement = models.ForeignKey(
-        Statement, on_delete=models.CASCADE, related_name="changes", verbose_name=_("statement")
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("statement"),
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     visible_from = models.DateTimeField(_("visible from"))
@@ -1992,13 +2076,39 @@ class Change(models.Model):
             # The change feed pages through entries in this order from a cursor.
             models.Index(fields=["visible_from", "id"], name="change_feed_order_idx"),
         ]
+        constraints = [
+            # A statement's entry names the statement (for its tombstone); the others
+            # name only an id, which outlives the row.
+            models.CheckConstraint(
+                condition=Q(resource="statement", statement__isnull=False)
+                | (~Q(resource="statement") & Q(statement__isnull=True)),
+                name="change_statement_only_for_statements",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.statement_id}"
+        return f"{self.get_kind_display()}: {self.resource} {self.object_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.statement_id is not None:
+            self.object_id = self.statement_id
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def webhook_event(self) -> str:
-        return f"statement.{self.kind}"
+        return f"{self.resource}.{self.kind}"
+
+    @classmethod
+    def record(cls, resource: str, object_id: int, kind: str) -> "Change":
+        """A law or an organisation changed or was deleted: tell mirrors (the change feed).
+
+        Call it where the change is saved (the admin's save and delete), in its
+        transaction. Laws are public records; an organisation's entry is served only
+        while it is public (campaigns/public.py), and its deletion only if it was.
+        """
+        return cls.objects.create(
+            resource=resource, object_id=object_id, kind=kind, visible_from=timezone.now()
+        )
 
 
 class EmbargoedRead(models.Model):

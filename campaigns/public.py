@@ -13,12 +13,14 @@ from operations.pages import ContentState
 from organisations.models import Organisation
 
 from .models import (
+    Addressing,
     CoalitionMembership,
     Demand,
     DemandQuerySet,
     PublicContentVersion,
     Signature,
     Statement,
+    Target,
 )
 
 
@@ -72,3 +74,12 @@ def content_state(published_after: datetime | None = None) -> ContentState:
 def count_change() -> int:
     """Count a change the public may see (settings.PUBLIC_PAGES); the count now."""
     return PublicContentVersion.raise_number()
+
+
+def public_addressees() -> QuerySet[Target]:
+    """Addressees of published statements, or of their demands: one that only a draft
+    names is nobody's business yet."""
+    published = Statement.objects.published()
+    addressed = Addressing.objects.filter(target=OuterRef("pk"), statement__in=published)
+    demanded = Demand.objects.filter(addressee=OuterRef("pk"), statement__in=published)
+    return Target.objects.filter(Q(Exists(addressed)) | Q(Exists(demanded)))

@@ -438,8 +438,9 @@ class Search:
             ),
         ).order_by("-rank", *Statement.PUBLIC_ORDER)
 
-    def laws(self) -> QuerySet[Law]:
-        laws = Law.objects.all()
+    def laws(self, laws: QuerySet[Law] | None = None) -> QuerySet[Law]:
+        """Laws found, among `laws` (every law by default: laws are public records)."""
+        laws = Law.objects.all() if laws is None else laws
         if not self.full_text:
             return self._every_word(
                 laws,
@@ -457,8 +458,11 @@ class Search:
             headline=lambda language: f"summary_{language}",
         ).order_by("-rank", "pk")
 
-    def organisations(self) -> QuerySet[Organisation]:
-        organisations = public_organisations()
+    def organisations(
+        self, organisations: QuerySet[Organisation] | None = None
+    ) -> QuerySet[Organisation]:
+        """Organisations found, among `organisations`: public ones only, by default."""
+        organisations = public_organisations() if organisations is None else organisations
         if not self.full_text:
             return self._every_word(
                 organisations,

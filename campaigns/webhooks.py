@@ -7,6 +7,7 @@ publication is announced by a task deferred to its publish time, which checks th
 publication gate again when it runs: the statement may have been unscheduled or moved.
 """
 
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -62,13 +63,17 @@ def announce(change_id: int) -> bool:
         for follow in settings.STATEMENT_CHANGE_ANNOUNCED:
             import_string(follow)(change.pk)
         statement = change.statement
+        if statement is None:  # only a statement's changes are announced
+            return False
         data: dict[str, Any] | None
         if change.kind == Change.Kind.WITHDRAWN:
             data = {
                 "id": statement.pk,
                 "title": statement.title,
                 "issued_on": statement.issued_on.isoformat() if statement.issued_on else None,
-                "withdrawn_at": statement.withdrawn_at.isoformat()
+                "withdrawn_at": statement.withdrawn_at.astimezone(UTC)
+                .isoformat()
+                .replace("+00:00", "Z")
                 if statement.withdrawn_at
                 else None,
                 "reason": statement.withdrawal_reason,

@@ -6,7 +6,12 @@ from django.http.response import HttpResponseBase
 from django.urls import include, path, re_path, reverse
 from django.views.decorators.csp import csp_override
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -21,6 +26,7 @@ from rest_framework.views import APIView
 
 from campaigns import datasets
 from campaigns.api import (
+    AddresseeViewSet,
     CampaignViewSet,
     ChangeFeedView,
     CoalitionViewSet,
@@ -32,6 +38,7 @@ from legislation.api import LawViewSet, RightViewSet
 from lib.api.errors import not_found
 from operations.headers import CONTENT_SECURITY_POLICY
 from organisations.api import OrganisationViewSet
+from organisations.keys import DocumentationRateThrottle
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -41,6 +48,7 @@ router.register("coalitions", CoalitionViewSet, basename="coalition")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("laws", LawViewSet, basename="law")
 router.register("demands", DemandViewSet, basename="demand")
+router.register("addressees", AddresseeViewSet, basename="addressee")
 router.register("rights", RightViewSet, basename="right")
 router.register("sign-on-requests", SignOnRequestViewSet, basename="sign-on-request")
 
@@ -116,6 +124,16 @@ class DatasetFileView(APIView):
     @extend_schema(
         operation_id="datasets_file",
         summary="Download one file of the public dataset",
+        parameters=[
+            OpenApiParameter(
+                "name",
+                str,
+                OpenApiParameter.PATH,
+                description="A file's `name` from the index, or it followed by `.sha256` "
+                "for its checksum in `sha256sum --check` form.",
+                examples=[OpenApiExample("statements as JSON Lines", value="statements.jsonl")],
+            )
+        ],
         responses={
             (200, "application/x-ndjson"): OpenApiTypes.BINARY,
             (200, "text/csv"): OpenApiTypes.BINARY,
@@ -198,19 +216,28 @@ REDOC_POLICY = {
     ],
 }
 
+# The schema and the documentation pages have their own rate, not the anonymous one.
+DOCUMENTATION = [DocumentationRateThrottle]
+
 api_patterns = [
     path("", ApiIndexView.as_view(), name="index"),
     *router.urls,
     path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("datasets/", DatasetIndexView.as_view(), name="datasets"),
     path("datasets/<str:name>", DatasetFileView.as_view(), name="dataset-file"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(throttle_classes=DOCUMENTATION), name="schema"),
     # The split views serve the page and its script separately: no inline script, so
     # the Content Security Policy needs no exception for them.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", throttle_classes=DOCUMENTATION),
+        name="docs",
+    ),
     path(
         "redoc/",
-        csp_override(REDOC_POLICY)(SpectacularRedocView.as_view(url_name="api:schema")),
+        csp_override(REDOC_POLICY)(
+            SpectacularRedocView.as_view(url_name="api:schema", throttle_classes=DOCUMENTATION)
+        ),
         name="redoc",
     ),
     re_path(r"^(?P<path>.*)$", not_found),

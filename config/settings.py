@@ -455,6 +455,8 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATES = {
     "anonymous": env.str("API_ANONYMOUS_RATE", default="60/minute"),
     "partner": env.str("API_PARTNER_RATE", default="600/minute"),
+    # The schema and the documentation pages, per address, apart from the API's own.
+    "documentation": env.str("API_DOCUMENTATION_RATE", default="300/minute"),
 }
 
 # Requests with a wrong or expired API key, per client address, before that address is
@@ -512,6 +514,10 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "lib.api.schema.document_errors",
+        "lib.api.schema.document_headers",
+        "lib.api.schema.document_parameters",
+        "lib.api.schema.require_what_is_always_there",
+        "lib.api.schema.document_webhooks",
     ],
     # The documentation pages load their scripts from this site, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 # Statements are found by the laws they make demands about: presentation may read across.
 from addresses.admin import KeptAddressesAdmin
 from campaigns.documents import queue_rebuild
-from campaigns.models import Statement
+from campaigns.models import Change, Statement
 from campaigns.search import LAW_COLUMNS
 from lib.admin_languages import fieldsets_per_language
 from lib.spreadsheet_rows import CSV, XLSX
@@ -166,11 +166,24 @@ class LawAdmin(
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        law = form.instance
+        # With its events, provisions and penalties saved: mirrors read the law anew.
+        Change.record(Change.Resource.LAW, law.pk, Change.Kind.UPDATED)
         if change:
             # The API's answers of statements demanding of it give its title and status,
             # which its timeline (saved just now) sets.
-            law = form.instance
             queue_rebuild(Statement.objects.filter(demands__law=law).values_list("pk", flat=True))
+
+    def delete_model(self, request: HttpRequest, obj: Law) -> None:
+        pk = obj.pk
+        super().delete_model(request, obj)
+        Change.record(Change.Resource.LAW, pk, Change.Kind.DELETED)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Law]) -> None:
+        deleted = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for pk in deleted:
+            Change.record(Change.Resource.LAW, pk, Change.Kind.DELETED)
 
     @admin.display(
         description=_("title"),

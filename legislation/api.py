@@ -1,14 +1,17 @@
 """The partner API's law tracker: rights, and laws with their provisions, penalties and timeline."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django_countries.serializers import CountryFieldMixin
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, viewsets
 
+from campaigns.api_search import FullTextFilter, laws_found
+from campaigns.models import Campaign
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField, PageLinkField
-from lib.api.filters import UtcDateTimeFilter
+from lib.api.filters import UPDATED_SINCE, UtcDateTimeFilter
+from lib.api.references import CountryCodeFilter, IdOrSlugFilter
 from lib.api.translations import translations_schema, written_translations
 
 from .models import Law, LawEvent, LawSource, Penalty, Provision, Right, Standard
@@ -235,21 +238,45 @@ class RightViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Right]):
     cursor_orderings = {"order": ("order", "id"), "id": ("id",)}
 
 
+def law_by_slug(text: str) -> Q:
+    """A law named as `ru/foreign-agents-law` (its slug is unique in its country), or by
+    its slug alone where no other country's law has it."""
+    country, _, slug = text.rpartition("/")
+    if country:
+        return Q(country=country.upper(), slug=slug)
+    return Q(slug=slug)
+
+
 class LawFilter(filters.FilterSet):
-    country = filters.CharFilter(
-        field_name="country", lookup_expr="iexact", help_text="ISO 3166 code, e.g. RU."
+    q = FullTextFilter(
+        laws_found,
+        example="foreign agents",
+        help_text="Laws whose titles, identifier or summary have these words.",
     )
-    status = filters.ChoiceFilter(choices=Law.Status.choices)
-    kind = filters.ChoiceFilter(choices=Law.Kind.choices)
-    right = filters.ModelChoiceFilter(
-        field_name="rights", queryset=Right.objects.all(), help_text="A right's id."
+    country = CountryCodeFilter(help_text="The country whose law it is.")
+    status = filters.ChoiceFilter(choices=Law.Status.choices, help_text="Its legal force now.")
+    kind = filters.ChoiceFilter(choices=Law.Kind.choices, help_text="What sort of text it is.")
+    right = IdOrSlugFilter(
+        field_name="rights",
+        queryset=Right.objects.all(),
+        noun="right",
+        example="association",
+        help_text="Restricts this right.",
     )
-    campaign = filters.NumberFilter(field_name="campaigns", help_text="A campaign's id.")
-    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    campaign = IdOrSlugFilter(
+        field_name="campaigns",
+        queryset=Campaign.objects.all(),
+        noun="campaign",
+        example="russia-civil-society",
+        help_text="Tracked by this campaign.",
+    )
+    updated_since = UtcDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE
+    )
 
     class Meta:
         model = Law
-        fields = ["country", "status", "kind", "right", "campaign", "updated_since"]
+        fields = ["q", "country", "status", "kind", "right", "campaign", "updated_since"]
 
 
 class LawViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet[Law]):

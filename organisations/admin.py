@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
 from campaigns.documents import queue_rebuild
-from campaigns.models import Statement
+from campaigns.models import Change, Statement
 from campaigns.public import public_organisations
 from campaigns.search import PUBLICATION_COLUMNS
 from lib.admin_languages import fieldsets_per_language
@@ -118,6 +118,25 @@ class OrganisationAdmin(
                 | Q(publications__publisher=obj)
             )
             queue_rebuild(shown_in.values_list("pk", flat=True).distinct())
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # With its identifiers and contacts saved: mirrors read it anew. The feed shows
+        # the entry only while the organisation is public.
+        Change.record(Change.Resource.ORGANISATION, form.instance.pk, Change.Kind.UPDATED)
+
+    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
+        pk, was_public = obj.pk, self.has_public_address(obj)
+        super().delete_model(request, obj)
+        if was_public:  # the others were never shown
+            Change.record(Change.Resource.ORGANISATION, pk, Change.Kind.DELETED)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        # Only a public organisation's deletion is told: the others were never shown.
+        public = list(public_organisations().filter(pk__in=queryset).values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for pk in public:
+            Change.record(Change.Resource.ORGANISATION, pk, Change.Kind.DELETED)
 
     @admin.display(description=_("programmes it runs"))
     def programmes_run(self, organisation: Organisation) -> SafeString | str:

@@ -6,10 +6,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from campaigns.api_search import FullTextFilter, organisations_found
+from campaigns.models import Coalition
 from campaigns.public import public_organisations
 from lib.api.conditional import ConditionalGetMixin
 from lib.api.fields import ApiLinkField
-from lib.api.filters import UtcDateTimeFilter
+from lib.api.filters import UPDATED_SINCE, UtcDateTimeFilter
+from lib.api.references import CountryCodeFilter, IdOrSlugFilter
 from lib.api.translations import translations_schema, written_translations
 
 from .models import Organisation, OrganisationIdentifier, OrganisationParent, PressContact
@@ -127,19 +130,32 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Orga
 
 
 class OrganisationFilter(filters.FilterSet):
-    kind = filters.ChoiceFilter(choices=Organisation.Kind.choices)
-    country = filters.CharFilter(field_name="country", lookup_expr="iexact")
-    coalition = filters.NumberFilter(
-        method="filter_coalition", help_text="Current members of this coalition (its id)."
+    q = FullTextFilter(
+        organisations_found,
+        example="Memorial",
+        help_text="Organisations whose names (and other names) or description have these words.",
     )
-    updated_since = UtcDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    kind = filters.ChoiceFilter(
+        choices=Organisation.Kind.choices, help_text="What sort of organisation it is."
+    )
+    country = CountryCodeFilter(help_text="The country of its headquarters.")
+    coalition = IdOrSlugFilter(
+        queryset=Coalition.objects.all(),
+        method="filter_coalition",
+        noun="coalition",
+        example="ngos-for-civil-society-in-russia",
+        help_text="Current members of this coalition.",
+    )
+    updated_since = UtcDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE
+    )
 
     class Meta:
         model = Organisation
-        fields = ["kind", "country", "coalition", "updated_since"]
+        fields = ["q", "kind", "country", "coalition", "updated_since"]
 
     def filter_coalition(
-        self, queryset: QuerySet[Organisation], name: str, value: int
+        self, queryset: QuerySet[Organisation], name: str, value: Coalition
     ) -> QuerySet[Organisation]:
         # One filter() call: both conditions on the same membership. An organisation is a
         # current member of a coalition only once (a named constraint), so no duplicates.

@@ -131,3 +131,32 @@ class PartnerRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Request, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.identity}
+
+    def refund(self) -> None:
+        """Take back this request's count: a revalidation answered 304 costs nothing."""
+        key, counted = getattr(self, "key", None), getattr(self, "now", None)
+        if key is None or counted is None:
+            return
+        history = list(self.cache.get(key, []))
+        if counted in history:
+            history.remove(counted)
+            self.cache.set(key, history, self.duration)
+
+
+class DocumentationRateThrottle(SimpleRateThrottle):
+    """The schema and the documentation pages, counted by address on their own generous
+    rate: a code generator or a docs page reloading does not eat a client's API quota."""
+
+    cache = ProcessMemoryFallback("api-throttle")
+    scope = "documentation"
+
+    def __init__(self) -> None:
+        pass
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        self.rate = settings.API_THROTTLE_RATES.get("documentation", "300/minute")
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}

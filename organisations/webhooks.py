@@ -11,7 +11,7 @@ import http.client
 import json
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import partial
 from typing import Any
 
@@ -44,7 +44,9 @@ def queue_deliveries(
         if not endpoint.wants(event):
             continue
         event_id = uuid.uuid4()
-        payload = {"id": str(event_id), "event": event, "created_at": now.isoformat(), "data": data}
+        # In UTC with Z, as every time the API gives.
+        created_at = now.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        payload = {"id": str(event_id), "event": event, "created_at": created_at, "data": data}
         deliveries.append(
             WebhookDelivery.objects.create(
                 endpoint=endpoint, event_id=event_id, event=event, payload=payload

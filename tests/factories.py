@@ -279,9 +279,12 @@ class StatementFactory(factory.django.DjangoModelFactory[Statement]):
             status=Statement.Status.PUBLISHED,
             publish_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
         )
+        # As a fixture, read early by every partner with the embargo scope; the choice
+        # publish() makes by default (its coalition's members) is tested through it.
         scheduled = factory.Trait(
             status=Statement.Status.PUBLISHED,
             publish_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1)),
+            embargo_audience=Statement.EarlyReaders.PARTNERS,
         )
         withdrawn = factory.Trait(
             status=Statement.Status.WITHDRAWN,

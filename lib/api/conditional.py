@@ -8,8 +8,12 @@ building the body. Whatever is uncertain (no remembered ETag, a cache outage, a 
 version) builds the answer in full and hashes it.
 
 Each process also keeps the ETags it checked so, and answers the next conditional GET
-for them before the view is found (PagesInProcessMemory): such a 304 takes no query and
-is not counted against the throttle. Every other answer, a 304 given here among them, is.
+for them before the view is found (PagesInProcessMemory): such a 304 takes no query.
+
+No 304 is counted against the throttle: one given here takes back the count its request
+was given (each throttle's `refund()`), as polling with an ETag that still holds should
+not use up a client's requests. Every answer with a body carries an ETag, errors and the
+410 of a withdrawn statement among them.
 """
 
 from datetime import datetime
@@ -77,6 +81,11 @@ class ConditionalGetMixin:
             if not_modified is not None:
                 raise NotModified(not_modified)
 
+    def get_throttles(self) -> list[Any]:
+        # Kept, so that a 304 can take its request's count back (finalize_response).
+        self.throttles_counted = super().get_throttles()  # type: ignore[misc]
+        return self.throttles_counted
+
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, NotModified):
             return exc.response
@@ -101,9 +110,15 @@ class ConditionalGetMixin:
             validation.keep_in_process(
                 request._request, response, remembered["etag"], remembered["last_modified"]
             )
-        if response.status_code != 200:
+        if response.status_code == 304:
+            self.refund_throttles()
             return response
         response.render()
+        if response.status_code != 200:
+            # A 410's notice, an error: tagged too, so that every answer has an ETag.
+            if response.content:
+                set_response_etag(response)
+            return response
         set_response_etag(response)
         # A view that answers with JSON encoded beforehand says the time itself.
         updated = getattr(response, "last_modified_at", None) or latest_update(
@@ -119,5 +134,13 @@ class ConditionalGetMixin:
         answer = get_conditional_response(
             request, etag=response.headers["ETag"], last_modified=timestamp, response=response
         )
+        if answer is not None and answer.status_code == 304:
+            self.refund_throttles()
         # A 304 is Django's own response, not DRF's; DRF passes it through as it is.
         return cast(Response, answer)
+
+    def refund_throttles(self) -> None:
+        for throttle in getattr(self, "throttles_counted", []):
+            refund = getattr(throttle, "refund", None)
+            if refund is not None:
+                refund()

@@ -32,8 +32,30 @@ class UtcDateTimeField(IsoDateTimeField):
             raise ValidationError("This date and time is out of range.", code="invalid") from None
 
 
+UPDATED_SINCE = (
+    "Changed at this time or later: pass the time of your last sync, then follow the "
+    "change feed for what was removed."
+)
+
+
 class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 time with its offset; documented with an example in UTC."""
+
     field_class = UtcDateTimeField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._spectacular_annotation = {
+            "field": {
+                "type": "string",
+                "format": "date-time",
+                "description": (
+                    f"{kwargs.get('help_text', '')} ISO 8601 with an offset, e.g. "
+                    "2012-12-19T09:00:00Z."
+                ).strip(),
+                "example": "2012-12-19T09:00:00Z",
+            }
+        }
 
 
 class KnownParametersOnly(BaseFilterBackend):

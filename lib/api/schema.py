@@ -61,3 +61,235 @@ def document_errors(result: dict[str, Any], generator: Any, **kwargs: Any) -> di
                 responses.setdefault("304", {"description": "Not modified since the ETag given."})
             responses.setdefault("414", {"description": URI_TOO_LONG})
     return result
+
+
+# --- headers: revalidation and the rate limit -------------------------------------------
+
+ETAG_HEADER = {
+    "description": "A tag of this answer's body: send it back in `If-None-Match`.",
+    "schema": {"type": "string"},
+    "example": '"5d41402abc4b2a76b9719d911017c592"',
+}
+LAST_MODIFIED_HEADER = {
+    "description": "The newest `updated_at` shown, where the answer has one (HTTP date).",
+    "schema": {"type": "string"},
+    "example": "Wed, 19 Dec 2012 09:00:00 GMT",
+}
+RETRY_AFTER_HEADER = {
+    "description": "Seconds to wait before the next request.",
+    "schema": {"type": "integer", "minimum": 0},
+    "example": 30,
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": (
+        "The ETag of the answer you hold: answered 304 without a body while it is "
+        "current, and not counted against your rate limit."
+    ),
+    # Visible ASCII, as HTTP allows in a header: the web server refuses anything else
+    # before the application sees it.
+    "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]*$"},
+    "example": '"5d41402abc4b2a76b9719d911017c592"',
+}
+
+
+def document_headers(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Declare the headers every answer carries, and the one a revalidation sends."""
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            reading = method in {"get", "head"}
+            if reading:
+                parameters = operation.setdefault("parameters", [])
+                if not any(p.get("name") == "If-None-Match" for p in parameters):
+                    parameters.append(dict(IF_NONE_MATCH))
+            for status, response in operation.get("responses", {}).items():
+                headers = response.setdefault("headers", {})
+                if status == "429":
+                    headers.setdefault("Retry-After", RETRY_AFTER_HEADER)
+                if reading and status not in {"414"}:
+                    headers.setdefault("ETag", ETAG_HEADER)
+                if reading and status == "200":
+                    headers.setdefault("Last-Modified", LAST_MODIFIED_HEADER)
+                if not headers:
+                    del response["headers"]
+    return result
+
+
+# --- webhooks ------------------------------------------------------------------------
+
+WEBHOOK_EVENTS = {
+    "statement.published": "A statement became public (or was published as archived).",
+    "statement.corrected": "A public statement was corrected: read it anew.",
+    "statement.withdrawn": "A statement was withdrawn: remove it. `data` is its tombstone.",
+    "test": "Sent by staff's test button, to check an endpoint.",
+}
+WEBHOOK_EVENT_SCHEMA = {
+    "type": "object",
+    "description": (
+        "The body of every delivery, POSTed as JSON in the Standard Webhooks format: "
+        "verify the `webhook-id`, `webhook-timestamp` and `webhook-signature` headers "
+        "with your endpoint's `whsec_` secret before trusting it. The same `id` on every "
+        "retry of one event: use it to skip an event already handled."
+    ),
+    "required": ["id", "event", "created_at", "data"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The event's id, the same on every retry (also `webhook-id`).",
+            "example": "2f1c5b0e-8f0a-4a9b-9b8e-0c6f5d7a1e42",
+        },
+        "event": {
+            "type": "string",
+            "enum": list(WEBHOOK_EVENTS),
+            "description": "What happened.",
+            "example": "statement.published",
+        },
+        "created_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the event was made, in UTC.",
+            "example": "2012-12-19T09:00:00Z",
+        },
+        "data": {
+            "type": "object",
+            "description": (
+                "For `statement.published` and `statement.corrected`: the statement as "
+                "GET /api/v1/statements/{id}/ gives it. For `statement.withdrawn`: `id`, "
+                "`title`, `issued_on`, `withdrawn_at` and `reason`. For `test`: a message."
+            ),
+            "example": {"id": 42, "title": "Repeal the law on foreign agents"},
+        },
+    },
+}
+
+
+def document_webhooks(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """The deliveries a partner's endpoint receives, as OpenAPI 3.1 describes webhooks
+    (`x-webhooks` in this 3.0 schema, which Redoc shows), with their body's schema."""
+    result.setdefault("components", {}).setdefault("schemas", {})["WebhookEvent"] = (
+        WEBHOOK_EVENT_SCHEMA
+    )
+    reference = {"$ref": "#/components/schemas/WebhookEvent"}
+    result["x-webhooks"] = {
+        event: {
+            "post": {
+                "summary": event,
+                "description": description,
+                "operationId": f"webhook_{event.replace('.', '_')}",
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "header",
+                        "required": True,
+                        "description": header_description,
+                        "schema": {"type": "string"},
+                        "example": example,
+                    }
+                    for name, header_description, example in WEBHOOK_HEADERS
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": reference}},
+                },
+                "responses": {
+                    "2XX": {"description": "Received: the delivery is done."},
+                    "default": {
+                        "description": "Anything else (or no answer within the timeout): "
+                        "retried later, with the delay doubling each time."
+                    },
+                },
+            }
+        }
+        for event, description in WEBHOOK_EVENTS.items()
+    }
+    return result
+
+
+WEBHOOK_HEADERS = [
+    ("webhook-id", "The event's id.", "2f1c5b0e-8f0a-4a9b-9b8e-0c6f5d7a1e42"),
+    ("webhook-timestamp", "Seconds since the epoch when it was sent.", "1355907600"),
+    (
+        "webhook-signature",
+        "`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` with the secret.",
+        "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+    ),
+]
+
+
+# --- parameters: an example for each ------------------------------------------------
+
+# Parameters that mean the same on every endpoint, with the same example everywhere.
+PARAMETER_EXAMPLES: dict[str, Any] = {
+    "id": 42,
+    "cursor": "cD0yMDEyLTEyLTE5KzA5JTNBMDAlM0EwMCUyQjAwJTNBMDA%3D",
+    "page_size": 20,
+    "issued_after": "2012-01-01",
+    "issued_before": "2013-01-01",
+}
+
+
+def document_parameters(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """Give each parameter without an example the one it has everywhere, or else the first
+    of its choices: a generated client's docs and a tester's first try both need one."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if "example" in parameter or "examples" in parameter or "example" in schema:
+                    continue
+                name = parameter["name"]
+                if name in PARAMETER_EXAMPLES:
+                    parameter["example"] = PARAMETER_EXAMPLES[name]
+                elif schema.get("enum"):
+                    parameter["example"] = schema["enum"][0]
+    return result
+
+
+# --- responses a client generator can trust -----------------------------------------
+
+
+def _references(node: Any) -> set[str]:
+    """The component names a part of the schema refers to, however deep."""
+    if isinstance(node, dict):
+        found = set()
+        if isinstance(node.get("$ref"), str):
+            found.add(node["$ref"].rsplit("/", 1)[-1])
+        for value in node.values():
+            found |= _references(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_references(value) for value in node)) if node else set()
+    return set()
+
+
+def _blank_allowed(alternative: dict[str, Any]) -> bool:
+    return alternative.get("maxLength") == 0 or alternative.get("$ref", "").endswith("/BlankEnum")
+
+
+def require_what_is_always_there(
+    result: dict[str, Any], generator: Any, **kwargs: Any
+) -> dict[str, Any]:
+    """Every field of an answer is always in it (null where empty), so each is required;
+    and a value that may be blank (a URL, an e-mail, a country) is `anyOf` the value or
+    the blank, not a `oneOf` that a validator must prove exclusive.
+
+    Request bodies keep their own optional fields, and the Error shape its optional
+    `errors`.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    in_requests: set[str] = set()
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            in_requests |= _references(operation.get("requestBody", {}))
+    for name, component in schemas.items():
+        properties = component.get("properties")
+        for field in (properties or {}).values():
+            alternatives = field.get("oneOf")
+            if alternatives and any(_blank_allowed(option) for option in alternatives):
+                field["anyOf"] = field.pop("oneOf")
+        if properties and name not in in_requests and name not in {"Error", "WebhookEvent"}:
+            component["required"] = list(properties)
+    return result

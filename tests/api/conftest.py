@@ -15,7 +15,11 @@ def api_settings(settings: Any) -> Iterator[None]:
     # Throttle counters live in the cache, which outlives a test; limits are lowered by
     # the throttling tests themselves. The feed's settle window would make tests wait.
     cache.clear()
-    settings.API_THROTTLE_RATES = {"anonymous": "100000/minute", "partner": "100000/minute"}
+    settings.API_THROTTLE_RATES = {
+        "anonymous": "100000/minute",
+        "partner": "100000/minute",
+        "documentation": "100000/minute",
+    }
     settings.API_CHANGES_SETTLE_SECONDS = 0
     # The receiver listens on loopback; tests of the refusal turn this back off.
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True

@@ -27,7 +27,7 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
-    """What the README tells partners to do: the Standard Webhooks library checks it."""
+    """What docs/api.md tells partners to do: the Standard Webhooks library checks it."""
     try:
         Webhook(secret).verify(body, headers)
     except WebhookVerificationError:

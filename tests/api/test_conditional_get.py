@@ -92,13 +92,47 @@ def test_a_304_from_process_memory_is_not_counted_against_the_throttle(
     that still holds does not use up a client's requests."""
     settings.API_THROTTLE_RATES = {"anonymous": "3/minute", "partner": "3/minute"}
     StatementFactory(published=True)
-    etag = etag_of(api, LIST)  # two requests counted: the GET and the first check
+    etag = etag_of(api, LIST)  # one request counted: the GET (not the first check's 304)
 
     polls = [api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code for _ in range(10)]
 
     assert polls == [304] * 10
     assert api.get(LIST).status_code == 200
+    assert api.get(LIST).status_code == 200
     assert api.get(LIST).status_code == 429
+
+
+def test_no_304_is_counted_against_the_throttle_even_for_a_key(
+    api: APIClient, settings: Any
+) -> None:
+    from tests.factories import partner_key
+
+    settings.API_THROTTLE_RATES = {"anonymous": "2/minute", "partner": "2/minute"}
+    StatementFactory(published=True)
+    _, secret = partner_key()
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    etag = str(api.get(LIST)["ETag"])  # counted
+
+    polls = [api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code for _ in range(5)]
+
+    assert polls == [304] * 5
+    assert api.get(LIST).status_code == 200
+    assert api.get(LIST).status_code == 429
+
+
+def test_every_answer_has_an_etag_a_withdrawn_statements_410_too(api: APIClient) -> None:
+    withdrawn = StatementFactory(withdrawn=True)
+
+    gone = api.get(f"/api/v1/statements/{withdrawn.pk}/")
+    missing = api.get("/api/v1/statements/999999/")
+    refused = api.get(LIST, {"page_size": "1000"})
+
+    assert gone.status_code == 410
+    assert gone["ETag"]
+    assert missing.status_code == 404
+    assert missing["ETag"]
+    assert refused.status_code == 400
+    assert refused["ETag"]
 
 
 def test_no_304_from_process_memory_for_a_key_or_another_format(api: APIClient) -> None:
@@ -302,9 +336,9 @@ def test_a_key_and_the_change_feed_always_hash_the_body(
     _, secret = partner_key()
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
     etag = str(api.get(LIST)["ETag"])
-    # The key; the 2 queries of the answer (the page, the kept documents), put together
-    # to be hashed.
-    with django_assert_num_queries(1 + 2):
+    # The key; the 2 queries of the answer (the page, the kept documents) and its count,
+    # put together to be hashed.
+    with django_assert_num_queries(1 + 2 + 1):
         assert api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 304
     api.credentials()
     feed = str(api.get("/api/v1/changes/")["ETag"])

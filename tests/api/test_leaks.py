@@ -192,6 +192,19 @@ def statement_filters(world: World) -> list[dict[str, Any]]:
         {"published_after": long_ago},
         {"published_before": far_ahead},
         {"updated_since": long_ago},
+        # The same rows named by slug, and the country in lower case.
+        {"campaign": world.campaign.slug},
+        {"coalition": world.coalition.slug},
+        {"organisation": world.lead.slug},
+        {"law": f"by/{world.law.slug}"},
+        {"right": world.right.slug},
+        {"addressee": world.addressee.slug},
+        {"country": "by"},
+        # Words both statements are found by (their demands' text, their law's country),
+        # alone and with a filter: the hidden one's words are looked for below.
+        {"q": "repeal"},
+        {"q": "Belarus"},
+        {"q": "repeal", "campaign": world.campaign.slug, "country": "by"},
     ]
 
 
@@ -221,6 +234,17 @@ def test_hidden_statements_are_in_no_expanded_list_or_chosen_fields(
         assert seen == [world.public.pk], (query, chosen)
 
 
+def test_q_finds_no_planted_marker_anywhere(world: World, client: APIClient) -> None:
+    for url in ("/api/v1/statements/", "/api/v1/laws/", "/api/v1/organisations/"):
+        for words in ("SECRET", "SECRET title", "secret", "SECRET demand", "SECRET-ECLI"):
+            body = get(client, url, {"q": words})
+            assert body["results"] == [], (url, words)
+            assert body["count"] == 0
+    found = get(client, "/api/v1/statements/", {"q": "repeal"})
+    assert [row["id"] for row in found["results"]] == [world.public.pk]
+    assert found["count"] == 1
+
+
 def test_hidden_statements_have_no_detail_and_their_demands_none(
     world: World, client: APIClient
 ) -> None:
@@ -231,9 +255,15 @@ def test_hidden_statements_have_no_detail_and_their_demands_none(
     for pk in hidden_demands:
         assert client.get(f"/api/v1/demands/{pk}/").status_code == 404
     public_demands = list(world.public.demands.values_list("pk", flat=True))
+    # A hidden statement named in the filter is refused as one that never existed.
+    never = Statement.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    for named in (world.hidden.pk, world.hidden.slug):
+        refused = client.get("/api/v1/demands/", {"statement": named})
+        unknown = client.get("/api/v1/demands/", {"statement": never})
+        assert refused.status_code == unknown.status_code == 400
+        assert refused.json() == unknown.json()
     for query in [
         {},
-        {"statement": world.hidden.pk},
         {"campaign": world.campaign.pk},
         {"law": world.law.pk},
         {"addressee": world.addressee.pk},
