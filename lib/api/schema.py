@@ -228,6 +228,7 @@ PARAMETER_EXAMPLES: dict[str, Any] = {
     "page_size": 20,
     "issued_after": "2012-01-01",
     "issued_before": "2013-01-01",
+    "signatures_open": True,
 }
 
 
@@ -269,6 +270,10 @@ def _blank_allowed(alternative: dict[str, Any]) -> bool:
     return alternative.get("maxLength") == 0 or alternative.get("$ref", "").endswith("/BlankEnum")
 
 
+# Components whose optional fields are really optional.
+KEEP_OWN_REQUIRED = {"Error", "WebhookEvent", "StatementItem"}
+
+
 def require_what_is_always_there(
     result: dict[str, Any], generator: Any, **kwargs: Any
 ) -> dict[str, Any]:
@@ -276,8 +281,8 @@ def require_what_is_always_there(
     and a value that may be blank (a URL, an e-mail, a country) is `anyOf` the value or
     the blank, not a `oneOf` that a validator must prove exclusive.
 
-    Request bodies keep their own optional fields, and the Error shape its optional
-    `errors`.
+    Request bodies keep their own optional fields, the Error shape its optional
+    `errors`, and a list's statement item its own: `fields=` may leave out all but `id`.
     """
     schemas = result.get("components", {}).get("schemas", {})
     in_requests: set[str] = set()
@@ -290,6 +295,6 @@ def require_what_is_always_there(
             alternatives = field.get("oneOf")
             if alternatives and any(_blank_allowed(option) for option in alternatives):
                 field["anyOf"] = field.pop("oneOf")
-        if properties and name not in in_requests and name not in {"Error", "WebhookEvent"}:
+        if properties and name not in in_requests and name not in KEEP_OWN_REQUIRED:
             component["required"] = list(properties)
     return result

@@ -60,8 +60,9 @@ def test_the_home_page_costs_the_same_whatever_it_lists(
     for statement in StatementFactory.create_batch(count, published=True):
         SignatureFactory.create_batch(3, statement=statement)
     # 1: active campaigns with coalitions; 2: the latest statements with campaign and
-    # issuer; 3: the next scheduled publish time, which bounds how long the page is cached.
-    with django_assert_num_queries(3):
+    # issuer; 3: the laws in force per country, for the map; 4: the next scheduled
+    # publish time, which bounds how long the page is cached.
+    with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
     # Then it comes from the cache, without a query.
     with django_assert_num_queries(0):

@@ -6,6 +6,7 @@ statement's version; only a statement the public may read has one.
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -13,7 +14,6 @@ from PIL import Image
 from pytest_django import DjangoAssertNumQueries
 
 from campaigns.models import Signature, Statement
-from operations.changes import public_pages_changed
 from tests.factories import EditorFactory, OrganisationFactory, SignatureFactory, StatementFactory
 from tests.site.reading import open_graph, read
 
@@ -69,15 +69,17 @@ def test_the_card_is_a_png_of_1200_by_630_named_in_the_page_s_tags(client: Clien
     assert image.size == (1200, 630)
 
 
-def test_the_card_changes_when_the_statement_is_corrected(client: Client) -> None:
+def test_the_card_changes_when_the_statement_is_corrected(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     statement = published()
     first_address = card_address(client, statement.get_absolute_url())
     first = client.get(first_address).content
 
     statement.title = "Repeal the foreign agents law now"
-    statement.save_correction("The title named the wrong law.", by=EditorFactory())
-    # As the admin's save does after every change (AdminChangesRefreshPublicPages).
-    public_pages_changed()
+    # Committed, as in the admin: the correction changes the public pages after commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        statement.save_correction("The title named the wrong law.", by=EditorFactory())
 
     second_address = card_address(client, statement.get_absolute_url())
     assert second_address != first_address

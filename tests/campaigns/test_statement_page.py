@@ -74,14 +74,14 @@ def test_a_statement_the_public_may_not_see_is_404_at_any_year(
     client: Client, traits: dict[str, bool]
 ) -> None:
     # Dated years before it is (or would be) public: no year reveals it.
-    StatementFactory(**traits, issued_on=date(2016, 3, 8), slug="hidden")
+    StatementFactory(**traits, issued_on=date(2016, 3, 8), slug="concealed")
     missing = client.get("/statements/2016/never-existed/")
     for year in (2016, 2015, timezone.now().year):
-        hidden = client.get(f"/statements/{year}/hidden/")
+        hidden = client.get(f"/statements/{year}/concealed/")
         assert hidden.status_code == 404
-        assert hidden.text.replace(str(year), "y").replace("hidden", "x") == missing.text.replace(
-            "2016", "y"
-        ).replace("never-existed", "x")
+        assert hidden.text.replace(str(year), "y").replace(
+            "concealed", "x"
+        ) == missing.text.replace("2016", "y").replace("never-existed", "x")
 
 
 def test_a_withdrawn_statement_is_gone_at_its_own_year_only(client: Client) -> None:
