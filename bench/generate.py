@@ -136,7 +136,8 @@ class TableWriter:
     """Buffers rows of one model and writes them in batches, filling every column.
 
     Columns not given take the field's default, its time for auto_now fields, NULL where
-    allowed, else an empty string; a missing required value is an error, not a guess.
+    allowed, else an empty string (for text, and for a file field without a file); a
+    missing required value is an error, not a guess.
     A row is kept as the tuple of its columns' values: a million statements and their
     signatures make millions of rows, and per-row work is what the load time is made of.
     """
@@ -159,7 +160,8 @@ class TableWriter:
                 self.defaults[name] = model_field.get_default()
             elif model_field.null:
                 self.defaults[name] = None
-            elif isinstance(model_field, models.CharField | models.TextField):
+            elif isinstance(model_field, models.CharField | models.TextField | models.FileField):
+                # A file field without a file (an organisation with no logo) is "" too.
                 self.defaults[name] = ""
             else:
                 self.required.add(name)
@@ -803,6 +805,8 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 change_pk += 1
                 changes.add(
                     id=change_pk,
+                    resource="statement",
+                    object_id=pk,
                     statement_id=pk,
                     kind="published",
                     visible_from=publish_at,
@@ -813,6 +817,8 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 change_pk += 1
                 changes.add(
                     id=change_pk,
+                    resource="statement",
+                    object_id=pk,
                     statement_id=pk,
                     kind="corrected",
                     visible_from=corrected_at,
@@ -822,6 +828,8 @@ def generate(scale_name: str, seed: int, out: Any = sys.stdout) -> Generated:
                 change_pk += 1
                 changes.add(
                     id=change_pk,
+                    resource="statement",
+                    object_id=pk,
                     statement_id=pk,
                     kind="withdrawn",
                     visible_from=withdrawn_at,

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -23,6 +24,7 @@ from campaigns.search import PUBLICATION_COLUMNS
 from lib.admin_languages import fieldsets_per_language
 from lib.spreadsheet_rows import CSV, XLSX
 
+from .logos import LogoField
 from .models import (
     Organisation,
     OrganisationIdentifier,
@@ -57,6 +59,14 @@ class PressContactInline(admin.TabularInline[PressContact, Organisation]):
     extra = 0
 
 
+class LabelledFileInput(AdminFileWidget):
+    """The admin's file input with a label of its own: Django puts a clearable file input
+    in a fieldset whose legend names it, which leaves the input itself without a name for
+    screen readers (axe: label)."""
+
+    use_fieldset = False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(
     KeptAddressesAdmin[Organisation],
@@ -66,6 +76,7 @@ class OrganisationAdmin(
 ):
     resource_classes = [OrganisationResource]
     formats = [CSV, XLSX]
+    formfield_overrides = {LogoField: {"widget": LabelledFileInput}}
     list_display = ["name", "short_name", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active", ("country", CountryFilter)]
     # An identifier finds its organisation: staff paste a charity number or a Wikidata id.

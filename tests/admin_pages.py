@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from addresses.models import FormerAddress
+from alerts.models import AlertEvent, Delivery, Subscriber, Subscription
 from campaigns.models import (
     Campaign,
     Change,
@@ -27,6 +28,7 @@ from campaigns.models import (
     Target,
     Transition,
 )
+from invitations.models import Invitation
 from legislation.models import Law, Penalty, Provision, Right, Standard
 from organisations.models import (
     Organisation,
@@ -40,10 +42,12 @@ from tests.factories import (
     CampaignFactory,
     CoalitionFactory,
     CoalitionMembershipFactory,
+    DeliveryFactory,
     DemandFactory,
     EditorFactory,
     FormerAddressFactory,
     ImplementationFactory,
+    InvitationFactory,
     LawEventFactory,
     LawFactory,
     LeverageFactory,
@@ -58,6 +62,7 @@ from tests.factories import (
     SignatureFactory,
     StandardFactory,
     StatementFactory,
+    SubscriptionFactory,
     TargetFactory,
     TransitionFactory,
     partner_key,
@@ -208,6 +213,38 @@ def _sign_in_record() -> SignInRecord:
     return SignInRecord.objects.create(user=EditorFactory(), event=SignInRecord.Event.REFUSED)
 
 
+def _delivery() -> Delivery:
+    """A message sent to an address because of its subscription."""
+    subscription = SubscriptionFactory()
+    return DeliveryFactory(
+        subscriber=subscription.subscriber,
+        subscription=subscription,
+        status=Delivery.Status.SENT,
+        attempt_count=1,
+        sent_at=timezone.now(),
+    )
+
+
+def _invitation() -> Invitation:
+    """Answered: signed by an address outside the organisation's domain, on staff's word."""
+    signature = SignatureFactory(statement=StatementFactory(published=True))
+    now = timezone.now()
+    return InvitationFactory(
+        statement=signature.statement,
+        organisation=signature.organisation,
+        signature=signature,
+        created_by=EditorFactory(),
+        domain_exception_by=EditorFactory(),
+        domain_exception_at=now,
+        answer=Invitation.Answer.SIGNED,
+        answered_at=now,
+        signed_name="Ana Contact",
+        signed_title="Director",
+        signed_version=signature.signed_version,
+        signed_text=signature.statement.body,
+    )
+
+
 def _task_result() -> DBTaskResult:
     return DBTaskResult.objects.create(
         task_path="campaigns.tasks.example",
@@ -249,5 +286,10 @@ ONE_OF: dict[type[Model], Callable[[], Any]] = {
     ),
     EmbargoedRead: _embargoed_read,
     SignInRecord: _sign_in_record,
+    Subscriber: lambda: _delivery().subscriber,
+    Subscription: SubscriptionFactory,
+    AlertEvent: lambda: _delivery().event,
+    Delivery: _delivery,
+    Invitation: _invitation,
     User: EditorFactory,
 }

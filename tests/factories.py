@@ -27,6 +27,7 @@ from campaigns.models import (
     Target,
     Transition,
 )
+from invitations.models import DEFAULT_OPEN_FOR, Invitation, reminder_time
 from legislation.models import (
     Implementation,
     Law,
@@ -478,3 +479,24 @@ class DeliveryFactory(factory.django.DjangoModelFactory[Delivery]):
 
     subscriber = factory.SubFactory(SubscriberFactory)
     event = factory.SubFactory(AlertEventFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
+    """Sent and not answered yet, to sign, open for the usual two weeks.
+
+    Saved as it is, as a fixture: tests of issuing go through Invitation.issue(), which
+    also makes the signature it asks for and sends the e-mail.
+    """
+
+    class Meta:
+        model = Invitation
+
+    statement = factory.SubFactory(StatementFactory, published=True)
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = "Ana Contact"
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    deadline = factory.LazyFunction(lambda: timezone.now() + DEFAULT_OPEN_FOR)
+    remind_at = factory.LazyAttribute(
+        lambda invitation: reminder_time(timezone.now(), invitation.deadline)
+    )
+    sent_at = factory.LazyFunction(timezone.now)

@@ -13,6 +13,7 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from addresses.models import FormerAddress
+from alerts.models import AlertEvent, Delivery, Subscriber, Subscription
 from campaigns.models import Change, EmbargoedRead, Transition
 from organisations.models import WebhookDelivery
 from staff.models import SignInRecord
@@ -29,6 +30,10 @@ WRITTEN_ELSEWHERE: set[type[Model]] = {
     WebhookDelivery,  # by publishing, correcting and withdrawing
     SignInRecord,  # by signing in
     DBTaskResult,  # by enqueueing a task
+    Subscriber,  # by its holder, subscribing
+    Subscription,  # likewise, confirmed through the link sent
+    AlertEvent,  # by publishing, correcting and withdrawing, and by a law's new event
+    Delivery,  # by matching an event against the subscriptions
 }
 
 

@@ -12,15 +12,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from alerts.models import AlertEvent, Delivery, Subscription
+from campaigns.documents import keep
 from campaigns.models import (
     Addressing,
+    Change,
     CoalitionMembership,
     Demand,
     DemandOutcome,
     Publication,
     Signature,
     Statement,
+    StatementDocument,
 )
+from invitations.models import Invitation
 from legislation.models import Implementation, LawEvent
 from organisations.models import (
     Organisation,
@@ -167,6 +172,84 @@ def same_outcome_twice_a_day() -> DemandOutcome:
     )
 
 
+def second_document_of_a_version() -> StatementDocument:
+    statement = factories.StatementFactory(published=True)
+    keep([statement.pk])
+    document = StatementDocument.objects.get(statement=statement)
+    return StatementDocument(
+        statement=statement,
+        language=document.language,
+        version=document.version,
+        statement_updated_at=document.statement_updated_at,
+        built_at=timezone.now(),
+        item=document.item,
+        detail=document.detail,
+        signatories=document.signatories,
+        demands=document.demands,
+        publications=document.publications,
+        corrections=document.corrections,
+    )
+
+
+def law_change_naming_a_statement() -> Change:
+    return Change(
+        resource=Change.Resource.LAW,
+        object_id=factories.LawFactory().pk,
+        statement=factories.StatementFactory(published=True),
+        kind=Change.Kind.UPDATED,
+        visible_from=timezone.now(),
+    )
+
+
+def subscription_without_its_campaign() -> Subscription:
+    return factories.SubscriptionFactory.build(
+        subscriber=factories.SubscriberFactory(), kind=Subscription.Kind.CAMPAIGN
+    )
+
+
+def second_subscription(kind: str, **topic: Callable[[], object]) -> Callable[[], Subscription]:
+    def build() -> Subscription:
+        first = factories.SubscriptionFactory(
+            kind=kind, **{field: make() for field, make in topic.items()}
+        )
+        return Subscription(
+            subscriber=first.subscriber,
+            kind=kind,
+            campaign=first.campaign,
+            organisation=first.organisation,
+            law=first.law,
+            country=first.country,
+        )
+
+    return build
+
+
+def law_alert_about_a_statement() -> AlertEvent:
+    return AlertEvent(
+        kind=AlertEvent.Kind.LAW_EVENT, statement=factories.StatementFactory(published=True)
+    )
+
+
+def second_delivery() -> Delivery:
+    delivery = factories.DeliveryFactory()
+    return Delivery(subscriber=delivery.subscriber, event=delivery.event)
+
+
+def invitation(**fields: object) -> Callable[[], Invitation]:
+    return lambda: factories.InvitationFactory.build(
+        statement=factories.StatementFactory(published=True),
+        organisation=factories.OrganisationFactory(),
+        **fields,
+    )
+
+
+def second_open_invitation() -> Invitation:
+    first = factories.InvitationFactory()
+    return factories.InvitationFactory.build(
+        statement=first.statement, organisation=first.organisation
+    )
+
+
 now = timezone.now()
 
 BROKEN_RULES = [
@@ -299,6 +382,73 @@ BROKEN_RULES = [
         same_outcome_twice_a_day,
         "This outcome is already recorded for this date",
     ),
+    (
+        "one_document_per_statement_language_version",
+        second_document_of_a_version,
+        "Statement document with this Statement, Language and Version already exists.",
+    ),
+    (
+        "change_statement_only_for_statements",
+        law_change_naming_a_statement,
+        "change_statement_only_for_statements",
+    ),
+    (
+        "alert_subscription_names_its_topic",
+        subscription_without_its_campaign,
+        "alert_subscription_names_its_topic",
+    ),
+    (
+        "alert_subscription_once_to_all",
+        second_subscription(Subscription.Kind.ALL),
+        "alert_subscription_once_to_all",
+    ),
+    (
+        "alert_subscription_once_per_campaign",
+        second_subscription(Subscription.Kind.CAMPAIGN, campaign=factories.CampaignFactory),
+        "alert_subscription_once_per_campaign",
+    ),
+    (
+        "alert_subscription_once_per_organisation",
+        second_subscription(
+            Subscription.Kind.ORGANISATION, organisation=factories.OrganisationFactory
+        ),
+        "alert_subscription_once_per_organisation",
+    ),
+    (
+        "alert_subscription_once_per_law",
+        second_subscription(Subscription.Kind.LAW, law=factories.LawFactory),
+        "alert_subscription_once_per_law",
+    ),
+    (
+        "alert_subscription_once_per_country",
+        second_subscription(Subscription.Kind.COUNTRY, country=lambda: "RU"),
+        "alert_subscription_once_per_country",
+    ),
+    (
+        "alert_event_is_about_a_statement_or_a_law_event",
+        law_alert_about_a_statement,
+        "alert_event_is_about_a_statement_or_a_law_event",
+    ),
+    (
+        "alert_delivery_once_per_address_and_event",
+        second_delivery,
+        "Message sent with this Subscriber and Event already exists.",
+    ),
+    (
+        "invitation_answer_has_time",
+        invitation(answer=Invitation.Answer.DECLINED, answered_at=None),
+        "An answer needs the time it was given.",
+    ),
+    (
+        "invitation_signed_has_name_and_version",
+        invitation(answer=Invitation.Answer.SIGNED, answered_at=now, signed_version=1),
+        "A signature needs the name and the version signed.",
+    ),
+    (
+        "invitation_one_open_per_organisation",
+        second_open_invitation,
+        "already has an unanswered invitation of this kind",
+    ),
 ]
 
 
@@ -323,7 +473,7 @@ def test_every_named_constraint_is_broken_above() -> None:
 
     named = {
         constraint.name
-        for label in ("organisations", "legislation", "campaigns")
+        for label in ("organisations", "legislation", "campaigns", "alerts", "invitations")
         for model in apps.get_app_config(label).get_models()
         for constraint in model._meta.constraints
     }

@@ -109,7 +109,7 @@ def varnish(live_server: LiveServer, settings: Settings, tmp_path: Path) -> Iter
         process.wait(timeout=START_GUARD_SECONDS)
 
 
-def test_a_withdrawal_is_gone_through_varnish_at_once(varnish: Varnish) -> None:
+def test_a_withdrawal_is_gone_through_varnish_at_once(varnish: Varnish, staff_groups: None) -> None:
     statement = StatementFactory(published=True, title="Read through Varnish")
     SignatureFactory(statement=statement)
     url = statement.get_absolute_url()
