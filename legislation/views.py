@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -18,7 +19,7 @@ from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
 from campaigns.models import Campaign, Demand, Statement
 from campaigns.public import public_demands, public_organisations
-from operations.pages import page_number, public_page
+from operations.pages import given_query, page_number, public_page
 
 from .models import Law, LawEvent, Penalty, Provision, Right
 from .pictures import Bar, CountryCount, bar_chart, legend, world_map
@@ -315,7 +316,15 @@ class LawCompareView(TemplateView):
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        comparison = LawComparison(request.GET.getlist("laws"))
+        names = request.GET.getlist("laws")
+        # The page cache sorts a parameter's values (one key whatever their order), but
+        # the tracker's checkboxes send one `laws` each, in the order the laws are to be
+        # compared: that order is read from the query as given, and such an answer is
+        # not kept, since its key does not say it. One `laws=a,b` address is kept.
+        from_checkboxes = len(names) > 1
+        if from_checkboxes:
+            names = QueryDict(given_query(request)).getlist("laws")
+        comparison = LawComparison(names)
         comparison.find(self.laws())
         keys = ",".join(f"{str(law.country).lower()}:{law.slug}" for law in comparison.laws)
         address = reverse("legislation:compare") + (
@@ -334,7 +343,10 @@ class LawCompareView(TemplateView):
             status = 400
         else:
             status = 200
-        return self.render_to_response(context, status=status)
+        response = self.render_to_response(context, status=status)
+        if from_checkboxes:
+            patch_cache_control(response, no_store=True)
+        return response
 
     def compared(self, law: Law) -> dict[str, Any]:
         """What the comparison shows of a law, read from what was prefetched."""
