@@ -44,7 +44,7 @@ def announce(change_id: int) -> bool:
     """Announce a visible, unannounced change to the webhooks. True if deliveries were made."""
     with transaction.atomic():
         change = (
-            Change.objects.select_for_update()
+            Change.objects.select_for_update(of=("self",))
             .select_related("statement")
             .filter(
                 pk=change_id,
