@@ -51,7 +51,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import BaseExpression, CombinedExpression
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import translation
 from django.utils.html import escape
@@ -360,7 +360,12 @@ class Search:
             "found_language": self._found_language(found),
             "rank": Case(
                 *(
-                    When(found[language], then=SearchRank(vector(language), query(language)))
+                    # In double precision: a `real` rank compared with the decimal a
+                    # cursor carries would find the last row of a page again.
+                    When(
+                        found[language],
+                        then=Cast(SearchRank(vector(language), query(language)), FloatField()),
+                    )
                     for language in found
                 ),
                 output_field=FloatField(),
