@@ -1,4 +1,4 @@
-"""Sending alerts: in batches over one connection, retried with back-off, never twice.
+"""Sending alerts: in batches over a few connections, retried with back-off, never twice.
 
 A batch task claims its waiting messages under lock (SKIP LOCKED), so that a second
 worker given the same batch, or a sweep, finds nothing left to send. Claimed messages are
@@ -19,6 +19,7 @@ import contextlib
 import logging
 import smtplib
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import batched
@@ -180,32 +181,59 @@ def record(outcomes: list[Outcome], retry_status: str = Delivery.Status.PENDING)
 Prepared = tuple[Delivery, tuple[Composed, Subscriber] | None, str]
 
 
+# Below this many messages for each, a batch is not worth another SMTP connection.
+MESSAGES_PER_CONNECTION = 100
+
+
 def deliver(prepared: Iterable[Prepared]) -> list[Outcome]:
-    """Send each prepared message over one connection. A message prepared as None is not
-    sent, for the reason given with it. Once the connection is lost, the rest wait."""
+    """Send each prepared message. A message prepared as None is not sent, for the reason
+    given with it. A large batch is shared among up to ALERTS_SMTP_CONNECTIONS connections
+    open at once, each in a thread of its own: most of a message's time is spent waiting
+    for the server's answers, four of them a message."""
+    outcomes: list[Outcome] = []
+    to_send: list[tuple[Delivery, Composed, Subscriber]] = []
+    for delivery, outgoing, reason in prepared:
+        if outgoing is None:
+            outcomes.append(Outcome(delivery, Delivery.Status.SKIPPED, reason))
+        else:
+            to_send.append((delivery, *outgoing))
+    count = max(1, min(settings.ALERTS_SMTP_CONNECTIONS, len(to_send) // MESSAGES_PER_CONNECTION))
+    if count == 1:
+        return outcomes + deliver_over_one_connection(to_send)
+    # Nothing in a thread touches the database: what each message says was read above,
+    # and what became of it is recorded by the caller.
+    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="alerts-smtp") as pool:
+        shares = pool.map(deliver_over_one_connection, [to_send[i::count] for i in range(count)])
+        for share in shares:
+            outcomes.extend(share)
+    return outcomes
+
+
+def deliver_over_one_connection(
+    to_send: list[tuple[Delivery, Composed, Subscriber]],
+) -> list[Outcome]:
+    """Send these messages over one connection. Once it is lost, the rest wait."""
     outcomes: list[Outcome] = []
     connection = mailers.default
     lost = ""
     try:
-        # Opened here, the connection is kept for the whole batch: send_messages() opens
+        # Opened here, the connection is kept for the whole share: send_messages() opens
         # and closes one for each call otherwise.
         connection.open()
     except (smtplib.SMTPException, OSError) as failure:
         lost = f"{type(failure).__name__}: {failure}"
         logger.warning("Alerts: mail server unreachable: %s", lost)
     try:
-        for delivery, outgoing, reason in prepared:
-            if outgoing is None:
-                outcomes.append(Outcome(delivery, Delivery.Status.SKIPPED, reason))
-            elif lost:
+        for delivery, composed, subscriber in to_send:
+            if lost:
                 outcomes.append(Outcome(delivery, Delivery.Status.PENDING, lost))
-            else:
-                try:
-                    outcomes.append(send_one(connection, delivery, *outgoing))
-                except ConnectionLost as failure:
-                    lost = str(failure)
-                    logger.warning("Alerts: mail server failed: %s", lost)
-                    outcomes.append(Outcome(delivery, Delivery.Status.PENDING, lost))
+                continue
+            try:
+                outcomes.append(send_one(connection, delivery, composed, subscriber))
+            except ConnectionLost as failure:
+                lost = str(failure)
+                logger.warning("Alerts: mail server failed: %s", lost)
+                outcomes.append(Outcome(delivery, Delivery.Status.PENDING, lost))
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             connection.close()

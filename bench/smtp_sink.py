@@ -34,6 +34,8 @@ class Sink:
     refuse: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     count: int = 0
+    # The client addresses messages came from: one for each connection.
+    peers: set[Any] = field(default_factory=set)
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
@@ -46,6 +48,7 @@ class Sink:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.count += 1
         if self.keep:
+            self.peers.add(session.peer)
             content = envelope.original_content or b""
             self.received.append(
                 Received(str(envelope.mail_from), list(envelope.rcpt_tos), bytes(content))

@@ -574,9 +574,11 @@ ALERTS_MANAGE_LINK_DAYS = env_int("ALERTS_MANAGE_LINK_DAYS", 60)
 # and the answer stays the same) and from one client address (beyond it, 429).
 ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_EMAIL", 3)
 ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT = env_int("ALERTS_SUBSCRIBE_LIMIT_PER_CLIENT", 20)
-# Messages sent over one connection by one task; a temporary failure is retried after
+# Messages sent by one task; a temporary failure is retried after
 # ALERTS_RETRY_SECONDS, doubling each time, ALERTS_MAX_ATTEMPTS times in all.
 ALERTS_BATCH_SIZE = env_int("ALERTS_BATCH_SIZE", 500)
+# SMTP connections a batch is shared among, at most one for each 100 messages.
+ALERTS_SMTP_CONNECTIONS = env_int("ALERTS_SMTP_CONNECTIONS", 4)
 ALERTS_RETRY_SECONDS = env_int("ALERTS_RETRY_SECONDS", 300)
 ALERTS_MAX_ATTEMPTS = env_int("ALERTS_MAX_ATTEMPTS", 6)
 # The weekly digest goes out on this weekday (0 = Monday) at this hour, UTC.

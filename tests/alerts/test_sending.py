@@ -137,6 +137,37 @@ def test_a_permanent_refusal_disables_the_address_and_says_why(smtp: Sink) -> No
     assert [r.recipients for r in smtp.received] == [[fine.subscriber.email]]
 
 
+def test_a_large_batch_is_shared_among_connections_each_message_sent_once(
+    smtp: Sink, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.ALERTS_SMTP_CONNECTIONS = 3
+    monkeypatch.setattr("alerts.sending.MESSAGES_PER_CONNECTION", 10)
+    event = AlertEventFactory()
+    deliveries = DeliveryFactory.create_batch(40, event=event)
+    gone = deliveries[17]
+    smtp.refuse[gone.subscriber.email] = "550 5.1.1 No such user"
+
+    assert send([d.pk for d in deliveries]) == 39
+
+    # Three connections at once, each message over one of them, once.
+    assert len(smtp.peers) == 3
+    received = sorted(r.recipients[0] for r in smtp.received)
+    assert received == sorted(d.subscriber.email for d in deliveries if d != gone)
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert statuses.pop(gone.pk) == Delivery.Status.FAILED
+    assert set(statuses.values()) == {Delivery.Status.SENT}
+    assert Subscriber.objects.get(pk=gone.subscriber_id).disabled_at is not None
+
+
+def test_a_small_batch_goes_over_one_connection(smtp: Sink, settings: Any) -> None:
+    settings.ALERTS_SMTP_CONNECTIONS = 4
+    event = AlertEventFactory()
+    deliveries = DeliveryFactory.create_batch(5, event=event)
+
+    assert send([d.pk for d in deliveries]) == 5
+    assert len(smtp.peers) == 1
+
+
 def test_a_temporary_refusal_is_tried_again_later(smtp: Sink, settings: Any) -> None:
     settings.ALERTS_RETRY_SECONDS = 60
     smtp.refuse["full@example.org"] = "452 4.2.2 Mailbox full"
