@@ -124,12 +124,32 @@ PARENTS = {"observatory-human-rights-defenders": ("omct", "fidh")}
 
 # --- rights and standards ----------------------------------------------------------
 
-RIGHTS = (  # slug, name
-    ("expression", "Freedom of expression"),
-    ("association", "Freedom of association"),
-    ("assembly", "Freedom of peaceful assembly"),
-    ("privacy", "Right to privacy"),
-    ("fair-trial", "Right to a fair trial"),
+RIGHTS = (  # slug, name in English, Russian and French
+    ("expression", "Freedom of expression", "Свобода выражения мнений", "Liberté d’expression"),
+    (
+        "association",
+        "Freedom of association",
+        "Свобода объединений",
+        "Liberté d’association",
+    ),
+    (
+        "assembly",
+        "Freedom of peaceful assembly",
+        "Свобода мирных собраний",
+        "Liberté de réunion pacifique",
+    ),
+    (
+        "privacy",
+        "Right to privacy",
+        "Право на неприкосновенность частной жизни",
+        "Droit à la vie privée",
+    ),
+    (
+        "fair-trial",
+        "Right to a fair trial",
+        "Право на справедливое судебное разбирательство",
+        "Droit à un procès équitable",
+    ),
 )
 
 ICCPR = (
@@ -684,8 +704,15 @@ class Command(BaseCommand):
 
     def load_laws(self) -> tuple[dict[str, Law], dict[str, Provision]]:
         rights = {
-            slug: self.upsert(Right, {"slug": slug}, name=name, order=order)
-            for order, (slug, name) in enumerate(RIGHTS)
+            slug: self.upsert(
+                Right,
+                {"slug": slug},
+                name_en=name,
+                name_ru=name_ru,
+                name_fr=name_fr,
+                order=order,
+            )
+            for order, (slug, name, name_ru, name_fr) in enumerate(RIGHTS)
         }
         standards = {}
         for slug, name, kind, country, url, standard_rights in STANDARDS:
