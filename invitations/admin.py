@@ -1,15 +1,22 @@
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.admin import EVERYWHERE, ask_before_action
+
 from .models import DEFAULT_OPEN_FOR, Invitation
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class InvitationForm(forms.ModelForm[Invitation]):
@@ -47,11 +54,25 @@ class InvitationForm(forms.ModelForm[Invitation]):
         return cleaned
 
 
+class SendAgainForm(forms.Form):
+    deadline = forms.SplitDateTimeField(
+        label=_("New deadline"),
+        widget=admin.widgets.AdminSplitDateTime,
+        help_text=_("The new link stops working then. One reminder is sent a few days before."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].initial = lambda: timezone.now() + DEFAULT_OPEN_FOR
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin[Invitation]):
-    """Invitations are issued here and then only read: an answer comes through the link."""
+    """Invitations are issued here and then only read: an answer comes through the link.
+    An unanswered one can be revoked, or sent again with a new link and deadline."""
 
     form = InvitationForm
+    actions = ["revoke", "send_again"]
     list_display = [
         "organisation",
         "name",
@@ -64,7 +85,7 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         "reminded_at",
     ]
     list_filter = ["purpose", "answer", "language"]
-    list_select_related = ["organisation", "statement"]
+    list_select_related = ["organisation", "statement", "revoked_by"]
     search_fields = ["name", "email", "organisation__name", "statement__title"]
     autocomplete_fields = ["statement", "organisation"]
     date_hierarchy = "created_at"
@@ -90,6 +111,9 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         "signed_version",
         "signed_text",
         "decline_reason",
+        "revoked_by",
+        "revoked_at",
+        "replaced_by",
     ]
 
     def get_fields(self, request: HttpRequest, obj: Invitation | None = None) -> Any:
@@ -105,7 +129,9 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Invitation]:
-        return super().get_queryset(request).select_related("organisation", "statement")
+        return (
+            super().get_queryset(request).select_related("organisation", "statement", "revoked_by")
+        )
 
     def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
         if change:
@@ -124,6 +150,14 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
                 "answer": invitation.get_answer_display(),
                 "date": formats.date_format(invitation.answered_at),
             }
+        if invitation.revoked_at is not None:
+            revoked = {
+                "user": invitation.revoked_by or gettext("a former member of staff"),
+                "date": formats.date_format(invitation.revoked_at),
+            }
+            if invitation.replaced_by_id is not None:
+                return gettext("Sent again by %(user)s on %(date)s") % revoked
+            return gettext("Revoked by %(user)s on %(date)s") % revoked
         if invitation.statement_withdrawn:
             return gettext("Closed: the statement was withdrawn")
         if invitation.is_expired:
@@ -144,3 +178,108 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         if invitation.domain_matches:
             return gettext("At the domain of the organisation's website")
         return gettext("Taken from the earlier signature it confirms")
+
+    # --- revoking and sending again -----------------------------------------------------
+    #
+    # Gated by the change permission, as the other actions on a record's own rows are
+    # (confirming signatures, revoking preview links): they change an issued invitation.
+
+    def run_on_each(
+        self,
+        request: HttpRequest,
+        invitations: QuerySet[Invitation],
+        step: Callable[[Invitation], object],
+        done: "StrOrPromise",
+        refused: "StrOrPromise",
+    ) -> None:
+        """Take the step on each invitation; say which were refused, and why, and how many
+        were done."""
+        count = 0
+        for invitation in invitations:
+            try:
+                step(invitation)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    refused % {"invitation": invitation, "reason": " ".join(error.messages)},
+                    messages.WARNING,
+                )
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    def chosen(self, invitations: QuerySet[Invitation]) -> list[tuple[int, str]]:
+        return [
+            (invitation.pk, f"{invitation}: {self.state(invitation)}") for invitation in invitations
+        ]
+
+    @admin.action(
+        permissions=["change"],
+        location=EVERYWHERE,
+        description=_("Revoke…"),
+        description_plural=_("Revoke the selected invitations…"),
+    )
+    def revoke(
+        self, request: HttpRequest, invitations: QuerySet[Invitation]
+    ) -> TemplateResponse | None:
+        confirmed = forms.Form(request.POST if "apply" in request.POST else None)
+        if not confirmed.is_valid():
+            return ask_before_action(
+                self,
+                request,
+                action="revoke",
+                title=_("Revoke invitations"),
+                form=confirmed,
+                chosen=self.chosen(invitations),
+                note=_(
+                    "Their links stop working at once and no reminder is sent. An invitation "
+                    "already answered is left as it is."
+                ),
+            )
+        self.run_on_each(
+            request,
+            invitations,
+            lambda invitation: invitation.revoke(by=request.user),
+            done=ngettext_lazy(
+                "Revoked %(count)d invitation.", "Revoked %(count)d invitations.", "count"
+            ),
+            refused=_("“%(invitation)s” was not revoked: %(reason)s"),
+        )
+        return None
+
+    @admin.action(
+        permissions=["change"],
+        location=EVERYWHERE,
+        description=_("Send again…"),
+        description_plural=_("Send the selected invitations again…"),
+    )
+    def send_again(
+        self, request: HttpRequest, invitations: QuerySet[Invitation]
+    ) -> TemplateResponse | None:
+        form = SendAgainForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return ask_before_action(
+                self,
+                request,
+                action="send_again",
+                title=_("Send invitations again"),
+                form=form,
+                chosen=self.chosen(invitations),
+                note=_(
+                    "Each is revoked and a new invitation is sent in its place, to the same "
+                    "contact with the same note: a new link, the deadline below, and one "
+                    "reminder. The old link stops working."
+                ),
+            )
+        deadline = form.cleaned_data["deadline"]
+        self.run_on_each(
+            request,
+            invitations,
+            lambda invitation: invitation.send_again(by=request.user, deadline=deadline),
+            done=ngettext_lazy(
+                "Sent %(count)d invitation again.", "Sent %(count)d invitations again.", "count"
+            ),
+            refused=_("“%(invitation)s” was not sent again: %(reason)s"),
+        )
+        return None

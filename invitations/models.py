@@ -8,6 +8,10 @@ the organisation's website, or staff confirmed the exception when they sent it.
 
 After a public correction of the text, the signatories of the earlier version are sent an
 invitation of the other purpose: to confirm that they stand behind the corrected text.
+
+Staff may revoke an invitation that was not answered: its link stops working. Sending one
+again (a lost e-mail, a deadline passed) revokes it and issues a new one to the same
+contact, with a new link and deadline: each link sent stays on record as it went out.
 """
 
 import hashlib
@@ -95,10 +99,15 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def unanswered(self) -> "InvitationQuerySet":
         return self.filter(answered_at__isnull=True)
 
+    def outstanding(self) -> "InvitationQuerySet":
+        """Still waiting for an answer: neither answered nor revoked."""
+        return self.filter(answered_at__isnull=True, revoked_at__isnull=True)
+
     def reminders_due(self) -> "InvitationQuerySet":
-        """Sent, unanswered, not reminded, open still, and within the reminder window."""
+        """Sent, unanswered, not revoked, not reminded, open still, and within the reminder
+        window."""
         now = timezone.now()
-        return self.unanswered().filter(
+        return self.outstanding().filter(
             sent_at__isnull=False,
             reminded_at__isnull=True,
             remind_at__lte=now,
@@ -219,6 +228,33 @@ class Invitation(models.Model):
     )
     decline_reason = models.TextField(_("reason given"), blank=True, editable=False)
 
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("revoked by"),
+    )
+    revoked_at = models.DateTimeField(
+        _("revoked at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a member of staff took the invitation back: its link stopped working."),
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("sent again as"),
+        help_text=_("The invitation sent in its place, with a new link and deadline."),
+    )
+
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
@@ -238,11 +274,16 @@ class Invitation(models.Model):
                 name="invitation_signed_has_name_and_version",
                 violation_error_message=_("A signature needs the name and the version signed."),
             ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_answered_or_revoked",
+                violation_error_message=_("An invitation is either answered or revoked, not both."),
+            ),
             # One open invitation per statement, organisation and purpose: a second would
-            # leave two links that both sign.
+            # leave two links that both sign. A revoked one takes no answer.
             models.UniqueConstraint(
                 fields=["statement", "organisation", "purpose"],
-                condition=Q(answered_at__isnull=True),
+                condition=Q(answered_at__isnull=True, revoked_at__isnull=True),
                 name="invitation_one_open_per_organisation",
                 violation_error_message=_(
                     "This organisation already has an unanswered invitation of this kind to "
@@ -251,11 +292,13 @@ class Invitation(models.Model):
             ),
         ]
         indexes = [
-            # The reminders' sweep: unanswered invitations whose reminder is due.
+            # The reminders' sweep: outstanding invitations whose reminder is due.
             models.Index(
                 fields=["remind_at"],
                 name="invitation_reminder_due_idx",
-                condition=Q(answered_at__isnull=True, reminded_at__isnull=True),
+                condition=Q(
+                    answered_at__isnull=True, revoked_at__isnull=True, reminded_at__isnull=True
+                ),
             ),
         ]
 
@@ -300,9 +343,18 @@ class Invitation(models.Model):
         return self.statement.status == Statement.Status.WITHDRAWN
 
     @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
     def is_open(self) -> bool:
         """Whether the link still takes an answer."""
-        return not self.answer and not self.is_expired and not self.statement_withdrawn
+        return (
+            not self.answer
+            and not self.is_revoked
+            and not self.is_expired
+            and not self.statement_withdrawn
+        )
 
     @property
     def is_reconfirmation(self) -> bool:
@@ -334,7 +386,7 @@ class Invitation(models.Model):
             raise ValidationError(
                 {"statement": _("The statement is withdrawn: it takes no signatures.")}
             )
-        open_already = Invitation.objects.unanswered().filter(
+        open_already = Invitation.objects.outstanding().filter(
             statement=self.statement_id, organisation=self.organisation_id, purpose=self.purpose
         )
         if open_already.exclude(pk=self.pk).exists():
@@ -391,10 +443,12 @@ class Invitation(models.Model):
 
         if self.pk is not None:
             raise ValidationError(_("This invitation was issued already."))
+        # An invitation sent again carries the exception staff confirmed for the first.
+        confirmed_before = self.domain_exception_at is not None
         if self.purpose == self.Purpose.SIGN:
-            self.check_address(domain_exception)
+            self.check_address(domain_exception or confirmed_before)
         now = timezone.now()
-        if domain_exception and not self.domain_matches:
+        if domain_exception and not confirmed_before and not self.domain_matches:
             self.domain_exception_by = by if by.is_authenticated else None
             self.domain_exception_at = now
         self.created_by = by if by.is_authenticated else None
@@ -417,6 +471,69 @@ class Invitation(models.Model):
                 self.signature = signature
             self.save()
             transaction.on_commit(lambda: send_invitation.enqueue(self.pk))
+
+    def revoke(self, by: Staff) -> None:
+        """Take the invitation back: its link stops working and no reminder goes.
+
+        The organisation's signature is left as it is (invited, or pending when a partner
+        asked for it): revoking takes back a link, it decides nothing for the organisation.
+        """
+        with transaction.atomic():
+            current = self.locked_unanswered()
+            current.record_revocation(by)
+            self.revoked_at, self.revoked_by = current.revoked_at, current.revoked_by
+
+    def send_again(self, by: Staff, deadline: datetime) -> "Invitation":
+        """Revoke this invitation and issue a new one in its place, to the same contact with
+        the same note, a new link and the deadline given; the new invitation.
+
+        A new invitation rather than this one changed: what was sent, when, and whether it
+        was reminded stays on record for each link, and the first link stops working.
+        """
+        with transaction.atomic():
+            current = self.locked_unanswered()
+            # Revoked first: the new one is then the only outstanding one of its kind.
+            current.record_revocation(by)
+            fresh = Invitation(
+                statement=current.statement,
+                organisation=current.organisation,
+                purpose=current.purpose,
+                # A signature to confirm again is the one it names; a signature asked for
+                # is found again (or asked for again, if it was declined since) by issue().
+                signature=current.signature if current.is_reconfirmation else None,
+                name=current.name,
+                email=current.email,
+                language=current.language,
+                message=current.message,
+                deadline=deadline,
+                domain_exception_by=current.domain_exception_by,
+                domain_exception_at=current.domain_exception_at,
+            )
+            fresh.issue(by=by)
+            current.replaced_by = fresh
+            current.save(update_fields=["replaced_by"])
+            self.revoked_at, self.revoked_by = current.revoked_at, current.revoked_by
+            self.replaced_by = fresh
+        return fresh
+
+    def locked_unanswered(self) -> "Invitation":
+        """This invitation re-read under lock, if it is neither answered nor revoked: an
+        answer given meanwhile through the link wins, and is not taken back."""
+        current = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("statement", "organisation", "signature", "domain_exception_by")
+            .get(pk=self.pk)
+        )
+        if current.answer:
+            raise ValidationError(_("This invitation has been answered already."))
+        if current.is_revoked:
+            raise ValidationError(_("This invitation was revoked already."))
+        return current
+
+    def record_revocation(self, by: Staff) -> None:
+        self.revoked_at = timezone.now()
+        self.revoked_by = by if by.is_authenticated else None
+        self.save(update_fields=["revoked_at", "revoked_by"])
 
     def sign(self, digest: str, name: str, title: str) -> None:
         """The contact signs (or confirms the corrected text) for the organisation.
@@ -475,6 +592,8 @@ class Invitation(models.Model):
         )
         if current.answer:
             raise ValidationError(_("This invitation has been answered already."))
+        if current.is_revoked:
+            raise ValidationError(_("This invitation was withdrawn by the coalition."))
         if current.is_expired:
             raise ValidationError(_("This invitation has expired."))
         if current.statement_withdrawn:

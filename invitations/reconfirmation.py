@@ -20,7 +20,7 @@ def ask_signatories(statement_id: int) -> list[Invitation]:
     if statement is None or statement.status != Statement.Status.PUBLISHED:
         return []
     asked = set(
-        Invitation.objects.unanswered()
+        Invitation.objects.outstanding()
         .filter(statement=statement, purpose=Invitation.Purpose.CONFIRM_CORRECTION)
         .values_list("organisation", flat=True)
     )

@@ -3,7 +3,8 @@
 Each message is claimed before it is sent, under a row lock, and the time it went out
 is recorded in the same transaction: a worker running a task twice, or the sweep and a
 scheduled task at once, sends it once. Nothing is sent for an invitation that no longer
-takes an answer (answered, expired, or its statement withdrawn).
+takes an answer (answered, revoked, expired, or its statement withdrawn): a reminder queued
+for a revoked invitation finds nothing to send when its time comes.
 """
 
 from django.db import transaction
@@ -46,7 +47,13 @@ def claim(invitation_id: int, **due: object) -> Invitation | None:
     return (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("statement", "organisation", "created_by")
-        .filter(pk=invitation_id, answered_at__isnull=True, deadline__gt=timezone.now(), **due)
+        .filter(
+            pk=invitation_id,
+            answered_at__isnull=True,
+            revoked_at__isnull=True,
+            deadline__gt=timezone.now(),
+            **due,
+        )
         .first()
     )
 

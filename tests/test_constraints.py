@@ -445,6 +445,11 @@ BROKEN_RULES = [
         "A signature needs the name and the version signed.",
     ),
     (
+        "invitation_answered_or_revoked",
+        invitation(answer=Invitation.Answer.DECLINED, answered_at=now, revoked_at=now),
+        "either answered or revoked, not both",
+    ),
+    (
         "invitation_one_open_per_organisation",
         second_open_invitation,
         "already has an unanswered invitation of this kind",

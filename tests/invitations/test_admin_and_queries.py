@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
@@ -64,8 +65,29 @@ def test_a_closed_invitation_costs_one_query(
     assert closed.status_code == 410
 
 
+def test_a_revoked_invitation_costs_one_query(
+    invite: Invite,
+    organisation: Organisation,
+    admin_user: User,
+    django_assert_num_queries: Any,
+) -> None:
+    invite(StatementFactory(), organisation)
+    path = link_in(mail.outbox[0])
+    Invitation.objects.get().revoke(by=admin_user)
+
+    # Who revoked it is not read: the page says the coalition did.
+    with django_assert_num_queries(1):
+        closed = Client().get(path)
+    assert closed.status_code == 410
+    assert "The coalition withdrew this invitation" in closed.text
+
+
 def test_the_changelist_queries_do_not_grow_with_rows(
-    admin_client: Client, invite: Invite, organisation: Organisation, django_assert_num_queries: Any
+    admin_client: Client,
+    admin_user: User,
+    invite: Invite,
+    organisation: Organisation,
+    django_assert_num_queries: Any,
 ) -> None:
     invite(StatementFactory(), organisation)
     # The session, the user, the count of rows matching, the count of all rows, the rows
@@ -74,5 +96,9 @@ def test_the_changelist_queries_do_not_grow_with_rows(
         admin_client.get(admin_url(Invitation, "changelist"))
     for _ in range(3):
         invite(StatementFactory(), organisation)
+    # Revoked, and sent again: who did it comes with the rows.
+    first, second = Invitation.objects.all()[:2]
+    first.revoke(by=admin_user)
+    second.send_again(by=admin_user, deadline=second.deadline)
     with django_assert_num_queries(7):
         admin_client.get(admin_url(Invitation, "changelist"))

@@ -323,7 +323,7 @@ def test_a_partners_pending_request_is_signed_through_an_invitation(
 
 
 def test_the_invitation_admin_pages_render(
-    admin_client: Client, invite: Invite, organisation: Organisation
+    admin_client: Client, admin_user: User, invite: Invite, organisation: Organisation
 ) -> None:
     statement = StatementFactory()
     invite(statement, organisation)
@@ -341,3 +341,10 @@ def test_the_invitation_admin_pages_render(
     assert admin_url(Invitation, "add") + f"?statement={statement.pk}" in statement_page.text
     # An issued invitation is a record: it is not changed or deleted.
     assert admin_client.get(admin_url(invitation, "delete")).status_code == 403
+    # Revoked, and the one sent in its place: both pages say so.
+    replaced = Invitation.objects.get()
+    fresh = replaced.send_again(by=admin_user, deadline=replaced.deadline)
+    replaced_page = admin_client.get(admin_url(replaced, "change"))
+    assert replaced_page.status_code == admin_client.get(admin_url(fresh, "change")).status_code
+    assert f"Sent again by {admin_user} on " in replaced_page.text
+    assert admin_url(fresh, "change") in replaced_page.text
