@@ -10,7 +10,7 @@ from django.test import Client
 from invitations.models import Invitation
 from organisations.models import Organisation
 from tests.admin_pages import admin_url, read_form, registered_models
-from tests.factories import StatementFactory
+from tests.factories import AuthorFactory, EditorFactory, StatementFactory
 from tests.invitations.conftest import Invite, link_in
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,15 @@ def test_the_changelist_queries_do_not_grow_with_rows(
     second.send_again(by=admin_user, deadline=second.deadline)
     with django_assert_num_queries(7):
         admin_client.get(admin_url(Invitation, "changelist"))
+
+
+def test_editors_invite_and_authors_see_the_invitations(client: Client) -> None:
+    author, editor = AuthorFactory(), EditorFactory()
+
+    client.force_login(editor)
+    assert client.get(admin_url(Invitation, "changelist")).status_code == 200
+    assert client.get(admin_url(Invitation, "add")).status_code == 200
+
+    client.force_login(author)
+    assert client.get(admin_url(Invitation, "changelist")).status_code == 200
+    assert client.get(admin_url(Invitation, "add")).status_code == 403
