@@ -460,7 +460,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["organisations.keys.PartnerRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.StableCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.StableCursorPaginator",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "lib.api.filters.KnownParametersOnly",
