@@ -82,9 +82,10 @@ from .public import public_addressees, public_organisations
 from .reliefweb import ReliefWebReportSerializer
 
 
-def visible_statements(request: Request) -> StatementQuerySet:
-    """Published statements; for a key with the embargo scope, the scheduled ones its
-    organisation may read early as well (each statement's editor chose who may)."""
+def statements_shown(request: Request) -> StatementQuerySet:
+    """The statements a request is shown: the published ones; for a key with the embargo
+    scope, the scheduled ones its organisation may read early as well (each statement's
+    editor chose who may)."""
     key = partner_key(request)
     if key is not None and key.can_read_embargoed:
         return Statement.objects.published() | Statement.objects.embargoed_for(key.organisation_id)
@@ -896,7 +897,7 @@ class StatementViewSet(ConditionalGetMixin, StatementAnswers):
     }
 
     def get_queryset(self) -> QuerySet[Statement]:
-        statements = visible_statements(self.request)
+        statements = statements_shown(self.request)
         if self.action in {"list", "retrieve"}:
             # Answered from the kept documents: only what the order, the embargo and the
             # check that a document is current read.
@@ -1098,7 +1099,7 @@ def duplicate_request(request: Request, existing: Signature) -> Response:
 
 
 class OpenStatementField(serializers.PrimaryKeyRelatedField[Statement]):
-    """A statement this key may sign: visible to it and open for signatures.
+    """A statement this key may sign: shown to it and open for signatures.
 
     A statement the key may read but not sign is refused in words that say so; one it
     may not read is refused as an id that does not exist.
@@ -1110,7 +1111,7 @@ class OpenStatementField(serializers.PrimaryKeyRelatedField[Statement]):
     }
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return visible_statements(self.context["request"])
+        return statements_shown(self.context["request"])
 
     def to_internal_value(self, data: Any) -> Statement:
         statement = super().to_internal_value(data)

@@ -3,7 +3,6 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from itertools import batched
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -26,7 +25,7 @@ from addresses.models import KeepsFormerAddresses
 from legislation.models import Law, Provision
 from lib.related_rows import related_rows
 from lib.web_addresses import WebAddressField
-from operations.changes import public_pages_changed
+from operations.changes import follow, follow_after_commit, public_pages_changed
 from organisations.models import Organisation, OrganisationParent, PartnerKey
 
 type Staff = User | AnonymousUser
@@ -291,8 +290,8 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
         name changed (the admin's save paths, the demo data). Only the statements whose
         text changed are written; the number of them is returned.
         """
-        from .search import found_by_texts  # the search module reads these models
-
+        # Which rows make the text is search's to say (settings.STATEMENT_SEARCH_TEXT).
+        found_by_texts = import_string(settings.STATEMENT_SEARCH_TEXT)
         ids = list(
             dict.fromkeys(cast("Iterable[int]", self.order_by().values_list("pk", flat=True)))
         )
@@ -307,9 +306,7 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
             # Not save(): the statement itself has not changed (its updated_at stays).
             written += Statement.objects.bulk_update(changed, ["search_text"])
         # The same rows are in their API answers, which the task worker builds anew.
-        from .documents import queue_rebuild  # the documents module reads these models
-
-        queue_rebuild(ids)
+        follow(settings.STATEMENT_RELATED_ROWS_CHANGED, ids)
         return written
 
     def with_everything_shown(self) -> "StatementQuerySet":
@@ -713,14 +710,10 @@ class Statement(KeepsFormerAddresses):
     def refresh_search_text(self) -> None:
         """Write `search_text` anew from this statement's rows, and queue the rebuild of its
         API answer (see the QuerySet's method)."""
-        from .search import found_by_texts  # the search module reads these models
-
-        text = found_by_texts([self.pk])[self.pk]
+        text = import_string(settings.STATEMENT_SEARCH_TEXT)([self.pk])[self.pk]
         Statement.objects.filter(pk=self.pk).exclude(search_text=text).update(search_text=text)
         self.search_text = text
-        from .documents import queue_rebuild  # the documents module reads these models
-
-        queue_rebuild([self.pk])
+        follow(settings.STATEMENT_RELATED_ROWS_CHANGED, [self.pk])
 
     @cached_property
     def listed_addressees(self) -> list["Addressing"]:
@@ -893,13 +886,12 @@ class Statement(KeepsFormerAddresses):
             self._change_reason = truncated(_("Correction: %(note)s") % {"note": note})
             self.save()
             correction = Correction.objects.create(statement=self, corrected_at=now, note=note)
-            self.refresh_documents()
+            follow(settings.STATEMENT_CHANGED, [self.pk])
             # Partners' mirrors (the change feed) and webhook receivers learn of it.
             self.record_change(Change.Kind.CORRECTED)
             # What else follows a public correction (signatories of the earlier version
             # asked to confirm this one): named in settings, called with its id.
-            for follow in settings.STATEMENT_CORRECTED:
-                transaction.on_commit(partial(import_string(follow), self.pk))
+            follow_after_commit(settings.STATEMENT_CORRECTED, self.pk)
             public_pages_changed()
             return correction
 
@@ -909,16 +901,9 @@ class Statement(KeepsFormerAddresses):
         self._change_reason = str(_("Silent fix"))
         with transaction.atomic():
             self.save()
-            self.refresh_documents()
+            follow(settings.STATEMENT_CHANGED, [self.pk])
         # Not announced, but the page shows the text as it now stands.
         public_pages_changed()
-
-    def refresh_documents(self) -> None:
-        """Build its API answer anew (or drop it, if it may not be read): see
-        campaigns/documents.py. Call it in the transaction that changes the statement."""
-        from .documents import refresh_documents  # the documents module reads these models
-
-        refresh_documents([self.pk])
 
     def earlier_version_signatures(self) -> "SignatureQuerySet":
         """Confirmed signatures given to a version of the text that was corrected since."""
@@ -1144,9 +1129,8 @@ class Statement(KeepsFormerAddresses):
             statement=self, object_id=self.pk, kind=kind, visible_from=visible_from
         )
         if kind in Change.ANNOUNCED:
-            from . import webhooks  # the delivery module imports these models
-
-            transaction.on_commit(lambda: webhooks.schedule_announcement(change))
+            # Announced to the webhooks (named in settings), at its time.
+            follow_after_commit(settings.STATEMENT_CHANGE_RECORDED, change)
         return change
 
     def publication_problems(self) -> list[str]:
@@ -1225,7 +1209,7 @@ class Statement(KeepsFormerAddresses):
                 note=str(note),
             )
             # Its API answer is built now, once, for as long as it may be read.
-            current.refresh_documents()
+            follow(settings.STATEMENT_CHANGED, [current.pk])
             # Every step changes what the public may see (or may soon): cached pages go.
             public_pages_changed()
 
@@ -1476,9 +1460,8 @@ class Signature(models.Model):
                 statement.refresh_search_text()
                 public_pages_changed()
             if current.requested_with_id is not None:
-                from . import sign_on  # the partner's messages read these models
-
-                transaction.on_commit(partial(sign_on.tell_partner, current.pk))
+                # The partner that asked is told (named in settings).
+                follow_after_commit(settings.SIGN_ON_REQUEST_DECIDED, current.pk)
 
 
 class DemandQuerySet(models.QuerySet["Demand"]):
@@ -1681,9 +1664,7 @@ class Demand(models.Model):
         # What partners mirror changed (the demand's history is part of its statement's
         # answer), and so did the public pages that show it.
         self.statement.record_change(Change.Kind.UPDATED)
-        from .documents import queue_rebuild  # the documents module reads these models
-
-        queue_rebuild([self.statement_id])
+        follow(settings.STATEMENT_RELATED_ROWS_CHANGED, [self.statement_id])
         public_pages_changed()
 
 

@@ -435,7 +435,7 @@ class SearchView(TemplateView):
             return context
         search = Search(text, language=get_language())
         section = self.request.GET.get("in")
-        statements = SearchResultPaginator(
+        statement_paginator = SearchResultPaginator(
             search.statements(statement_list_queryset()),
             self.paginate_by,
             # Shown unless another section is asked for, or the statements' is empty.
@@ -446,14 +446,14 @@ class SearchView(TemplateView):
             "organisations": search.organisations(),
         }
         counts = {
-            "statements": statements.count,
+            "statements": statement_paginator.count,
             **{name: rows.count() for name, rows in others.items()},
         }
         if section not in self.sections:
             # The first section with something in it, so a search for an NGO shows NGOs.
             section = next((name for name in self.sections if counts[name]), "statements")
         paginator = (
-            statements
+            statement_paginator
             if section == "statements"
             else CountedPaginator(others[section], self.paginate_by, counts[section])
         )
@@ -462,8 +462,8 @@ class SearchView(TemplateView):
         context.update(
             text=text,
             counts=counts,
-            more_statements_than_listed=statements.more_than_listed,
-            depth=statements.depth,
+            more_statements_than_listed=statement_paginator.more_than_listed,
+            depth=statement_paginator.depth,
             section=section,
             page_obj=page,
             is_paginated=page.has_other_pages(),

@@ -349,6 +349,28 @@ LAW_EVENT_ADDED = ["alerts.triggers.queue_law_event_alerts"]
 # What follows a public correction of a statement's text, after commit: functions called
 # with the statement's id, by dotted path.
 STATEMENT_CORRECTED = ["invitations.reconfirmation.ask_signatories"]
+# What follows the other changes of a statement, named here so that campaigns/models.py
+# imports none of the modules that act on them (the API's stored answers, the webhooks,
+# search, the messages to partners), which read its models: functions by dotted path,
+# called through operations.changes.follow() in the order given.
+# - Its own row changed by a workflow step, a correction or a silent fix: called with a
+#   list of statement ids, inside the transaction (its API answer is built anew).
+STATEMENT_CHANGED = ["campaigns.documents.refresh_documents"]
+# - Rows it shows changed elsewhere (a signature confirmed, a demand's outcome, the text
+#   search finds it by): called with statement ids, inside the transaction (the API's
+#   answers are rebuilt by the worker after commit).
+STATEMENT_RELATED_ROWS_CHANGED = ["campaigns.documents.queue_rebuild"]
+# - A publication, correction or withdrawal recorded in the change feed: called with the
+#   change, after commit (announced to the webhooks at its time).
+STATEMENT_CHANGE_RECORDED = ["campaigns.webhooks.schedule_announcement"]
+# - Staff decided on a signature that a partner asked for through the API: called with
+#   the signature's id, after commit (the partner is told).
+SIGN_ON_REQUEST_DECIDED = ["campaigns.sign_on.tell_partner"]
+# The text a statement is also found by (Statement.search_text), as its rows make it: a
+# function called with a list of statement ids, giving each one's text by id.
+STATEMENT_SEARCH_TEXT = "campaigns.search.found_by_texts"
+# What follows an invitation issued, after commit: functions called with its id.
+INVITATION_ISSUED = ["invitations.sending.send_after_issue"]
 
 # Editorial history, translations and bulk import.
 # Translated fields get one column per language in LANGUAGES: adding a language is a
@@ -438,7 +460,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_CLASSES": ["organisations.keys.PartnerRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.StableCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "lib.api.pagination.StableCursorPaginator",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "lib.api.filters.KnownParametersOnly",

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Signature, Statement
 from lib.markdown import render_markdown
+from operations.changes import follow_after_commit
 from organisations.models import Organisation
 
 type Staff = User | AnonymousUser
@@ -439,8 +440,6 @@ class Invitation(models.Model):
         The organisation's signature is the row this invitation asks for: created as
         invited if the organisation has none, or the one it asked for through the API.
         """
-        from .sending import send_invitation  # the sending module reads these models
-
         if self.pk is not None:
             raise ValidationError(_("This invitation was issued already."))
         # An invitation sent again carries the exception staff confirmed for the first.
@@ -470,7 +469,8 @@ class Invitation(models.Model):
                     signature.save(update_fields=["status", "declined_at", "decline_reason"])
                 self.signature = signature
             self.save()
-            transaction.on_commit(lambda: send_invitation.enqueue(self.pk))
+            # Sent by the task worker (named in settings).
+            follow_after_commit(settings.INVITATION_ISSUED, self.pk)
 
     def revoke(self, by: Staff) -> None:
         """Take the invitation back: its link stops working and no reminder goes.

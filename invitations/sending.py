@@ -97,6 +97,11 @@ def send_due_reminders() -> int:
     return sum(send_reminder(pk) for pk in due)
 
 
+def send_after_issue(invitation_id: int) -> None:
+    """Queue an invitation just issued (settings.INVITATION_ISSUED): the task worker sends it."""
+    send_invitation.enqueue(invitation_id)
+
+
 @task()
 def send_invitation(invitation_id: int) -> bool:
     return send(invitation_id)

@@ -5,8 +5,15 @@ change what is public, the admin's saves and imports, management commands, the d
 data. It knows nothing of what follows; settings.PUBLIC_CONTENT_CHANGED names it, in
 order: the public pages' cache counts the change and sets a new version (and bans the
 pages the proxy in front keeps), then the bulk files are rebuilt.
+
+Other changes are told the same way, to the functions other settings name (what follows
+a statement's change, a correction, a decision on a sign-on request): `follow()` and
+`follow_after_commit()` call them, so that the models that change need not import the
+modules that act on the change, which read those models.
 """
 
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -21,8 +28,21 @@ def public_pages_changed() -> None:
 
 
 def follow_change() -> None:
-    for follow in settings.PUBLIC_CONTENT_CHANGED:
-        import_string(follow)()
+    follow(settings.PUBLIC_CONTENT_CHANGED)
+
+
+def follow(functions: Iterable[str], *args: Any) -> None:
+    """Call each function a setting names (by dotted path, in its order) with these
+    arguments, now."""
+    for path in functions:
+        import_string(path)(*args)
+
+
+def follow_after_commit(functions: Iterable[str], *args: Any) -> None:
+    """Call each function a setting names with these arguments once the current
+    transaction commits (at once outside one)."""
+    for path in functions:
+        transaction.on_commit(partial(import_string(path), *args))
 
 
 class ChangesPublicPages:

@@ -7,7 +7,8 @@ has and does with them.
 
 import hashlib
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -246,9 +247,8 @@ class Session(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls) -> "type[SessionStore]":
-        from .sessions import SessionStore
-
-        return SessionStore
+        # The engine in use (staff.sessions), which reads this model: named in settings.
+        return cast("type[SessionStore]", import_module(settings.SESSION_ENGINE).SessionStore)
 
     @property
     def browser(self) -> str:

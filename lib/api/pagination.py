@@ -33,7 +33,7 @@ def whole_number(raw: str) -> int | None:
     return None
 
 
-class StableCursorPagination(CursorPagination):
+class StableCursorPaginator(CursorPagination):
     """Pages through a list by a cursor. A view names its orderings in `cursor_orderings`.
 
     Each ordering ends in the primary key so that rows with the same value keep one order.
