@@ -1,6 +1,7 @@
 """bench/RESULTS.md, written from the results files of the last run at each scale."""
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,61 +14,116 @@ TARGET_QUERIES = {
 }
 
 
-def floor_beside(figure: dict[str, Any], django_rate: float) -> float:
-    """The Django floor a surface is set against: the floor's slices around its own where
-    they were made, else the median of the run's floors."""
-    return figure.get("floor_rate") or django_rate
+# The floors a target may name, and their keys in a results file.
+TARGET_FLOORS = {"nginx": "nginx", "bare Django": "bare", "full-stack Django": "full"}
+TARGET = re.compile(r"≥ ([\d.]+) × (nginx|bare Django|full-stack Django|Django) floor")
+FLOOR_LABELS = {"nginx": "nginx", "bare": "bare Django", "full": "full-stack Django"}
 
 
-def verdict(figure: dict[str, Any], django_rate: float) -> str:
-    target = figure["target"]
-    floor = floor_beside(figure, django_rate)
-    ratio = figure["requests_per_second"] / floor if floor else 0
-    if "0.25" in target:
-        return "met" if ratio >= 0.25 else "MISSED"
-    if "0.8" in target:
-        return "met" if ratio >= 0.8 else "MISSED"
-    return ""
+def floor_rates(results: dict[str, Any]) -> dict[str, float]:
+    """The median of each floor's runs; an older results file had no bare Django floor."""
+    if "floor_rates" in results:
+        return dict(results["floor_rates"])
+    return {"nginx": results["nginx_rate"], "full": results["django_rate"]}
+
+
+def floor_beside(figure: dict[str, Any], rates: dict[str, float], floor: str = "full") -> float:
+    """The floor a surface is set against: that floor's slices around its own where they
+    were made, else the median of the run's floors (0 where the run had no such floor)."""
+    beside = figure.get("floors_beside") or {}
+    if floor in beside:
+        return float(beside[floor])
+    if floor == "full" and figure.get("floor_rate"):
+        return float(figure["floor_rate"])
+    return rates.get(floor, 0.0)
+
+
+def target_floor(target: str) -> tuple[float, str] | None:
+    """The share and the floor a target names: "≥ 0.5 x nginx floor" gives (0.5, "nginx").
+    "Django floor" alone, as older targets read, is the full-stack one."""
+    found = TARGET.search(target)
+    if not found:
+        return None
+    return float(found.group(1)), TARGET_FLOORS.get(found.group(2), "full")
+
+
+def verdict(figure: dict[str, Any], rates: dict[str, float] | float) -> str:
+    if not isinstance(rates, dict):
+        rates = {"full": rates}
+    named = target_floor(figure["target"])
+    if named is None:
+        return ""
+    share, floor = named
+    against = floor_beside(figure, rates, floor)
+    ratio = figure["requests_per_second"] / against if against else 0
+    return "met" if ratio >= share else "MISSED"
 
 
 def scale_section(results: dict[str, Any]) -> list[str]:
-    nginx_rate, django_rate = results["nginx_rate"], results["django_rate"]
+    rates = floor_rates(results)
+    names = [name for name in FLOOR_LABELS if name in rates]
+    described = ", ".join(
+        f"{results.get('floor_names', {}).get(name, FLOOR_LABELS[name])} "
+        f"**{rates[name]:,.0f} req/s**"
+        for name in names
+    )
+    logging = (
+        f" Request log at {results['log_level']}, as deployed ({results['log_lines']:,} lines "
+        "written in the run)."
+        if "log_level" in results
+        else ""
+    )
     lines = [
         f"## Scale: {results['scale']} ({results['statements']:,} statements, "
         f"{results['public_statements']:,} public) — run {results['when']}",
         "",
         f"wrk: {results['duration']} s per surface, {results['connections']} connections, "
-        f"2 threads; gunicorn {results['workers']} sync workers. Floors (median of "
-        f"{len(results['floors'])} runs interleaved with the surfaces): nginx "
-        f"**{nginx_rate:,.0f} req/s**, minimal Django view **{django_rate:,.0f} req/s**.",
+        f"2 threads; gunicorn {results['workers']} sync workers.{logging} Floors (median of "
+        f"{len(results['floors'])} runs interleaved with the surfaces): {described}.",
         "",
-        "A surface whose target is a share of the Django floor is measured in slices of "
-        f"{results['slice_seconds']} s, each between two slices of the floor, and set "
-        "against the mean of the floor's slices around its own (*floor beside*): the "
+        "A surface with a target against a floor is measured in slices of "
+        f"{results['slice_seconds']} s, each between two sets of slices of the floors, and "
+        "set against the mean of each floor's slices around its own (*beside*): the "
         "machine's speed moves within seconds, and so cancels out. Its req/s is the mean of "
         "its slices, p50 their median, p95 and p99 the highest of any slice. The others are "
-        "set against the median of the floor runs.",
+        "set against the median of the floor runs. A warm surface goes through *pages* "
+        "different addresses in turn. Each ratio column names its floor; the target names "
+        "the one it is held to.",
         "",
-        "| Surface | req/s | p50 ms | p95 ms | p99 ms | errors | queries | × nginx "
-        "| floor beside | × Django | target | |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| Surface | pages | req/s | p50 ms | p95 ms | p99 ms | errors | queries | "
+        + " | ".join(f"× {FLOOR_LABELS[name]}" for name in names)
+        + " | target | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(names) + "---|---|",
     ]
     for figure in results["figures"]:
         rate = figure["requests_per_second"]
-        floor = floor_beside(figure, django_rate)
-        beside = f"{floor:,.0f}" if figure.get("floor_rate") else ""
+        ratios = []
+        for name in names:
+            against = floor_beside(figure, rates, name)
+            measured_beside = name in (figure.get("floors_beside") or {}) or (
+                name == "full" and figure.get("floor_rate")
+            )
+            ratio = rate / against if against else 0
+            ratios.append(f"{ratio:.3f}" + (" (beside)" if measured_beside else ""))
         lines.append(
-            f"| {figure['name']} | {rate:,.0f} | {figure['p50_ms']:.1f} "
-            f"| {figure.get('p95_ms', 0):.1f} | {figure['p99_ms']:.1f} "
-            f"| {figure['errors']} | {figure['queries']} | {rate / nginx_rate:.3f} "
-            f"| {beside} | {rate / floor:.2f} | {figure['target']} "
-            f"| {verdict(figure, django_rate)} |"
+            f"| {figure['name']} | {figure.get('pages', 1)} | {rate:,.0f} "
+            f"| {figure['p50_ms']:.1f} | {figure.get('p95_ms', 0):.1f} | {figure['p99_ms']:.1f} "
+            f"| {figure['errors']} | {figure['queries']} | "
+            + " | ".join(ratios)
+            + f" | {figure['target']} | {verdict(figure, rates)} |"
         )
     lines += ["", "Floor runs, in order:", ""]
-    for nginx, django in results["floors"]:
+    for run in results["floors"]:
+        if isinstance(run, list):  # an older results file: nginx, then Django
+            run = dict(zip(("nginx", "full"), run, strict=True))
         lines.append(
-            f"- nginx {nginx['requests_per_second']:,.0f} req/s (p99 {nginx['p99_ms']:.2f} ms); "
-            f"Django {django['requests_per_second']:,.0f} req/s (p99 {django['p99_ms']:.1f} ms)"
+            "- "
+            + "; ".join(
+                f"{FLOOR_LABELS[name]} {run[name]['requests_per_second']:,.0f} req/s "
+                f"(p99 {run[name]['p99_ms']:.2f} ms)"
+                for name in names
+                if name in run
+            )
         )
     lines += ["", "Queries per response (first request, cold cache where it applies):", ""]
     for name, count in results["queries"].items():
@@ -192,8 +248,8 @@ def write_report() -> None:
         "make drill                      # leak crawl, fuzzing, load and fault drills",
         "```",
         "",
-        "PostgreSQL and Redis on 127.0.0.1; wrk and nginx are installed with apt-get when",
-        "missing. Everything listens on loopback only.",
+        "PostgreSQL and Redis on 127.0.0.1; wrk, nginx and Varnish are installed with apt-get",
+        "when missing. Everything listens on loopback only.",
         "",
     ]
     if notes.exists():
