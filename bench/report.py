@@ -28,14 +28,22 @@ def floor_rates(results: dict[str, Any]) -> dict[str, float]:
 
 
 def floor_beside(figure: dict[str, Any], rates: dict[str, float], floor: str = "full") -> float:
-    """The floor a surface is set against: that floor's slices around its own where they
-    were made, else the median of the run's floors (0 where the run had no such floor)."""
+    """The floor's rate a surface is set against: that floor's slices around its own where
+    they were made, else the median of the run's floors (0 where the run had no such floor)."""
     beside = figure.get("floors_beside") or {}
     if floor in beside:
         return float(beside[floor])
     if floor == "full" and figure.get("floor_rate"):
         return float(figure["floor_rate"])
     return rates.get(floor, 0.0)
+
+
+def cpu_ratio(figure: dict[str, Any], floor_cpu: dict[str, float], floor: str) -> float | None:
+    """The floor's CPU time per request over the surface's (1.0: the surface costs what
+    the floor costs), the floor's slices beside where they were made; None unmeasured."""
+    spent = figure.get("cpu_ms")
+    against = (figure.get("floors_cpu_beside") or {}).get(floor) or floor_cpu.get(floor)
+    return float(against / spent) if spent and against else None
 
 
 def target_floor(target: str) -> tuple[float, str] | None:
@@ -47,24 +55,40 @@ def target_floor(target: str) -> tuple[float, str] | None:
     return float(found.group(1)), TARGET_FLOORS.get(found.group(2), "full")
 
 
-def verdict(figure: dict[str, Any], rates: dict[str, float] | float) -> str:
+def ratio(
+    figure: dict[str, Any], rates: dict[str, float], floor: str, floor_cpu: dict[str, float]
+) -> float:
+    """What a target holds a surface to: the floor's CPU time per request over the
+    surface's where both were measured, else its rate over the floor's."""
+    by_cpu = cpu_ratio(figure, floor_cpu, floor)
+    if by_cpu is not None:
+        return by_cpu
+    against = floor_beside(figure, rates, floor)
+    return float(figure["requests_per_second"] / against) if against else 0.0
+
+
+def verdict(
+    figure: dict[str, Any],
+    rates: dict[str, float] | float,
+    floor_cpu: dict[str, float] | None = None,
+) -> str:
     if not isinstance(rates, dict):
         rates = {"full": rates}
     named = target_floor(figure["target"])
     if named is None:
         return ""
     share, floor = named
-    against = floor_beside(figure, rates, floor)
-    ratio = figure["requests_per_second"] / against if against else 0
-    return "met" if ratio >= share else "MISSED"
+    return "met" if ratio(figure, rates, floor, floor_cpu or {}) >= share else "MISSED"
 
 
 def scale_section(results: dict[str, Any]) -> list[str]:
     rates = floor_rates(results)
+    floor_cpu = results.get("floor_cpu_ms", {})
     names = [name for name in FLOOR_LABELS if name in rates]
     described = ", ".join(
         f"{results.get('floor_names', {}).get(name, FLOOR_LABELS[name])} "
         f"**{rates[name]:,.0f} req/s**"
+        + (f", {floor_cpu[name]:.3f} ms CPU a request" if floor_cpu.get(name) else "")
         for name in names
     )
     logging = (
@@ -87,30 +111,42 @@ def scale_section(results: dict[str, Any]) -> list[str]:
         "machine's speed moves within seconds, and so cancels out. Its req/s is the mean of "
         "its slices, p50 their median, p95 and p99 the highest of any slice. The others are "
         "set against the median of the floor runs. A warm surface goes through *pages* "
-        "different addresses in turn. Each ratio column names its floor; the target names "
-        "the one it is held to.",
+        "different addresses in turn. *CPU ms* is the serving processes' CPU time "
+        "(gunicorn's workers, or varnishd) per request, read from /proc around each load. "
+        "Each ratio column names its floor: the floor's CPU time per request over the "
+        "surface's, then, after the slash, the surface's req/s over the floor's; *b* marks "
+        "a ratio to the floor's slices beside. A target names the floor it is held to and "
+        "is held to the CPU ratio where it was measured (the machine is shared: other work "
+        "takes the cores from surface and floor alike, and req/s on a loaded machine say "
+        "more of the load than of the site).",
         "",
-        "| Surface | pages | req/s | p50 ms | p95 ms | p99 ms | errors | queries | "
+        "| Surface | pages | req/s | CPU ms | p50 ms | p95 ms | p99 ms | errors | queries | "
         + " | ".join(f"× {FLOOR_LABELS[name]}" for name in names)
         + " | target | |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(names) + "---|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(names) + "---|---|",
     ]
     for figure in results["figures"]:
         rate = figure["requests_per_second"]
-        ratios = []
+        cells = []
         for name in names:
             against = floor_beside(figure, rates, name)
             measured_beside = name in (figure.get("floors_beside") or {}) or (
                 name == "full" and figure.get("floor_rate")
             )
-            ratio = rate / against if against else 0
-            ratios.append(f"{ratio:.3f}" + (" (beside)" if measured_beside else ""))
+            by_cpu = cpu_ratio(figure, floor_cpu, name)
+            cells.append(
+                ("" if by_cpu is None else f"{by_cpu:.3f} / ")
+                + f"{rate / against if against else 0:.3f}"
+                + (" b" if measured_beside else "")
+            )
+        cpu = figure.get("cpu_ms")
         lines.append(
             f"| {figure['name']} | {figure.get('pages', 1)} | {rate:,.0f} "
+            f"| {'' if cpu is None else f'{cpu:.3f}'} "
             f"| {figure['p50_ms']:.1f} | {figure.get('p95_ms', 0):.1f} | {figure['p99_ms']:.1f} "
             f"| {figure['errors']} | {figure['queries']} | "
-            + " | ".join(ratios)
-            + f" | {figure['target']} | {verdict(figure, rates)} |"
+            + " | ".join(cells)
+            + f" | {figure['target']} | {verdict(figure, rates, floor_cpu)} |"
         )
     lines += ["", "Floor runs, in order:", ""]
     for run in results["floors"]:
@@ -120,7 +156,9 @@ def scale_section(results: dict[str, Any]) -> list[str]:
             "- "
             + "; ".join(
                 f"{FLOOR_LABELS[name]} {run[name]['requests_per_second']:,.0f} req/s "
-                f"(p99 {run[name]['p99_ms']:.2f} ms)"
+                f"(p99 {run[name]['p99_ms']:.2f} ms"
+                + (f", {run[name]['cpu_ms']:.3f} ms CPU" if run[name].get("cpu_ms") else "")
+                + ")"
                 for name in names
                 if name in run
             )

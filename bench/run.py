@@ -134,6 +134,10 @@ class Figure:
     # drift cancels, and each floor's in `floors_beside` ("nginx", "bare", "full").
     floor_rate: float | None = None
     floors_beside: dict[str, float] | None = None
+    # CPU time of the serving processes (gunicorn's workers, nginx's, varnishd) per
+    # request, in ms, and each floor's in the slices beside.
+    cpu_ms: float | None = None
+    floors_cpu_beside: dict[str, float] | None = None
     # How many different addresses the surface went through.
     pages: int = 1
 
@@ -143,13 +147,40 @@ def milliseconds(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
+# A load's figures: req/s, p50, p99, errors, p95, and the serving processes' CPU ms per
+# request (0 where not measured).
+Load = tuple[float, float, float, int, float, float]
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU time of each process so far, all its threads (/proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings; a process started between them counts from
+    nothing, one gone between them is lost (a worker recycled: rare within seconds)."""
+    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
+
+
 def wrk(
     url: str,
     duration: int,
     connections: int,
     script: Path | None = None,
     headers: dict[str, str] | None = None,
-) -> tuple[float, float, float, int, float]:
+    serving: Callable[[], list[int]] | None = None,
+) -> Load:
+    """wrk's figures for `url`; with `serving`, the processes answering (read before and
+    after), the CPU time they spent per request."""
     command = [
         "wrk",
         f"-t{WRK_THREADS}",
@@ -164,6 +195,7 @@ def wrk(
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write((script.read_text() if script else "") + DONE_LUA)
     command += ["-s", lua.name]
+    before = cpu_seconds(serving()) if serving else {}
     output = subprocess.run(
         [*command, url],
         capture_output=True,
@@ -171,6 +203,8 @@ def wrk(
         check=True,
         env={**os.environ, "BENCH_RUN": str(secrets.randbelow(900_000) + 100_000)},
     ).stdout
+    spent = cpu_used(before, cpu_seconds(serving())) if serving else 0.0
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
     p99 = milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
@@ -180,27 +214,28 @@ def wrk(
         errors += int(found.group(1)) if found else 0
     Path(lua.name).unlink()
     p95 = int(re.search(r"p95_us (\d+)", output).group(1)) / 1000  # type: ignore[union-attr]
-    return rate, p50, p99, errors, p95
+    return rate, p50, p99, errors, p95, spent * 1000 / requests if requests else 0.0
 
 
 def alternated(
-    surface: Callable[[int], tuple[float, float, float, int, float]],
-    floors: dict[str, Callable[[int], float]],
+    surface: Callable[[int], Load],
+    floors: dict[str, Callable[[int], Load]],
     duration: int,
-) -> tuple[tuple[float, float, float, int, float], dict[str, float]]:
+) -> tuple[Load, dict[str, float], dict[str, float]]:
     """`surface` measured in slices of SLICE_SECONDS filling `duration` (three at least),
     with a slice of each of `floors` before and after each: floors, surface, floors,
     surface, floors.
 
     Returns the surface's figures over its slices (the mean rate, the median p50, the
-    highest p95 and p99, every error) and each floor beside it: the mean, over the
-    surface's slices, of that floor's two slices around each. Set against each other, two
-    rates measured within seconds of each other keep their ratio when the machine slows
-    down or speeds up between slices.
+    highest p95 and p99, every error, the mean CPU per request) and each floor beside it,
+    its rate and its CPU per request: the mean, over the surface's slices, of that
+    floor's two slices around each. Set against each other, two figures measured within
+    seconds of each other keep their ratio when the machine slows down or speeds up
+    between slices.
     """
     count = max(3, math.ceil(duration / SLICE_SECONDS))
 
-    def floor_slices() -> dict[str, float]:
+    def floor_slices() -> dict[str, Load]:
         return {name: measure(SLICE_SECONDS) for name, measure in floors.items()}
 
     gaps = [floor_slices()]
@@ -208,16 +243,22 @@ def alternated(
     for _ in range(count):
         slices.append(surface(SLICE_SECONDS))
         gaps.append(floor_slices())
-    beside = {
-        name: statistics.fmean((gaps[i][name] + gaps[i + 1][name]) / 2 for i in range(count))
-        for name in floors
-    }
+
+    def beside(field: int) -> dict[str, float]:
+        return {
+            name: statistics.fmean(
+                (gaps[i][name][field] + gaps[i + 1][name][field]) / 2 for i in range(count)
+            )
+            for name in floors
+        }
+
     rate = statistics.fmean(part[0] for part in slices)
     p50 = statistics.median(part[1] for part in slices)
     p99 = max(part[2] for part in slices)
     errors = sum(part[3] for part in slices)
     p95 = max(part[4] for part in slices)
-    return (rate, p50, p99, errors, p95), beside
+    cpu = statistics.fmean(part[5] for part in slices)
+    return (rate, p50, p99, errors, p95, cpu), beside(0), beside(5)
 
 
 def rotation(work: Path, name: str, paths: list[str], fresh: bool = False) -> Path:
@@ -264,6 +305,7 @@ def machine() -> dict[str, str]:
         "nginx": version(["nginx", "-v"]),
         "varnish": version(["varnishd", "-V"]),
         "gunicorn": version([str(Path(PYTHON).parent / "gunicorn"), "--version"]),
+        "clock ticks a second": str(os.sysconf("SC_CLK_TCK")),
     }
 
 
@@ -274,6 +316,14 @@ def public_statement_paths(database: str, limit: int) -> list[str]:
         f"AND publish_at <= now() AND withdrawn_at IS NULL ORDER BY id LIMIT {int(limit)}"
     )
     return psql(database, sql).split()
+
+
+def fresh_queries(url: str) -> int:
+    """The queries a page built afresh takes: a request new to the page cache (a Host of
+    its own)."""
+    host = f"127.0.0.1:{secrets.randbelow(10**9) + 10**9}"
+    _status, headers, _body = fetch(url, {"Host": host})
+    return int(headers.get("X-Bench-Queries", "-1"))
 
 
 def rows(database: str, sql: str) -> list[str]:
@@ -495,18 +545,33 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             ]
 
-            floor_loads: dict[str, Callable[[int], tuple[float, float, float, int, float]]] = {
+            def nginx_pids() -> list[int]:
+                master = int((work / "nginx.pid").read_text())
+                children = Path(f"/proc/{master}/task/{master}/children")
+                return [master, *map(int, children.read_text().split())]
+
+            def varnish_pids() -> list[int]:
+                return varnish.pids()
+
+            floor_loads: dict[str, Callable[[int], Load]] = {
                 "nginx": functools.partial(
                     wrk,
                     nginx_base + "/",
                     connections=arguments.connections,
                     script=warm_statement_script,
+                    serving=nginx_pids,
                 ),
                 "bare": functools.partial(
-                    wrk, f"{bare.base}/bench-floor/", connections=arguments.connections
+                    wrk,
+                    f"{bare.base}/bench-floor/",
+                    connections=arguments.connections,
+                    serving=bare.worker_pids,
                 ),
                 "full": functools.partial(
-                    wrk, f"{base}/bench-floor/", connections=arguments.connections
+                    wrk,
+                    f"{base}/bench-floor/",
+                    connections=arguments.connections,
+                    serving=stack.worker_pids,
                 ),
             }
             floor_paths = {
@@ -516,22 +581,21 @@ def main(argv: list[str] | None = None) -> int:
             }
 
             def measure_floors() -> dict[str, Figure]:
-                return {
-                    name: Figure(
+                figures = {}
+                for name, load in floor_loads.items():
+                    rate, p50, p99, errors, p95, cpu = load(arguments.duration)
+                    figures[name] = Figure(
                         f"floor: {FLOORS[name]}",
                         floor_paths[name],
-                        *load(arguments.duration),
+                        rate,
+                        p50,
+                        p99,
+                        errors,
+                        p95,
                         pages=len(warm_statements) if name == "nginx" else 1,
+                        cpu_ms=cpu,
                     )
-                    for name, load in floor_loads.items()
-                }
-
-            def floor_rate(name: str, seconds: int) -> float:
-                return floor_loads[name](seconds)[0]
-
-            floor_rates: dict[str, Callable[[int], float]] = {
-                name: functools.partial(floor_rate, name) for name in floor_loads
-            }
+                return figures
 
             # Warm-up: every worker of both gunicorns imports and connects, nginx reads
             # its files, before anything is timed.
@@ -543,9 +607,6 @@ def main(argv: list[str] | None = None) -> int:
             for index, (name, path, options) in enumerate(surfaces):
                 beside_floor = "floor" in options.get("target", "")
                 extra_headers = options.get("headers")
-                if options.get("fresh"):
-                    # Counted on a request new to the page cache, as the load's are.
-                    extra_headers = {"Host": f"127.0.0.1:{secrets.randbelow(10**9) + 10**9}"}
                 script = options.get("script")
                 surface_base = options.get("base", base)
                 if options.get("flush"):
@@ -556,10 +617,7 @@ def main(argv: list[str] | None = None) -> int:
                         check=True,
                         capture_output=True,
                     )
-                    _s, counted, _b = fetch(base + widest)
-                    queries["statement page, cold, 300 signatories"] = int(
-                        counted.get("X-Bench-Queries", "-1")
-                    )
+                    queries["statement page, cold, 300 signatories"] = fresh_queries(base + widest)
                 try:
                     # Every address of a warm surface asked for once, where it is cached
                     # at all (the app's cache, or Varnish's), before its queries are
@@ -568,8 +626,11 @@ def main(argv: list[str] | None = None) -> int:
                         for line in options.get("pages", [path]):
                             page, _tab, etag = line.partition("\t")
                             fetch(surface_base + page, {"If-None-Match": etag} if etag else None)
-                    _s, counted, _b = fetch(surface_base + path, extra_headers)
-                    queries[name] = int(counted.get("X-Bench-Queries", "-1"))
+                    if options.get("fresh"):
+                        queries[name] = fresh_queries(surface_base + path)
+                    else:
+                        _s, counted, _b = fetch(surface_base + path, extra_headers)
+                        queries[name] = int(counted.get("X-Bench-Queries", "-1"))
                     if not beside_floor:
                         fetch(surface_base + path, extra_headers)
                 except (OSError, http.client.HTTPException) as error:
@@ -585,6 +646,7 @@ def main(argv: list[str] | None = None) -> int:
                     connections=arguments.connections,
                     script=script,
                     headers=None if script else extra_headers,
+                    serving=varnish_pids if surface_base == varnish.base else stack.worker_pids,
                 )
                 if beside_floor and len(options.get("pages", [])) > 1:
                     # Untimed: each worker holds the pages it served last in its own
@@ -593,15 +655,23 @@ def main(argv: list[str] | None = None) -> int:
                     # measure mostly first times.
                     load(WARM_UP_SECONDS)
                 beside: dict[str, float] | None = None
+                cpu_beside: dict[str, float] | None = None
                 hits_before = varnish.counters("MAIN.cache_hit", "MAIN.cache_miss")
                 if beside_floor:
-                    result, beside = alternated(load, floor_rates, arguments.duration)
+                    result, beside, cpu_beside = alternated(load, floor_loads, arguments.duration)
                 else:
                     result = load(arguments.duration)
+                rate, p50, p99, errors, p95, cpu = result
                 figure = Figure(
                     name,
                     path,
-                    *result,
+                    rate,
+                    p50,
+                    p99,
+                    errors,
+                    p95,
+                    cpu_ms=cpu,
+                    floors_cpu_beside=cpu_beside,
                     queries=queries[name],
                     target=options.get("target", ""),
                     floor_rate=beside["full"] if beside else None,
@@ -609,13 +679,12 @@ def main(argv: list[str] | None = None) -> int:
                     pages=len(options.get("pages", [path])),
                 )
                 figures.append(figure)
-                rate, p50, p99, _errors, _p95 = result
-                said = (
-                    ", × the floors beside: "
-                    + ", ".join(f"{floor} {rate / value:.3f}" for floor, value in beside.items())
-                    if beside
-                    else ""
-                )
+                said = f", {cpu:.3f} ms CPU a request"
+                if beside and cpu_beside:
+                    said += ", × the floors beside (req/s, CPU): " + ", ".join(
+                        f"{floor} {rate / beside[floor]:.3f} {cpu_beside[floor] / cpu:.3f}"
+                        for floor in beside
+                    )
                 if surface_base == varnish.base:
                     after = varnish.counters("MAIN.cache_hit", "MAIN.cache_miss")
                     hits = after["MAIN.cache_hit"] - hits_before["MAIN.cache_hit"]
@@ -659,6 +728,9 @@ def main(argv: list[str] | None = None) -> int:
         "floor_names": FLOORS,
         "floors": [{name: asdict(figure) for name, figure in run.items()} for run in floors],
         "floor_rates": rates,
+        "floor_cpu_ms": {
+            name: statistics.median(run[name].cpu_ms or 0.0 for run in floors) for name in FLOORS
+        },
         "nginx_rate": rates["nginx"],
         "django_rate": rates["full"],
         "figures": [asdict(f) for f in figures],
@@ -673,7 +745,11 @@ def main(argv: list[str] | None = None) -> int:
         f"floors: nginx {rates['nginx']:.0f} req/s, bare Django {rates['bare']:.0f} req/s, "
         f"full-stack Django {rates['full']:.0f} req/s; peak worker RSS {rss:.0f} MB"
     )
-    missed = [figure.name for figure in figures if verdict(asdict(figure), rates) == "MISSED"] + [
+    missed = [
+        figure.name
+        for figure in figures
+        if verdict(asdict(figure), rates, results["floor_cpu_ms"]) == "MISSED"
+    ] + [
         f"{name}: {count} queries"
         for name, count in queries.items()
         if name in TARGET_QUERIES and not 0 <= count <= TARGET_QUERIES[name]

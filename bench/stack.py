@@ -234,6 +234,12 @@ class Varnish:
     base: str
     work: Path
 
+    def pids(self) -> list[int]:
+        """varnishd's manager and its child, which serves."""
+        manager = int((self.work / "_.pid").read_text())
+        children = Path(f"/proc/{manager}/task/{manager}/children")
+        return [manager, *map(int, children.read_text().split())]
+
     def counters(self, *names: str) -> dict[str, int]:
         """Varnish's own counters (varnishstat), MAIN.cache_hit and the like."""
         output = subprocess.run(

@@ -76,8 +76,16 @@ def results_with(figure: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def surface(rate: float, target: str, beside: dict[str, float] | None) -> dict[str, Any]:
+def surface(
+    rate: float,
+    target: str,
+    beside: dict[str, float] | None,
+    cpu_ms: float | None = None,
+    cpu_beside: dict[str, float] | None = None,
+) -> dict[str, Any]:
     return {
+        "cpu_ms": cpu_ms,
+        "floors_cpu_beside": cpu_beside,
         "name": "a surface",
         "requests_per_second": rate,
         "p50_ms": 1.0,
@@ -104,7 +112,7 @@ def test_each_ratio_is_set_against_its_own_floor_beside_and_the_target_names_one
 
     # Against the floors beside it, not the run's medians (40,000, 5,000 and 3,000).
     assert "| 200 | 14,000 |" in line
-    assert "| 0.467 (beside) | 3.500 (beside) | 5.600 (beside) |" in line
+    assert "| 0.467 b | 3.500 b | 5.600 b |" in line
     assert line.endswith("| ≥ 0.5 \u00d7 nginx floor | MISSED |")
     assert verdict(through_varnish, {"nginx": 40_000.0}) == "MISSED"
     assert verdict({**through_varnish, "requests_per_second": 15_000.0}, {}) == "met"
@@ -126,6 +134,21 @@ def test_a_surface_without_floors_beside_is_set_against_the_medians() -> None:
     assert line.endswith("| 0.007 | 0.060 | 0.100 |  |  |")
 
 
+def test_a_target_is_held_to_cpu_time_where_it_was_measured() -> None:
+    beside = {"nginx": 30_000.0, "bare": 4_000.0, "full": 2_500.0}
+    cpu_beside = {"nginx": 0.02, "bare": 0.1, "full": 0.25}
+    # Half the full stack's req/s beside it (the machine was busy), but 0.3 ms of CPU a
+    # request against the floor's 0.25: 0.833 of the floor, and the target is met.
+    warm = surface(1_250.0, "\u2265 0.8 \u00d7 full-stack Django floor", beside, 0.3, cpu_beside)
+    line = row(results_with(warm))
+    assert "| 1,250 | 0.300 |" in line
+    assert "| 0.067 / 0.042 b | 0.333 / 0.312 b | 0.833 / 0.500 b |" in line
+    assert line.endswith("| met |")
+    # A floor measured only in the run's floors: its CPU there.
+    median_cpu = {"nginx": 0.015, "bare": 0.09, "full": 0.2}
+    assert verdict({**warm, "floors_cpu_beside": None}, {}, median_cpu) == "MISSED"
+
+
 def test_an_older_results_file_has_no_bare_floor_column() -> None:
     older = results_with(surface(3_000.0, "≥ 0.8 \u00d7 Django floor", None))
     del older["floor_rates"], older["log_level"]
@@ -135,4 +158,4 @@ def test_an_older_results_file_has_no_bare_floor_column() -> None:
     header = next(line for line in lines if line.startswith("| Surface"))
     assert "\u00d7 bare Django" not in header
     assert "\u00d7 nginx | \u00d7 full-stack Django |" in header
-    assert "| 0.075 | 1.034 (beside) |" in row(older)
+    assert "| 0.075 | 1.034 b |" in row(older)
