@@ -2,12 +2,16 @@
 
 The overload drill (bench/drill_faults.py `overload`: a baseline at 64 connections, 512
 connections for 20 s, then 2-s runs at 64 connections until one is back to the baseline)
-run through Varnish with config/varnish.vcl in front of the stack, in turn with the
-site's worker (config/workers.py, which closes unanswered a queued connection whose client
-has gone) and with gunicorn's stock sync worker, each as many times (A, B, A, B, ...), so
-that the machine's drift reaches both. Without Varnish as well where `--direct` is given.
-Against the benchmark's database, a redis-server of its own, and the traffic mix of the
-drills (public pages, API reads).
+run through Varnish with config/varnish.vcl in front of the stack, with each worker class
+given (`--worker-class sync --worker-class gthread`, say; gunicorn's sync worker, the
+site's, by default) in turn, each as many times (A, B, A, B, ...), so that the machine's
+drift reaches all alike. Without Varnish as well where `--direct` is given. Against the
+benchmark's database, a redis-server of its own, and the traffic mix of the drills
+(public pages, API reads).
+
+It decided the site's worker: one that closed, unanswered, a queued connection whose
+client had gone did no better than gunicorn's own behind Varnish, and was removed
+(bench/NOTES.md, "Floors and Varnish").
 """
 
 import argparse
@@ -30,10 +34,6 @@ from bench.stack import (
 )
 
 MIX_PATHS = 200
-WORKERS = {
-    "site's worker (config/workers.py)": (),
-    "stock sync worker": ("--worker-class", "sync"),
-}
 
 
 def recovered_after(checks: list[Check]) -> float | None:
@@ -44,6 +44,7 @@ def recovered_after(checks: list[Check]) -> float | None:
 
 
 def one_run(database: str, redis: str, worker: str, through_varnish: bool) -> float | None:
+    """Seconds back to the baseline after the overload, with gunicorn's `worker` class."""
     notes: list[str] = []
     port = free_port()
     environment = varnish_environment(port) if through_varnish else {}
@@ -52,7 +53,7 @@ def one_run(database: str, redis: str, worker: str, through_varnish: bool) -> fl
     paths = [path for path in read_paths(database) if path != "/sitemap.xml"][:MIX_PATHS]
     with (
         running_stack(
-            database, redis, environment=environment, gunicorn_arguments=WORKERS[worker]
+            database, redis, environment=environment, gunicorn_arguments=("--worker-class", worker)
         ) as stack,
         running_varnish(stack, port) if through_varnish else nullcontext() as varnish,
     ):
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", help="accepted as by the other checks; not used")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--direct", action="store_true", help="also without Varnish")
+    parser.add_argument(
+        "--worker-class", action="append", help="gunicorn's worker classes to compare (sync)"
+    )
     arguments = parser.parse_args(argv)
     ensure_command("wrk", "wrk")
 
@@ -90,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         redis.start()
         for round_number in range(arguments.rounds):
             for through_varnish in fronts:
-                for worker in WORKERS:
+                for worker in arguments.worker_class or ["sync"]:
                     where = "through Varnish" if through_varnish else "gunicorn alone"
                     print(f"round {round_number + 1}: {worker}, {where}", flush=True)
                     after = one_run(arguments.database, redis.url(1), worker, through_varnish)
