@@ -284,6 +284,7 @@ def write_report() -> None:
         "make bench                      # standard scale: generates chorus_bench, then runs",
         "make bench BENCH_SCALE=large    # the same surfaces on a million statements",
         "make drill                      # leak crawl, fuzzing, load and fault drills",
+        "python -m bench.worker_choice   # the overload drill through Varnish, per worker",
         "```",
         "",
         "PostgreSQL and Redis on 127.0.0.1; wrk, nginx and Varnish are installed with apt-get",
