@@ -105,6 +105,7 @@ def by_hand(statements: list[Any], request: Any) -> list[dict[str, Any]]:
             "title": item.title,
             "country": str(item.country) if item.country else "",
             "identifier": item.identifier,
+            "status": item.status,
         }
 
     def one(statement: Any) -> dict[str, Any]:
@@ -160,6 +161,8 @@ def by_hand(statements: list[Any], request: Any) -> list[dict[str, Any]]:
             ],
             "declared_signatory_count": statement.declared_signatory_count,
             "unlisted_signatory_count": statement.unlisted_signatory_count,
+            "signatory_count": len(statement.confirmed_signatures)
+            + statement.unlisted_signatory_count,
             "addressees": [addressee(item) for item in statement.listed_addressees],
             "moment": None
             if moment is None
