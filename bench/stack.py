@@ -2,9 +2,11 @@
 
 gunicorn with config/gunicorn.py (2 x cores + 1 sync workers) serving bench/wsgi.py,
 against a PostgreSQL database and a Redis database of the caller's choosing, with the
-production settings (DEBUG off, the Redis cache, the database task queue) and nothing
-but loopback. `running_stack()` migrates, collects the static files, starts gunicorn,
-waits until it answers and stops it on the way out.
+production settings (DEBUG off, the Redis cache, the database task queue, the request
+log at INFO) and nothing but loopback. `running_stack()` migrates, collects the static
+files, starts gunicorn, waits until it answers and stops it on the way out. Beside it,
+`bare_django()` starts the bare Django floor (bench/bare.py) and `running_varnish()`
+Varnish with config/varnish.vcl in front of it.
 """
 
 import os
