@@ -134,8 +134,8 @@ restore: install
 
 # --- Benchmarks -----------------------------------------------------------------------
 # `make bench` generates the benchmark data (bench/generate.py) into its own database and
-# runs bench/run.py against it: the stack on loopback, wrk per surface, the two floors,
-# bench/RESULTS.md rewritten. Never part of `make test`.
+# runs bench/run.py against it: the stack on loopback with Varnish, wrk per surface, the
+# three floors, bench/RESULTS.md rewritten. Never part of `make test`.
 BENCH_SCALE ?= standard
 BENCH_SEED ?= 1
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chorus_bench$(if $(filter large,$(BENCH_SCALE)),_large,)

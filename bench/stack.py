@@ -2,9 +2,11 @@
 
 gunicorn with config/gunicorn.py (2 x cores + 1 sync workers) serving bench/wsgi.py,
 against a PostgreSQL database and a Redis database of the caller's choosing, with the
-production settings (DEBUG off, the Redis cache, the database task queue) and nothing
-but loopback. `running_stack()` migrates, collects the static files, starts gunicorn,
-waits until it answers and stops it on the way out.
+production settings (DEBUG off, the Redis cache, the database task queue, the request
+log at INFO) and nothing but loopback. `running_stack()` migrates, collects the static
+files, starts gunicorn, waits until it answers and stops it on the way out. Beside it,
+`bare_django()` starts the bare Django floor (bench/bare.py) and `running_varnish()`
+Varnish with config/varnish.vcl in front of it.
 """
 
 import os
@@ -126,7 +128,8 @@ def stack_environment(database: str, redis: str, port: int, workers: int) -> dic
         "BIND": f"127.0.0.1:{port}",
         # The runs read thousands of pages a second: the request limits are not under test.
         "API_ANONYMOUS_RATE": "100000000/minute",
-        "LOG_LEVEL": "WARNING",
+        # As deployed: a JSON line for every request (gunicorn's output, into `Stack.log`).
+        "LOG_LEVEL": "INFO",
     }
 
 
@@ -142,11 +145,13 @@ def running_stack(
     workers: int | None = None,
     environment: dict[str, str] | None = None,
     flush_cache: bool = True,
+    gunicorn_arguments: tuple[str, ...] = (),
 ) -> Iterator[Stack]:
     """gunicorn serving the site on a free loopback port until the block ends.
 
     `environment` adds to (or overrides) the production-like settings, for a drill that
-    needs, say, a lower request limit. The Redis database is emptied first unless
+    needs, say, a lower request limit; `gunicorn_arguments` override config/gunicorn.py
+    (`--worker-class sync`, say). The Redis database is emptied first unless
     `flush_cache` is false: a run must not start from another run's cached pages.
     """
     port = free_port()
@@ -157,21 +162,36 @@ def running_stack(
     if flush_cache:
         subprocess.run(["redis-cli", "-u", redis, "FLUSHDB"], check=True, capture_output=True)
     work = Path(tempfile.mkdtemp(prefix="chorus-stack-"))
-    log = work / "gunicorn.log"
+    try:
+        with gunicorn(env, "bench.wsgi", work / "gunicorn.log", gunicorn_arguments) as stack:
+            yield stack
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def gunicorn(
+    environment: dict[str, str], application: str, log: Path, arguments: tuple[str, ...] = ()
+) -> Iterator[Stack]:
+    """gunicorn with config/gunicorn.py serving `application` at the environment's BIND,
+    once it answers /bench-floor/ and has forked every worker."""
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "--config", "config/gunicorn.py", "bench.wsgi"],
+        [
+            *(str(Path(PYTHON).parent / "gunicorn"), "--config", "config/gunicorn.py"),
+            *(*arguments, application),
+        ],
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{environment['BIND']}"
     try:
         wait_for(f"{base}/bench-floor/")
-        stack = Stack(base=base, server=server, environment=env, work=work, log=log)
+        stack = Stack(base=base, server=server, environment=environment, work=log.parent, log=log)
         # The first worker answers while gunicorn may still be forking the others.
         deadline = time.monotonic() + 30
-        expected = int(env["WEB_CONCURRENCY"])
+        expected = int(environment["WEB_CONCURRENCY"])
         while len(stack.worker_pids()) < expected and time.monotonic() < deadline:
             time.sleep(0.1)
         yield stack
@@ -182,4 +202,90 @@ def running_stack(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def bare_django(stack: Stack, arguments: tuple[str, ...] = ()) -> Iterator[Stack]:
+    """The bare Django floor: a second gunicorn like the stack's (same configuration and
+    workers), serving bench/bare.py's one view with no middleware at all."""
+    port = free_port()
+    environment = {
+        **stack.environment,
+        "DJANGO_SETTINGS_MODULE": "bench.bare",
+        "BIND": f"127.0.0.1:{port}",
+    }
+    with gunicorn(
+        environment,
+        "django.core.wsgi:get_wsgi_application()",
+        stack.work / "bare-gunicorn.log",
+        arguments,
+    ) as bare:
+        yield bare
+
+
+def varnish_environment(port: int) -> dict[str, str]:
+    """What the stack needs to know of Varnish in front of it on `port`: where to ban."""
+    return {"VARNISH_URL": f"http://127.0.0.1:{port}/"}
+
+
+VARNISHD = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin") or "varnishd"
+
+
+@dataclass
+class Varnish:
+    base: str
+    work: Path
+
+    def pids(self) -> list[int]:
+        """varnishd's manager and its child, which serves."""
+        manager = int((self.work / "_.pid").read_text())
+        children = Path(f"/proc/{manager}/task/{manager}/children")
+        return [manager, *map(int, children.read_text().split())]
+
+    def counters(self, *names: str) -> dict[str, int]:
+        """Varnish's own counters (varnishstat), MAIN.cache_hit and the like."""
+        output = subprocess.run(
+            ["varnishstat", "-n", str(self.work), "-1", *(f"-f{name}" for name in names)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return {line.split()[0]: int(line.split()[1]) for line in output.splitlines() if line}
+
+
+@contextmanager
+def running_varnish(stack: Stack, port: int, memory: str = "256m") -> Iterator[Varnish]:
+    """varnishd with the site's config/varnish.vcl in front of the stack's gunicorn, as
+    `make serve` runs it, on `port` (loopback).
+
+    The app lets a shared cache keep a page only when it bans that cache's pages on every
+    change, so the stack must be started with VARNISH_URL naming this port (see
+    `varnish_environment`): without it, every page passes through Varnish to gunicorn."""
+    ensure_command("varnishd", "varnish")
+    work = stack.work / "varnish"
+    work.mkdir(exist_ok=True)
+    vcl = work / "default.vcl"
+    vcl.write_text(
+        (ROOT / "config" / "varnish.vcl")
+        .read_text()
+        .replace('.host = "web";', '.host = "127.0.0.1";')
+        .replace('.port = "8000";', f'.port = "{stack.port}";')
+    )
+    process = subprocess.Popen(
+        [
+            *(VARNISHD, "-F", "-j", "none", "-n", str(work), "-a", f"127.0.0.1:{port}"),
+            *("-f", str(vcl), "-s", f"malloc,{memory}", "-T", "none"),
+        ],
+        stdout=(work / "varnishd.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/bench-floor/")
+        yield Varnish(f"http://127.0.0.1:{port}", work)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

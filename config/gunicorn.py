@@ -9,14 +9,12 @@ import os
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# Connections waiting for a worker (gunicorn's own default). A queue this long is
-# harmless because the workers below close the connections whose clients gave up; a
-# short one (64) dropped new clients' connection attempts after a flood, and each waited
-# for its TCP retry: 20 s back to normal after 512 connections, 2 s with both.
+# Connections waiting for a worker (gunicorn's own default). A short queue (64) dropped
+# new connection attempts after a flood, and each waited for its TCP retry. gunicorn's
+# stock sync workers: behind Varnish, as deployed, a flood of 512 connections is met by
+# Varnish, and the site is back to normal within the drill's first 2-s run after it
+# (bench/worker_choice.py, bench/NOTES.md "Floors and Varnish").
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
-# Sync workers that close, unanswered, a queued connection its client has already closed
-# (config/workers.py): after a flood they serve the clients still waiting, not the gone.
-worker_class = "config.workers.AbandonedSkippingSyncWorker"
 # A request that takes longer is stuck; its worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30

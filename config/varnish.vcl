@@ -52,6 +52,16 @@ sub vcl_backend_response {
     # again, whoever asks.
     set beresp.grace = 0s;
     set beresp.keep = 0s;
+    # A public page's language is its address's (/ru/, /fr/, English without a prefix),
+    # whatever the browser's Accept-Language, on which Django's LocaleMiddleware still has
+    # an English page vary: kept once, not once for each Accept-Language browsers send.
+    if (beresp.http.Vary) {
+        set beresp.http.Vary = regsub(beresp.http.Vary, "(?i)accept-language\s*,?\s*", "");
+        set beresp.http.Vary = regsub(beresp.http.Vary, ",\s*$", "");
+        if (beresp.http.Vary == "") {
+            unset beresp.http.Vary;
+        }
+    }
 }
 
 sub vcl_deliver {

@@ -49,10 +49,10 @@ class Varnish:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
 
-    def get(self, path: str) -> Answer:
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers or {})
             response = connection.getresponse()
             headers = {name.lower(): value for name, value in response.getheaders()}
             return Answer(response.status, headers, response.read().decode())
@@ -170,3 +170,21 @@ def test_a_scheduled_statement_appears_through_varnish_at_its_publish_time(
     while timezone.now() < scheduled.publish_at:
         time.sleep(0.05)
     assert "Embargoed for three seconds" in varnish.get("/").text
+
+
+def test_an_english_page_is_kept_once_whatever_language_browsers_ask_for(
+    varnish: Varnish,
+) -> None:
+    StatementFactory(published=True, title="Kept once")
+    first = varnish.get("/statements/", {"Accept-Language": "ru"})
+    assert first.headers["content-language"] == "en"
+    assert "Accept-Language" not in first.headers["vary"]
+    assert "Cookie" in first.headers["vary"]
+    for language in ("fr-FR,fr;q=0.9", "de", ""):
+        again = varnish.get("/statements/", {"Accept-Language": language} if language else {})
+        assert again.from_varnish, language
+        assert again.text == first.text
+    # A page in another language has an address of its own.
+    russian = varnish.get("/ru/statements/", {"Accept-Language": "en"})
+    assert russian.headers["content-language"] == "ru"
+    assert not russian.from_varnish
