@@ -5,6 +5,7 @@ change, and a page is never kept past the next publish time. Debian's varnish pa
 provides varnishd (`make test` and CI install it); without it these tests cannot run.
 """
 
+import gzip
 import http.client
 import shutil
 import socket
@@ -55,7 +56,10 @@ class Varnish:
             connection.request("GET", path, headers=headers or {})
             response = connection.getresponse()
             headers = {name.lower(): value for name, value in response.getheaders()}
-            return Answer(response.status, headers, response.read().decode())
+            body = response.read()
+            if headers.get("content-encoding") == "gzip":
+                body = gzip.decompress(body)
+            return Answer(response.status, headers, body.decode())
         finally:
             connection.close()
 
@@ -188,3 +192,17 @@ def test_an_english_page_is_kept_once_whatever_language_browsers_ask_for(
     russian = varnish.get("/ru/statements/", {"Accept-Language": "en"})
     assert russian.headers["content-language"] == "ru"
     assert not russian.from_varnish
+
+
+def test_pages_are_kept_compressed_and_given_plain_to_who_does_not_accept_gzip(
+    varnish: Varnish,
+) -> None:
+    StatementFactory(published=True, title="Kept compressed")
+    plain = varnish.get("/")
+    assert "content-encoding" not in plain.headers
+    compressed = varnish.get("/", {"Accept-Encoding": "gzip"})
+    assert compressed.from_varnish
+    assert compressed.headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["vary"]
+    assert compressed.text == plain.text
+    assert "Kept compressed" in compressed.text
