@@ -56,7 +56,7 @@ sub vcl_backend_response {
     # whatever the browser's Accept-Language, on which Django's LocaleMiddleware still has
     # an English page vary: kept once, not once for each Accept-Language browsers send.
     # Kept compressed: the world map on the home page and the law tracker makes a page of
-    # about 240 KB, a fifth of that gzipped. A client that does not accept gzip is given
+    # about 240 KB, 41 KB gzipped. A client that does not accept gzip is given
     # the plain bytes (Varnish's http_gzip_support, on by default).
     if (beresp.http.Content-Type ~ "^(text/|application/(atom\+xml|rss\+xml|xml|json)|image/svg\+xml)") {
         set beresp.do_gzip = true;
