@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -447,13 +448,15 @@ class SearchView(TemplateView):
             # Shown unless another section is asked for, or the statements' is empty.
             ranked=section not in {"laws", "organisations"},
         )
-        others: dict[str, QuerySet[Any]] = {
-            "laws": search.laws(),
-            "organisations": search.organisations(),
+        others: dict[str, Callable[..., QuerySet[Any]]] = {
+            "laws": search.laws,
+            "organisations": search.organisations,
         }
+        # Counted without their ranks and headlines: building those is most of what a
+        # section not shown would cost.
         counts = {
             "statements": statements.count,
-            **{name: rows.count() for name, rows in others.items()},
+            **{name: found(ranked=False).count() for name, found in others.items()},
         }
         if section not in self.sections:
             # The first section with something in it, so a search for an NGO shows NGOs.
@@ -461,7 +464,7 @@ class SearchView(TemplateView):
         paginator = (
             statements
             if section == "statements"
-            else CountedPaginator(others[section], self.paginate_by, counts[section])
+            else CountedPaginator(others[section](), self.paginate_by, counts[section])
         )
         page = paginator.get_page(self.request.GET.get("page"))
         rows = [search.result(row) for row in page.object_list]
