@@ -350,12 +350,18 @@ class Search:
         query: Callable[[str], SearchQuery | CombinedSearchQuery],
         condition: Callable[[str], Q] = lambda language: Q(),
         headline: Callable[[str], str | Concat] | None = None,
+        ranked: bool = True,
     ) -> QuerySet:
-        """Rows matching in any language, with the language found, its rank and headline."""
+        """Rows matching in any language, with the language found, its rank and headline;
+        not `ranked`, the rows alone, to be counted."""
         found = {
             language: condition(language) & Q(SearchVectorExact(vector(language), query(language)))
             for language in self.languages
         }
+        if not ranked:
+            # Building the annotations (three languages, each a vector, a rank and a
+            # headline) costs more of a search page's time than counting with them.
+            return rows.filter(reduce(or_, found.values()))
         annotations = {
             "found_language": self._found_language(found),
             "rank": Case(
@@ -428,11 +434,14 @@ class Search:
                 ],
                 Statement.written_in,
             ).order_by(*Statement.PUBLIC_ORDER)
+        # No condition that it is written in the language: the stored vector is NULL
+        # where it is not (migrations 0013 and 0022), so the match alone says so, and a
+        # rare word's matches are then exactly what the GIN indexes return, with no vector
+        # read to check them again.
         return self._full_text(
             published,
             StoredVector,
             self._language_query,
-            Statement.written_in,
             headline=lambda language: Concat(
                 f"standfirst_{language}",
                 Value("\n"),
@@ -443,8 +452,9 @@ class Search:
             ),
         ).order_by("-rank", *Statement.PUBLIC_ORDER)
 
-    def laws(self, laws: QuerySet[Law] | None = None) -> QuerySet[Law]:
-        """Laws found, among `laws` (every law by default: laws are public records)."""
+    def laws(self, laws: QuerySet[Law] | None = None, ranked: bool = True) -> QuerySet[Law]:
+        """Laws found, among `laws` (every law by default: laws are public records);
+        not `ranked`, only to be counted."""
         laws = Law.objects.all() if laws is None else laws
         if not self.full_text:
             return self._every_word(
@@ -461,12 +471,14 @@ class Search:
             law_text_vector,
             self._language_query,
             headline=lambda language: f"summary_{language}",
-        ).order_by("-rank", "pk")
+            ranked=ranked,
+        ).order_by(*(("-rank", "pk") if ranked else ("pk",)))
 
     def organisations(
-        self, organisations: QuerySet[Organisation] | None = None
+        self, organisations: QuerySet[Organisation] | None = None, ranked: bool = True
     ) -> QuerySet[Organisation]:
-        """Organisations found, among `organisations`: public ones only, by default."""
+        """Organisations found, among `organisations`: public ones only, by default; not
+        `ranked`, only to be counted."""
         organisations = public_organisations() if organisations is None else organisations
         if not self.full_text:
             return self._every_word(
@@ -483,7 +495,8 @@ class Search:
             organisation_text_vector,
             self._name_or_language_query,
             headline=lambda language: f"description_{language}",
-        ).order_by("-rank", "name")
+            ranked=ranked,
+        ).order_by(*(("-rank", "name") if ranked else ("name",)))
 
     def _name_or_language_query(self, language: str) -> SearchQuery | CombinedSearchQuery:
         # The names are in the vector unstemmed, the description stemmed: either reading

@@ -350,6 +350,19 @@ def test_every_language_has_its_search_indexes() -> None:
             assert f"{model}_search_{language}_idx" in names
 
 
+@on_postgresql
+def test_every_languages_vector_is_kept_in_the_row() -> None:
+    # Ranking reads each match's vector: from the row, not from TOAST (migration 0027).
+    # A vector column added or made again needs its storage set too.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'campaigns_statement'::regclass AND attname LIKE 'search_vector_%%'"
+        )
+        storage = dict(cursor.fetchall())
+    assert storage == {f"search_vector_{language}": "m" for language in Statement.language_codes()}
+
+
 def headline_of(page: str) -> str:
     """The first result's snippet, as HTML."""
     found = re.search(r'<p class="headline" lang="\w+">(.*?)</p>', page, re.DOTALL)
