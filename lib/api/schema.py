@@ -6,7 +6,7 @@ ERROR_SCHEMA = {
     "type": "object",
     "description": "What went wrong; `errors` names each field or parameter at fault.",
     "properties": {
-        "detail": {"type": "string"},
+        "detail": {"type": "string", "description": "What went wrong, in a sentence."},
         "existing": {
             "type": "string",
             "format": "uri",
@@ -14,6 +14,10 @@ ERROR_SCHEMA = {
         },
         "errors": {
             "type": "object",
+            "description": (
+                "On a 400: for each field or parameter at fault, by name, what is wrong "
+                "with it (a list of sentences, or an object for a nested field)."
+            ),
             "additionalProperties": {
                 "oneOf": [
                     {"type": "array", "items": {}},
