@@ -162,6 +162,15 @@ SLUGS = {
 }
 # Words for `q` that the demo data and the generated data use.
 SEARCH_WORDS = ["law", "foreign agents", "Russia", "summit -EU", '"civil society"', "ngo"]
+# Valid choices of a list's statement fields and nested lists (most generated ones name
+# no field: a 400), and the change feed's head.
+FIELD_CHOICES = [
+    "id",
+    "id,title,url,web_url",
+    "title,body_html,updated_at,translations",
+    "signatories,demands,laws,embargo_until",
+]
+EXPAND_CHOICES = ["signatures", "signatures,demands", "demands,publications,corrections"]
 
 
 def existing_slugs(database: str) -> dict[str, list[str]]:
@@ -170,6 +179,9 @@ def existing_slugs(database: str) -> dict[str, list[str]]:
         listed = psql(database, f"SELECT string_agg(s, '|') FROM ({query} LIMIT 200) AS t(s)")
         slugs[name] = listed.split("|") if listed else []
     slugs["q"] = SEARCH_WORDS
+    slugs["fields"] = FIELD_CHOICES
+    slugs["expand"] = EXPAND_CHOICES
+    slugs["since"] = ["head"]
     return slugs
 
 
@@ -252,8 +264,9 @@ def fuzz_operation(
             case.body = {**case.body, "statement": pool[number // 4 % len(pool)]}
             case.meta.mark_dirty(BODY)
         if number % 4 == 1 and not case.meta.is_negative_at(QUERY):
-            # A valid filter pointed at a row that exists, or `q` at words that match,
-            # so that the filters' and the search's answers are checked, not only 400s.
+            # A valid filter pointed at a row that exists, `q` at words that match,
+            # `fields` and `expand` at fields there are, `since` at the head: so that
+            # their answers are checked, not only their 400s.
             named = [name for name in query_names if ids.get(f"slugs:{name}")]
             if named:
                 name = named[number // 4 % len(named)]

@@ -38,7 +38,7 @@ from rest_framework.views import APIView
 from legislation.api import LawSummarySerializer, law_by_slug
 from legislation.models import Law, Right
 from lib.api.conditional import ConditionalGetMixin
-from lib.api.fields import ApiLinkField, PageLinkField, absolute
+from lib.api.fields import RECORD_HELP_TEXTS, ApiLinkField, PageLinkField, absolute, help_texts
 from lib.api.filters import UPDATED_SINCE, UtcDateTimeFilter
 from lib.api.pagination import MAX_PAGE_SIZE, whole_number
 from lib.api.references import CountryCodeFilter, IdOrSlugFilter
@@ -95,22 +95,42 @@ def statements_shown(request: Request) -> StatementQuerySet:
 # --- serializers -----------------------------------------------------------------------
 
 
+ADDRESSEE_NAME = "Who is addressed, as the statement names them (European Union leaders)."
+ADDRESSEE_KIND = "What sort of body it is."
+ADDRESSEE_COUNTRY = (
+    "Its country (ISO 3166-1 alpha-2); empty for an intergovernmental body or a company."
+)
+ADDRESSEE_HELP_TEXTS = {
+    **RECORD_HELP_TEXTS,
+    **help_texts(name=ADDRESSEE_NAME, kind=ADDRESSEE_KIND, country=ADDRESSEE_COUNTRY),
+}
+
+
 class TargetSerializer(CountryFieldMixin, serializers.ModelSerializer[Target]):
+    """Who a demand is made of."""
+
     class Meta:
         model = Target
         fields = ["id", "name", "slug", "kind", "country"]
+        extra_kwargs = ADDRESSEE_HELP_TEXTS
 
 
 class AddresseeSerializer(serializers.ModelSerializer[Addressing]):
     """An addressee of a statement, with its role there."""
 
-    id = serializers.IntegerField(source="target.id", read_only=True)
-    name = serializers.CharField(source="target.name", read_only=True)
-    slug = serializers.SlugField(source="target.slug", read_only=True)
-    kind = serializers.ChoiceField(
-        source="target.kind", choices=Target.Kind.choices, read_only=True
+    id = serializers.IntegerField(
+        source="target.id", read_only=True, help_text="The addressee's id (/api/v1/addressees/)."
     )
-    country = CountryField(source="target.country", read_only=True, allow_blank=True)
+    name = serializers.CharField(source="target.name", read_only=True, help_text=ADDRESSEE_NAME)
+    slug = serializers.SlugField(
+        source="target.slug", read_only=True, help_text=RECORD_HELP_TEXTS["slug"]["help_text"]
+    )
+    kind = serializers.ChoiceField(
+        source="target.kind", choices=Target.Kind.choices, read_only=True, help_text=ADDRESSEE_KIND
+    )
+    country = CountryField(
+        source="target.country", read_only=True, allow_blank=True, help_text=ADDRESSEE_COUNTRY
+    )
     role = serializers.ChoiceField(
         choices=Addressing.Role.choices,
         read_only=True,
@@ -124,14 +144,43 @@ class AddresseeSerializer(serializers.ModelSerializer[Addressing]):
 
 
 class MomentSerializer(CountryFieldMixin, serializers.ModelSerializer[Moment]):
+    """The event a statement is timed for."""
+
     class Meta:
         model = Moment
         fields = ["id", "name", "slug", "starts_on", "ends_on", "place", "country"]
+        extra_kwargs = {
+            **RECORD_HELP_TEXTS,
+            **help_texts(
+                name="The event (EU–Russia summit, a vote, an election).",
+                starts_on="The day it starts.",
+                ends_on="The day it ends; null for a one-day event or when not known.",
+                place="Where it takes place (Brussels); empty when not known.",
+                country="The country where it takes place (ISO 3166-1 alpha-2); empty when "
+                "not known or online.",
+            ),
+        }
+
+
+SIGNATURE_HELP_TEXTS = help_texts(
+    role="`lead`: it issues the statement with the others; `co_signatory`: it signs it; "
+    "`supporter`: it endorses it.",
+    signatory_title="The title of the person who signs (Executive Director); empty when not given.",
+)
 
 
 class SignatorySerializer(serializers.ModelSerializer[Signature]):
-    organisation = OrganisationSummarySerializer(read_only=True)
-    display_name = serializers.CharField(source="organisation.signatory_name", read_only=True)
+    """An organisation that signed, confirmed by staff."""
+
+    organisation = OrganisationSummarySerializer(
+        read_only=True, help_text="The organisation that signed."
+    )
+    display_name = serializers.CharField(
+        source="organisation.signatory_name",
+        read_only=True,
+        help_text="How the organisation is named in the list of signatories: for a joint "
+        "programme, with the organisations that run it.",
+    )
 
     class Meta:
         model = Signature
@@ -144,24 +193,64 @@ class SignatorySerializer(serializers.ModelSerializer[Signature]):
             "signatory_title",
             "order",
         ]
+        extra_kwargs = {
+            **SIGNATURE_HELP_TEXTS,
+            **help_texts(
+                signed_at="When staff confirmed the signature (UTC); null for one entered "
+                "as already confirmed, with no time recorded.",
+                signatory_name="The person who signs on the organisation's behalf; empty "
+                "when the organisation signs as a whole.",
+                order="Its place in the list of signatories, which is given in this order.",
+            ),
+        }
 
 
 class ProvisionSummarySerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(read_only=True)
-    reference = serializers.CharField(read_only=True)
+    """An article or section of a law, as a demand names it."""
+
+    id = serializers.IntegerField(
+        read_only=True, help_text="The provision's id, as in its law's `provisions`."
+    )
+    reference = serializers.CharField(
+        read_only=True,
+        help_text="The article or section, as the law numbers it (Article 275 of the "
+        "Criminal Code).",
+    )
+
+
+OUTCOME_HELP_TEXTS = help_texts(
+    outcome="What came of the demand: `open` while nothing has.",
+    outcome_on="When it came to this; null while the demand is open or the date is not known.",
+    evidence_url="A link to what shows it (a ruling, the law's repeal); empty when none "
+    "is recorded.",
+    evidence_reference="A court reference such as an ECLI, or a law's number, that shows "
+    "it; empty when none is recorded.",
+    note="The outcome in a few words, as the site shows it; may be empty.",
+)
 
 
 class DemandOutcomeSerializer(serializers.ModelSerializer[DemandOutcome]):
     class Meta:
         model = DemandOutcome
         fields = ["outcome", "outcome_on", "evidence_url", "evidence_reference", "note"]
+        extra_kwargs = OUTCOME_HELP_TEXTS
 
 
 class DemandSerializer(serializers.ModelSerializer[Demand]):
     url = ApiLinkField("demand-detail")
-    addressee = TargetSerializer(read_only=True, allow_null=True)
-    law = LawSummarySerializer(read_only=True, allow_null=True)
-    provision = ProvisionSummarySerializer(read_only=True, allow_null=True)
+    addressee = TargetSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who the demand is made of; null when the statement names no one.",
+    )
+    law = LawSummarySerializer(
+        read_only=True, allow_null=True, help_text="The law it is about; null for none."
+    )
+    provision = ProvisionSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The article of that law it is about; null when it is about the whole law.",
+    )
     outcome_history = DemandOutcomeSerializer(
         many=True,
         read_only=True,
@@ -188,11 +277,26 @@ class DemandSerializer(serializers.ModelSerializer[Demand]):
             "evidence_reference",
             "outcome_history",
         ]
+        extra_kwargs = {
+            **RECORD_HELP_TEXTS,
+            **OUTCOME_HELP_TEXTS,
+            **help_texts(
+                order="Its place among the statement's demands, which are given in this order.",
+                action="What is demanded.",
+                text="The demand in the statement's words, in the statement's language.",
+            ),
+        }
 
 
 class DemandWithStatementSerializer(DemandSerializer):
-    statement = serializers.IntegerField(source="statement_id", read_only=True)
-    statement_url = ApiLinkField("statement-detail", id_attribute="statement_id")
+    statement = serializers.IntegerField(
+        source="statement_id", read_only=True, help_text="The id of the statement that makes it."
+    )
+    statement_url = ApiLinkField(
+        "statement-detail",
+        id_attribute="statement_id",
+        help_text="The address of the statement that makes it.",
+    )
 
     class Meta(DemandSerializer.Meta):
         fields = [*DemandSerializer.Meta.fields, "statement", "statement_url"]
@@ -202,10 +306,19 @@ class CorrectionSerializer(serializers.ModelSerializer[Correction]):
     class Meta:
         model = Correction
         fields = ["corrected_at", "note"]
+        extra_kwargs = help_texts(
+            corrected_at="When the text was corrected (UTC).",
+            note="What was wrong, and what is right, as the public is told.",
+        )
 
 
 class PublicationSerializer(serializers.ModelSerializer[Publication]):
-    publisher = OrganisationSummarySerializer(read_only=True, allow_null=True)
+    publisher = OrganisationSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation that published it; null when it is not in the registry "
+        "(see `publisher_name`).",
+    )
     display_name = serializers.CharField(
         read_only=True,
         help_text="Who published it, by the name it appeared under there (`published_as`), "
@@ -229,6 +342,14 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
             "published_on",
             "title",
         ]
+        extra_kwargs = help_texts(
+            publisher_name="The publisher's name when it is not in the registry; else empty.",
+            published_as="The byline it appeared under there, when not the publisher's "
+            "registered name (the Observatory (OMCT–FIDH)); else empty.",
+            url="Its address there.",
+            published_on="The day it was published there; null when not known.",
+            title="Its title there, when it differs or is known; else empty.",
+        )
 
 
 STATEMENT_TRANSLATIONS_SCHEMA = translations_schema(
@@ -273,8 +394,15 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
 
     url = ApiLinkField("statement-detail")
     web_url = PageLinkField()
-    body_markdown = serializers.CharField(source="body", read_only=True)
-    body_html = serializers.SerializerMethodField(help_text="The body rendered and sanitised.")
+    body_markdown = serializers.CharField(
+        source="body",
+        read_only=True,
+        help_text="The body as written, in Markdown (no HTML); may be empty.",
+    )
+    body_html = serializers.SerializerMethodField(
+        help_text="The body rendered as HTML and sanitised (paragraphs, headings, lists, "
+        "tables, links, emphasis; no scripts, images or styles): safe to show as it is."
+    )
     issued_on = serializers.DateField(
         read_only=True,
         help_text=(
@@ -288,11 +416,35 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
         read_only=True,
         help_text="True when the statement is not public yet (keys with the embargo scope).",
     )
-    embargo_until = serializers.SerializerMethodField()
-    campaign = serializers.IntegerField(source="campaign_id", read_only=True, allow_null=True)
-    campaign_url = ApiLinkField("campaign-detail", id_attribute="campaign_id", allow_null=True)
-    lead_organisation = OrganisationSummarySerializer(read_only=True, allow_null=True)
-    signatories = SignatorySerializer(source="confirmed_signatures", many=True, read_only=True)
+    embargo_until = serializers.SerializerMethodField(
+        help_text="While `embargoed`: the time (UTC) before which it must not be published "
+        "or quoted, when it becomes public. Null for a public statement."
+    )
+    campaign = serializers.IntegerField(
+        source="campaign_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the campaign it belongs to; null for none.",
+    )
+    campaign_url = ApiLinkField(
+        "campaign-detail",
+        id_attribute="campaign_id",
+        allow_null=True,
+        help_text="The address of the campaign it belongs to; null for none.",
+    )
+    lead_organisation = OrganisationSummarySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The organisation that issues it on behalf of the signatories; null when "
+        "the signatories issue it together.",
+    )
+    signatories = SignatorySerializer(
+        source="confirmed_signatures",
+        many=True,
+        read_only=True,
+        help_text="The organisations whose signatures staff confirmed, in the order the "
+        "statement lists them.",
+    )
     declared_signatory_count = serializers.IntegerField(
         read_only=True,
         allow_null=True,
@@ -308,15 +460,39 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
         help_text="How many organisations signed in all: the confirmed `signatories` listed "
         "and the `unlisted_signatory_count` beyond them."
     )
-    addressees = AddresseeSerializer(source="listed_addressees", many=True, read_only=True)
-    moment = MomentSerializer(read_only=True, allow_null=True)
-    leverage = serializers.ListField(
-        source="leverage_names", child=serializers.CharField(), read_only=True
+    addressees = AddresseeSerializer(
+        source="listed_addressees",
+        many=True,
+        read_only=True,
+        help_text="Who the statement is addressed to: the primary addressees first.",
     )
-    demands = DemandSerializer(many=True, read_only=True)
-    laws = serializers.SerializerMethodField(help_text="The laws the demands are about.")
-    corrections = CorrectionSerializer(many=True, read_only=True)
-    publications = PublicationSerializer(many=True, read_only=True)
+    moment = MomentSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The event it is timed for (a summit, a vote); null for none.",
+    )
+    leverage = serializers.ListField(
+        source="leverage_names",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="What it names as at stake for those addressed (OECD membership), by "
+        "name, alphabetically; empty when it names nothing.",
+    )
+    demands = DemandSerializer(
+        many=True, read_only=True, help_text="What it demands, of whom, in its order."
+    )
+    laws = serializers.SerializerMethodField(
+        help_text="The laws its demands are about, each once, in the demands' order."
+    )
+    corrections = CorrectionSerializer(
+        many=True, read_only=True, help_text="The public corrections of its text, oldest first."
+    )
+    publications = PublicationSerializer(
+        many=True,
+        read_only=True,
+        help_text="Where else the same statement was published: on a signatory's site, in "
+        "the press.",
+    )
     language = serializers.ChoiceField(
         choices=settings.LANGUAGES,
         read_only=True,
@@ -329,6 +505,26 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
 
     class Meta:
         model = Statement
+        extra_kwargs = {
+            **RECORD_HELP_TEXTS,
+            **help_texts(
+                kind="What sort of text it is.",
+                title="The title, in the statement's `language`.",
+                slug="A readable name for it, unique among statements; its public address "
+                "is /statements/<year of issued_on>/<slug>/. It may change; old addresses "
+                "redirect.",
+                standfirst="The one-paragraph summary under the title, in plain text; may "
+                "be empty.",
+                publish_at="When it became public here (UTC). For an embargoed statement: "
+                "when it will.",
+                signatures_open="True while partners with the sign scope may ask to sign it "
+                "(POST /api/v1/sign-on-requests/).",
+                version="Goes up by one with each public correction of its text (see "
+                "`corrections`); 1 until the first.",
+                leverage_note="What it says is at stake, in words, where `leverage` does "
+                "not say it all; may be empty.",
+            ),
+        }
         fields = [
             "id",
             "url",
@@ -460,8 +656,14 @@ class TombstoneSerializer(serializers.Serializer[Any]):
 
     title = serializers.CharField(read_only=True, help_text="In the statement's own language.")
     issued_on = serializers.DateField(read_only=True, help_text="The date it was issued.")
-    withdrawn_at = serializers.DateTimeField(read_only=True)
-    reason = serializers.CharField(source="withdrawal_reason", read_only=True)
+    withdrawn_at = serializers.DateTimeField(
+        read_only=True, help_text="When it was withdrawn (UTC)."
+    )
+    reason = serializers.CharField(
+        source="withdrawal_reason",
+        read_only=True,
+        help_text="Why it was withdrawn, as the public is told; may be empty.",
+    )
 
     def to_representation(self, instance: Statement) -> dict[str, Any]:
         # The same title whoever asks: the one its own answer gave while it was public.
@@ -470,24 +672,39 @@ class TombstoneSerializer(serializers.Serializer[Any]):
 
 
 class WithdrawnNoticeSerializer(TombstoneSerializer):
-    detail = serializers.SerializerMethodField()
+    detail = serializers.SerializerMethodField(
+        help_text="That the statement was withdrawn, in a sentence."
+    )
 
     def get_detail(self, statement: Statement) -> str:
         return "This statement was withdrawn."
 
 
 class MembershipSerializer(serializers.ModelSerializer[CoalitionMembership]):
-    organisation = OrganisationSummarySerializer(read_only=True)
+    """A current member of a coalition."""
+
+    organisation = OrganisationSummarySerializer(read_only=True, help_text="The member.")
 
     class Meta:
         model = CoalitionMembership
         fields = ["organisation", "role", "joined_on"]
+        extra_kwargs = help_texts(
+            role="`convenor`: it runs the coalition; `member`; `observer`: it follows "
+            "without signing as a member.",
+            joined_on="When it joined; null when not known.",
+        )
 
 
 class CoalitionSerializer(serializers.ModelSerializer[Coalition]):
     url = ApiLinkField("coalition-detail")
     web_url = PageLinkField()
-    members = MembershipSerializer(source="current_memberships", many=True, read_only=True)
+    members = MembershipSerializer(
+        source="current_memberships",
+        many=True,
+        read_only=True,
+        help_text="Its current members: convenors first, then by name. Those who left are "
+        "not listed.",
+    )
 
     class Meta:
         model = Coalition
@@ -503,6 +720,14 @@ class CoalitionSerializer(serializers.ModelSerializer[Coalition]):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            **RECORD_HELP_TEXTS,
+            **help_texts(
+                name="The coalition's name.",
+                description="What it is and does, in plain text; may be empty.",
+                website="Its own website; empty when it has none.",
+            ),
+        }
 
 
 # The texts campaigns/translation.py writes per language.
@@ -519,10 +744,22 @@ CAMPAIGN_TRANSLATIONS_SCHEMA = translations_schema(
 class CampaignSerializer(CountryFieldMixin, serializers.ModelSerializer[Campaign]):
     url = ApiLinkField("campaign-detail")
     web_url = PageLinkField()
-    body_html = serializers.SerializerMethodField()
-    coalition = serializers.IntegerField(source="coalition_id", read_only=True, allow_null=True)
-    coalition_url = ApiLinkField("coalition-detail", id_attribute="coalition_id", allow_null=True)
-    laws = LawSummarySerializer(many=True, read_only=True)
+    body_html = serializers.SerializerMethodField(
+        help_text="`body` rendered as HTML and sanitised: safe to show as it is."
+    )
+    coalition = serializers.IntegerField(
+        source="coalition_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the coalition that runs it; null when no coalition does.",
+    )
+    coalition_url = ApiLinkField(
+        "coalition-detail",
+        id_attribute="coalition_id",
+        allow_null=True,
+        help_text="The address of the coalition that runs it; null when no coalition does.",
+    )
+    laws = LawSummarySerializer(many=True, read_only=True, help_text="The laws it tracks.")
     statements_url = serializers.SerializerMethodField(
         help_text="The campaign's published statements."
     )
@@ -551,6 +788,18 @@ class CampaignSerializer(CountryFieldMixin, serializers.ModelSerializer[Campaign
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            **RECORD_HELP_TEXTS,
+            **help_texts(
+                title="The campaign's title, in the request's language where translated.",
+                summary="One or two sentences of plain text, as lists show it; may be empty.",
+                body="What it is about, in Markdown (no HTML); may be empty.",
+                country="The country it is about (ISO 3166-1 alpha-2); empty for more than one.",
+                status="Where it stands: `won` and `concluded` campaigns are over.",
+                started_on="When it started; null when not known.",
+                ended_on="When it ended; null while it goes on.",
+            ),
+        }
 
     def get_body_html(self, campaign: Campaign) -> str:
         return render_markdown(campaign.body)
@@ -1041,6 +1290,10 @@ class AddresseeListSerializer(CountryFieldMixin, serializers.ModelSerializer[Tar
             "statements_url",
             "demands_url",
         ]
+        extra_kwargs = {
+            **ADDRESSEE_HELP_TEXTS,
+            "description": {"help_text": "Who or what it is, in plain text; may be empty."},
+        }
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_statements_url(self, target: Target) -> str:
@@ -1121,16 +1374,32 @@ class OpenStatementField(serializers.PrimaryKeyRelatedField[Statement]):
 
 
 class SignOnRequestSerializer(serializers.ModelSerializer[Signature]):
-    url = ApiLinkField("sign-on-request-detail")
+    url = ApiLinkField(
+        "sign-on-request-detail", help_text="The request's address: GET it to follow it."
+    )
     statement = OpenStatementField(
         help_text="The id of a statement open for signatures (`signatures_open`)."
     )
-    statement_url = ApiLinkField("statement-detail", id_attribute="statement_id")
-    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    statement_url = ApiLinkField(
+        "statement-detail",
+        id_attribute="statement_id",
+        help_text="The statement's address: once the request is confirmed, it lists the "
+        "organisation among its `signatories`.",
+    )
+    organisation = serializers.IntegerField(
+        source="organisation_id",
+        read_only=True,
+        help_text="The id of the organisation signing: always the key's own.",
+    )
     signatory_name = serializers.CharField(
         max_length=200, help_text="Who signs on the organisation's behalf."
     )
-    signatory_title = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    signatory_title = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        required=False,
+        help_text="Their title (Executive Director); empty when not given.",
+    )
     decline_reason = serializers.CharField(
         read_only=True,
         help_text="Why staff declined the request, when they did and said why; else empty.",
@@ -1154,6 +1423,19 @@ class SignOnRequestSerializer(serializers.ModelSerializer[Signature]):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            **RECORD_HELP_TEXTS,
+            **help_texts(
+                id="The request's id: a whole number that never changes.",
+                status="`pending` until staff decide; then `confirmed` (the organisation is "
+                "among the statement's signatories) or `declined` (see `decline_reason`).",
+                role="How it signs: `co_signatory` for every request made here.",
+                signed_at="When staff confirmed it (UTC); null until then.",
+                declined_at="When staff declined it (UTC); null unless they did.",
+                created_at="When the request was made (UTC).",
+                updated_at="When it last changed (UTC): made, confirmed or declined.",
+            ),
+        }
         read_only_fields = [
             "status",
             "role",

@@ -30,20 +30,24 @@ LANGUAGE_NAMES = {"en": "English", "fr": "French", "ru": "Russian"}
 
 
 class ReliefWebSourceSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField()
-    shortname = serializers.CharField(allow_blank=True)
-    homepage = serializers.URLField(allow_blank=True)
+    name = serializers.CharField(help_text="The organisation's full name.")
+    shortname = serializers.CharField(
+        allow_blank=True, help_text="Its acronym (FIDH); empty when it has none."
+    )
+    homepage = serializers.URLField(
+        allow_blank=True, help_text="Its website; empty when not known."
+    )
 
 
 class ReliefWebCountrySerializer(serializers.Serializer[Any]):
     iso3 = serializers.CharField(help_text="ISO 3166-1 alpha-3, as ReliefWeb names countries.")
-    name = serializers.CharField()
+    name = serializers.CharField(help_text="The country's English name.")
 
 
 class ReliefWebReportSerializer(serializers.Serializer[Statement]):
     """Read-only: built from a statement the view has loaded with its signatures and demands."""
 
-    title = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True, help_text="In the statement's own language.")
     body_html = serializers.SerializerMethodField(help_text="ReliefWeb's `body-html`.")
     # ReliefWeb's name. The metaclass takes declared fields off the class, so this does
     # not replace Field.source; only the type checker sees the two.
@@ -54,11 +58,16 @@ class ReliefWebReportSerializer(serializers.Serializer[Statement]):
         help_text="ReliefWeb's `date.original`: the day the statement was issued."
     )
     language = serializers.SerializerMethodField()
-    primary_country = serializers.SerializerMethodField()
+    primary_country = serializers.SerializerMethodField(
+        help_text="The first of `country`; null when the statement is about no country."
+    )
     country = serializers.SerializerMethodField(
         help_text="Every country the statement is about: its campaign's, its laws'."
     )
-    format = serializers.SerializerMethodField()
+    format = serializers.SerializerMethodField(
+        help_text="ReliefWeb's format for this kind of statement: `name` is News and Press "
+        "Release, Analysis or Other."
+    )
     origin = serializers.SerializerMethodField(help_text="The statement's page on this site.")
     embargo = serializers.SerializerMethodField(
         help_text="Until when it may not be published: only for a key with the embargo scope "
@@ -94,7 +103,10 @@ class ReliefWebReportSerializer(serializers.Serializer[Statement]):
         return statement.issued_on
 
     @extend_schema_field(
-        serializers.DictField(child=serializers.CharField(), help_text="`code` and `name`.")
+        serializers.DictField(
+            child=serializers.CharField(),
+            help_text="The statement's language: `code` (ISO 639-1) and `name` in English.",
+        )
     )
     def get_language(self, statement: Statement) -> dict[str, str]:
         return {"code": statement.language, "name": LANGUAGE_NAMES[statement.language]}

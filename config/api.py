@@ -69,27 +69,48 @@ class DatasetIndexView(APIView):
         responses=inline_serializer(
             "DatasetIndex",
             {
-                "built_at": serializers.DateTimeField(allow_null=True),
+                "built_at": serializers.DateTimeField(
+                    allow_null=True,
+                    help_text="When the files were last built (UTC); null before the first build.",
+                ),
                 "licence": inline_serializer(
                     "DatasetLicence",
                     {
-                        "name": serializers.CharField(),
-                        "url": serializers.URLField(),
-                        "attribution": serializers.CharField(),
+                        "name": serializers.CharField(help_text="The licence's short name."),
+                        "url": serializers.URLField(help_text="The licence's text."),
+                        "attribution": serializers.CharField(
+                            help_text="The credit to give with anything made from the data."
+                        ),
                     },
+                    help_text="The terms on which the files may be reused.",
                 ),
                 "files": inline_serializer(
                     "DatasetFile",
                     {
-                        "name": serializers.CharField(help_text="e.g. statements.jsonl"),
-                        "dataset": serializers.CharField(),
-                        "format": serializers.ChoiceField(choices=list(datasets.FORMATS)),
-                        "url": serializers.URLField(),
-                        "bytes": serializers.IntegerField(),
-                        "rows": serializers.IntegerField(),
-                        "sha256": serializers.CharField(),
+                        "name": serializers.CharField(
+                            help_text="The file's name, its address's last part (statements.jsonl)."
+                        ),
+                        "dataset": serializers.ChoiceField(
+                            choices=[dataset.name for dataset in datasets.DATASETS],
+                            help_text="What it holds: each public record of this kind, as "
+                            "its own address in the API gives it.",
+                        ),
+                        "format": serializers.ChoiceField(
+                            choices=list(datasets.FORMATS),
+                            help_text="`jsonl`: one JSON object a line; `csv`: one row a "
+                            "record, a list as its items' names joined by `; `, an object "
+                            "as JSON.",
+                        ),
+                        "url": serializers.URLField(help_text="Where to download it."),
+                        "bytes": serializers.IntegerField(help_text="Its size in bytes."),
+                        "rows": serializers.IntegerField(help_text="How many records it holds."),
+                        "sha256": serializers.CharField(
+                            help_text="The SHA-256 of its bytes, in hexadecimal, to check a "
+                            "download (also at its address followed by `.sha256`)."
+                        ),
                     },
                     many=True,
+                    help_text="Each dataset in each format; empty until the first build.",
                 ),
             },
         ),

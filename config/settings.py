@@ -540,6 +540,8 @@ SPECTACULAR_SETTINGS = {
         "lib.api.schema.document_parameters",
         "lib.api.schema.require_what_is_always_there",
         "lib.api.schema.document_webhooks",
+        # Last: an example for every property, and every answer's built from them.
+        "config.api_examples.document_examples",
     ],
     # The documentation pages load their scripts from this site, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

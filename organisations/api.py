@@ -10,7 +10,7 @@ from campaigns.api_search import FullTextFilter, organisations_found
 from campaigns.models import Coalition
 from campaigns.public import public_organisations
 from lib.api.conditional import ConditionalGetMixin
-from lib.api.fields import ApiLinkField
+from lib.api.fields import RECORD_HELP_TEXTS, ApiLinkField, help_texts
 from lib.api.filters import UPDATED_SINCE, UtcDateTimeFilter
 from lib.api.references import CountryCodeFilter, IdOrSlugFilter
 from lib.api.translations import translations_schema, written_translations
@@ -18,6 +18,9 @@ from lib.api.translations import translations_schema, written_translations
 from .models import Organisation, OrganisationIdentifier, OrganisationParent, PressContact
 
 # --- organisations ---------------------------------------------------------------------
+
+
+SHORT_NAME = "The acronym or short form used in running text (FIDH); empty when it has none."
 
 
 class OrganisationSummarySerializer(serializers.ModelSerializer[Organisation]):
@@ -28,12 +31,23 @@ class OrganisationSummarySerializer(serializers.ModelSerializer[Organisation]):
     class Meta:
         model = Organisation
         fields = ["id", "url", "name", "short_name", "slug"]
+        extra_kwargs = {
+            **RECORD_HELP_TEXTS,
+            **help_texts(short_name=SHORT_NAME),
+        }
 
 
 class PressContactSerializer(serializers.ModelSerializer[PressContact]):
     class Meta:
         model = PressContact
         fields = ["name", "role", "email", "phone", "languages"]
+        extra_kwargs = help_texts(
+            name="The person's name.",
+            role="Their job, as they give it (Press officer, Europe); empty when not given.",
+            email="Their e-mail address for the press; empty when they have none listed.",
+            phone="In international form (+44 20 7033 1500); empty when not given.",
+            languages="The languages they speak to the press in, as written; empty when not given.",
+        )
 
 
 class IdentifierSerializer(serializers.ModelSerializer[OrganisationIdentifier]):
@@ -44,7 +58,10 @@ class IdentifierSerializer(serializers.ModelSerializer[OrganisationIdentifier]):
         read_only=True,
         help_text="The register or dataset; `other` names its register in `scheme_name`.",
     )
-    scheme_name = serializers.CharField(read_only=True)
+    scheme_name = serializers.CharField(
+        read_only=True,
+        help_text="The register's or dataset's name, in words (the register's own for `other`).",
+    )
     url = serializers.SerializerMethodField(
         help_text="The identifier's own page, where its scheme has one (Wikidata)."
     )
@@ -52,6 +69,10 @@ class IdentifierSerializer(serializers.ModelSerializer[OrganisationIdentifier]):
     class Meta:
         model = OrganisationIdentifier
         fields = ["scheme", "scheme_name", "value", "url"]
+        extra_kwargs = help_texts(
+            value="The organisation's identifier there, as the register writes it: Q42970 "
+            "(Wikidata), GB-CHC-1051681 (IATI), 1051681 (charity number)."
+        )
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, identifier: OrganisationIdentifier) -> str | None:
@@ -61,10 +82,20 @@ class IdentifierSerializer(serializers.ModelSerializer[OrganisationIdentifier]):
 class RunBySerializer(serializers.ModelSerializer[OrganisationParent]):
     """One of the organisations that run a joint programme."""
 
-    id = serializers.IntegerField(source="parent_id", read_only=True)
-    url = ApiLinkField("organisation-detail", id_attribute="parent_id")
-    name = serializers.CharField(source="parent.name", read_only=True)
-    short_name = serializers.CharField(source="parent.short_name", read_only=True)
+    id = serializers.IntegerField(
+        source="parent_id", read_only=True, help_text="The running organisation's id."
+    )
+    url = ApiLinkField(
+        "organisation-detail",
+        id_attribute="parent_id",
+        help_text="The running organisation's address in this API.",
+    )
+    name = serializers.CharField(
+        source="parent.name", read_only=True, help_text="The running organisation's full name."
+    )
+    short_name = serializers.CharField(
+        source="parent.short_name", read_only=True, help_text=SHORT_NAME
+    )
 
     class Meta:
         model = OrganisationParent
@@ -90,13 +121,32 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Orga
         help_text="How the organisation is named in a list of signatories.",
     )
     other_names = serializers.ListField(
-        source="alias_list", child=serializers.CharField(), read_only=True
+        source="alias_list",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Other names it is known by: former names, full forms, translations. "
+        "`q` finds it by them. Empty when it has none.",
     )
     run_by = RunBySerializer(
-        source="parent_links", many=True, read_only=True, help_text="For a joint programme."
+        source="parent_links",
+        many=True,
+        read_only=True,
+        help_text="For a joint programme: the public organisations that run it, in their "
+        "order. Empty for any other organisation.",
     )
-    identifiers = IdentifierSerializer(many=True, read_only=True)
-    press_contacts = PressContactSerializer(many=True, read_only=True, source="active_contacts")
+    identifiers = IdentifierSerializer(
+        many=True,
+        read_only=True,
+        help_text="Its numbers or codes in registers and datasets (Wikidata, IATI, charity "
+        "registers), to match it with other data. Empty when none is known.",
+    )
+    press_contacts = PressContactSerializer(
+        many=True,
+        read_only=True,
+        source="active_contacts",
+        help_text="The people journalists may contact, in the order the organisation gives. "
+        "Empty when it lists none.",
+    )
     translations = serializers.SerializerMethodField()
 
     class Meta:
@@ -121,6 +171,19 @@ class OrganisationSerializer(CountryFieldMixin, serializers.ModelSerializer[Orga
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            **RECORD_HELP_TEXTS,
+            **help_texts(
+                name="The full name, as the organisation writes it.",
+                short_name=SHORT_NAME,
+                kind="What sort of organisation it is.",
+                country="Where it has its headquarters (ISO 3166-1 alpha-2); empty when not known.",
+                website="Its own website; empty when not known.",
+                description="What it does, in a few sentences of plain text; may be empty.",
+                is_active="False once it has closed or merged: it stays on the statements "
+                "it signed.",
+            ),
+        }
 
     @extend_schema_field(
         ORGANISATION_TRANSLATIONS_SCHEMA, component_name="OrganisationTranslations"

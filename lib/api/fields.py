@@ -37,6 +37,7 @@ class ApiLinkField(serializers.Field):
         self.route = route
         self.id_attribute = id_attribute
         kwargs.update(read_only=True, source="*")
+        kwargs.setdefault("help_text", "Its address in this API: GET it for the whole record.")
         super().__init__(**kwargs)
 
     # Stands for the id while the route is reversed once; the router's ids match any
@@ -71,7 +72,29 @@ class PageLinkField(serializers.Field):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.update(read_only=True, source="*")
+        kwargs.setdefault("help_text", "Its public page on the site, for people to read.")
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> str:
         return absolute(value.get_absolute_url(), self.context)
+
+
+def help_texts(**texts: str) -> dict[str, dict[str, str]]:
+    """A ModelSerializer's `extra_kwargs` describing the fields it takes from its model.
+
+    A model's own help_text is written for the editors in the admin; the API's
+    descriptions are written for a partner's developer, and say when a value is null.
+    """
+    return {name: {"help_text": text} for name, text in texts.items()}
+
+
+# What these mean wherever a model gives them.
+RECORD_HELP_TEXTS = help_texts(
+    id="Its id: a whole number that never changes.",
+    slug=(
+        "A readable name for it, unique among its kind: lowercase letters, digits and "
+        "hyphens. It may change when the name does; the id never does."
+    ),
+    created_at="When it was first entered here (UTC).",
+    updated_at="When it was last changed here (UTC); lists filter on it with `updated_since`.",
+)

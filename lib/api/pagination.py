@@ -73,6 +73,9 @@ class StableCursorPaginator(CursorPagination):
             paginated["properties"][name]["description"] = (
                 f"The address of the {page} page, as given: null where there is none."
             )
+        paginated["properties"]["results"]["description"] = (
+            "This page's items, in the order `ordering` asks for (the default order without it)."
+        )
         paginated["properties"] = {
             "count": {
                 "type": "integer",

@@ -6,7 +6,7 @@ ERROR_SCHEMA = {
     "type": "object",
     "description": "What went wrong; `errors` names each field or parameter at fault.",
     "properties": {
-        "detail": {"type": "string"},
+        "detail": {"type": "string", "description": "What went wrong, in a sentence."},
         "existing": {
             "type": "string",
             "format": "uri",
@@ -14,6 +14,10 @@ ERROR_SCHEMA = {
         },
         "errors": {
             "type": "object",
+            "description": (
+                "On a 400: for each field or parameter at fault, by name, what is wrong "
+                "with it (a list of sentences, or an object for a nested field)."
+            ),
             "additionalProperties": {
                 "oneOf": [
                     {"type": "array", "items": {}},
@@ -297,4 +301,96 @@ def require_what_is_always_there(
                 field["anyOf"] = field.pop("oneOf")
         if properties and name not in in_requests and name not in KEEP_OWN_REQUIRED:
             component["required"] = list(properties)
+    return result
+
+
+# --- examples: one for every property, and a whole answer for every operation -------
+
+
+def component_name(reference: str) -> str:
+    return reference.rsplit("/", 1)[-1]
+
+
+def referred_component(field: dict[str, Any]) -> str | None:
+    """The component a property stands for, directly, through `allOf`, or as an array's
+    items: such a property is exemplified by that component's own properties."""
+    if field.get("type") == "array":
+        return referred_component(field.get("items", {}))
+    if "$ref" in field:
+        return component_name(field["$ref"])
+    for alternative in field.get("allOf", []):
+        if "$ref" in alternative:
+            return component_name(alternative["$ref"])
+    return None
+
+
+def _with_example(field: dict[str, Any], value: Any) -> dict[str, Any]:
+    # In OpenAPI 3.0 anything beside a `$ref` is ignored: the reference goes into allOf.
+    if "$ref" in field:
+        field = {"allOf": [{"$ref": field.pop("$ref")}], **field}
+    field["example"] = value
+    return field
+
+
+def example_of(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) -> Any:
+    """An example of a value of this schema, put together from its properties' examples."""
+    if depth > 12:
+        raise ValueError("The schema nests too deep to build an example of it.")
+    if "example" in schema:
+        return schema["example"]
+    if "$ref" in schema:
+        return example_of(schemas[component_name(schema["$ref"])], schemas, depth + 1)
+    for combined in ("allOf", "anyOf", "oneOf"):
+        if schema.get(combined):
+            return example_of(schema[combined][0], schemas, depth + 1)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if schema.get("type") == "array":
+        return [example_of(schema.get("items", {}), schemas, depth + 1)]
+    if "properties" in schema:
+        return {
+            name: example_of(field, schemas, depth + 1)
+            for name, field in schema["properties"].items()
+        }
+    if schema.get("type") == "object":
+        return {}
+    raise ValueError(f"No example for {schema!r}.")
+
+
+def add_examples(result: dict[str, Any], examples: dict[str, Any]) -> dict[str, Any]:
+    """Give each property its example, and each answer a whole one built from them.
+
+    `examples` holds a value per property, keyed `Component.property`, or by the property
+    alone where it means the same in every component that has it. A property that holds
+    one of a component's values (an enum's, or an object's) needs no entry: an enum's
+    example is its first value; an object is exemplified by its own properties.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, component in schemas.items():
+        properties = component.get("properties", {})
+        for field_name, field in properties.items():
+            if "example" in field:
+                continue
+            for key in (f"{name}.{field_name}", field_name):
+                if key in examples:
+                    properties[field_name] = _with_example(field, examples[key])
+                    break
+            else:
+                referred = schemas.get(referred_component(field) or "", {})
+                if "enum" in referred and field.get("type") != "array":
+                    properties[field_name] = _with_example(field, referred["enum"][0])
+    error = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for response in operation.get("responses", {}).values():
+                for media_type, media in response.get("content", {}).items():
+                    schema = media.get("schema")
+                    if (
+                        media_type != "application/json"
+                        or schema in (None, error)
+                        or "example" in media
+                        or "examples" in media
+                    ):
+                        continue
+                    media["example"] = example_of(schema, schemas)
     return result

@@ -3,7 +3,11 @@
 from typing import Any
 
 import pytest
+from jsonschema import Draft4Validator
 from rest_framework.test import APIClient
+
+from config.api_examples import EXAMPLES
+from lib.api.schema import referred_component
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +166,103 @@ def test_what_every_answer_carries_is_required_and_blanks_are_any_of(
     assert {"type": "string", "maxLength": 0} in website["anyOf"]
     email = components["PressContact"]["properties"]["email"]
     assert [option.get("format") for option in email["anyOf"]] == ["email", None]
+
+
+# --- descriptions and examples --------------------------------------------------------
+
+
+def component_properties(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (name, field_name, field)
+        for name, component in schema["components"]["schemas"].items()
+        for field_name, field in component.get("properties", {}).items()
+    ]
+
+
+def test_every_property_has_a_description_and_an_example(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    undocumented = []
+    for name, field_name, field in component_properties(schema):
+        if not field.get("description", "").strip():
+            undocumented.append(f"{name}.{field_name}: description")
+        # A property holding one of a component's objects is exemplified by that
+        # component's own properties, each checked here.
+        referred = components.get(referred_component(field) or "", {})
+        if "example" not in field and "properties" not in referred:
+            undocumented.append(f"{name}.{field_name}: example")
+
+    assert undocumented == []
+
+
+def answers(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every JSON answer an operation documents, but the errors (Error has its example)."""
+    return [
+        (f"{method.upper()} {path} {status}", media)
+        for path, method, operation in operations(schema)
+        for status, response in operation["responses"].items()
+        for media_type, media in response.get("content", {}).items()
+        if media_type == "application/json"
+        and media["schema"] != {"$ref": "#/components/schemas/Error"}
+    ]
+
+
+def test_every_answer_has_an_example(schema: dict[str, Any]) -> None:
+    documented = answers(schema)
+    without = [label for label, media in documented if "example" not in media]
+
+    assert without == []
+    # Each operation's success, and the withdrawn statement's 410.
+    labels = {label for label, _ in documented}
+    assert "GET /api/v1/statements/{id}/ 200" in labels
+    assert "GET /api/v1/statements/{id}/ 410" in labels
+    assert "POST /api/v1/sign-on-requests/ 201" in labels
+
+
+def json_schema(node: Any) -> Any:
+    """An OpenAPI 3.0 schema as JSON Schema: `nullable` becomes an alternative of null."""
+    if isinstance(node, list):
+        return [json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def invalid_examples(schema: dict[str, Any]) -> list[str]:
+    components = json_schema(schema["components"])
+    found = []
+    examples = [
+        (f"{name}.{field_name}", field, field["example"])
+        for name, field_name, field in component_properties(schema)
+        if "example" in field
+    ] + [(label, media["schema"], media["example"]) for label, media in answers(schema)]
+    for label, part, example in examples:
+        validator = Draft4Validator({**json_schema(part), "components": components})
+        found += [f"{label}: {error.message}" for error in validator.iter_errors(example)]
+    return found
+
+
+def test_every_example_keeps_to_its_schema(schema: dict[str, Any]) -> None:
+    assert invalid_examples(schema) == []
+
+
+def test_an_example_that_breaks_its_schema_is_found(schema: dict[str, Any]) -> None:
+    statement = schema["components"]["schemas"]["Statement"]["properties"]
+    statement["signatory_count"]["example"] = "eight"
+    statement["embargo_until"]["example"] = None
+
+    assert invalid_examples(schema) == [
+        "Statement.signatory_count: 'eight' is not of type 'integer'"
+    ]
+
+
+def test_every_example_names_a_property_there_is(schema: dict[str, Any]) -> None:
+    named = {
+        key
+        for name, field_name, _field in component_properties(schema)
+        for key in (f"{name}.{field_name}", field_name)
+    }
+
+    assert sorted(set(EXAMPLES) - named) == []
