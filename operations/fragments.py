@@ -1,0 +1,63 @@
+"""The parts of public pages a process keeps below the page cache, keyed by the content
+version.
+
+The page cache keys a whole page by its address; a page it does not hold (another query,
+an entry past its lifetime or its publish time, another host or language) is built
+afresh. Much of what such a page shows is the same as last time: a statement's article,
+a law's record. A view keeps such a part here, made by a function that reads what the
+part needs from the database and renders it:
+
+    body = fragments.kept(request, "statement", statement.pk, statement.version,
+                          make=lambda: render_to_string(...))
+
+A part is kept under the current content version (operations.pages.content_version),
+which every change the public may see replaces (a correction, a withdrawal, a signature,
+a law's new status), the page's language and host, and whatever the view adds to its key
+(a statement's id and version); and never past the next publish time, as a page is not.
+So it is never served after a change, and a part made for one statement is never
+another's. Nothing is kept when the content version cannot be read (Redis unreachable):
+the part is made for this request only.
+
+Only what the public may see is ever kept: a view keeps a part only for a request that
+is not a staff member's, of an object its public queryset found.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from . import pages
+
+# Parts held by each process, least recently used first out.
+MOST_KEPT = 2000
+
+_kept: OrderedDict[str, tuple[datetime, object]] = OrderedDict()
+
+
+def kept[T](request: HttpRequest, name: str, *key: object, make: Callable[[], T]) -> T:
+    """The part `name` for `key`, as kept under the current content version, or made."""
+    if request.user.is_authenticated:
+        return make()
+    version = pages.content_version()
+    if not version:
+        return make()
+    now = timezone.now()
+    address = f"{version}:{get_language()}:{request.get_host()}:{name}:{':'.join(map(str, key))}"
+    found = _kept.get(address)
+    if found is not None and found[0] > now:
+        _kept.move_to_end(address)
+        return found[1]  # type: ignore[return-value]
+    part = make()
+    _kept[address] = (pages.request_page_expiry(request, now), part)
+    while len(_kept) > MOST_KEPT:
+        _kept.popitem(last=False)
+    return part
+
+
+def forget() -> None:
+    """Forget every part this process keeps (tests; the benchmark's coldest pages)."""
+    _kept.clear()
