@@ -35,6 +35,9 @@ from . import pages
 # Parts held by each process, least recently used first out.
 MOST_KEPT = 2000
 
+# Where a request keeps the content version its parts are kept under.
+CONTENT_VERSION = "public_pages.parts_version"
+
 _kept: OrderedDict[str, tuple[datetime, object]] = OrderedDict()
 
 
@@ -42,7 +45,10 @@ def kept[T](request: HttpRequest, name: str, *key: object, make: Callable[[], T]
     """The part `name` for `key`, as kept under the current content version, or made."""
     if request.user.is_authenticated:
         return make()
-    version = pages.content_version()
+    # Read once a request, however many parts it asks for (a list's rows).
+    version = request.META.get(CONTENT_VERSION)
+    if version is None:
+        version = request.META[CONTENT_VERSION] = pages.content_version()
     if not version:
         return make()
     now = timezone.now()
