@@ -147,3 +147,24 @@ def test_a_law_page_never_keeps_its_record_past_the_next_publish_time(
     later = timezone.now() + timedelta(days=2)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert "Under embargo" in client.get(law.get_absolute_url()).text
+
+
+def test_a_list_row_follows_a_correction_and_a_withdrawal(
+    client: Client, editor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    statement = StatementFactory(published=True, title="The first title")
+    StatementFactory(published=True, title="Another statement")
+    assert "The first title" in client.get("/statements/").text
+
+    statement.title = "The corrected title"
+    with django_capture_on_commit_callbacks(execute=True):
+        statement.save_correction("The title was wrong.", by=editor)
+    page = client.get("/statements/").text
+    assert "The corrected title" in page
+    assert "The first title" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        statement.withdraw(by=editor, reason="Signed in error.")
+    page = client.get("/statements/").text
+    assert "The corrected title" not in page
+    assert "Another statement" in page
