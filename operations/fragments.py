@@ -32,13 +32,24 @@ from django.utils.translation import get_language
 
 from . import pages
 
-# Parts held by each process, least recently used first out.
-MOST_KEPT = 2000
+# Parts held by each process, least recently used first out, within a budget of
+# characters (as the pages it keeps: a worker stays well under its memory target).
+BUDGET = 8 * 1024 * 1024
 
 # Where a request keeps the content version its parts are kept under.
 CONTENT_VERSION = "public_pages.parts_version"
 
-_kept: OrderedDict[str, tuple[datetime, object]] = OrderedDict()
+_kept: OrderedDict[str, tuple[datetime, object, int]] = OrderedDict()
+_size = 0
+
+
+def size_of(part: object) -> int:
+    """About how much a part holds: its text, or its texts."""
+    if isinstance(part, str):
+        return len(part)
+    if isinstance(part, tuple):
+        return sum(len(item) if isinstance(item, str) else 1024 for item in part)
+    return 1024
 
 
 def kept[T](request: HttpRequest, name: str, *key: object, make: Callable[[], T]) -> T:
@@ -58,12 +69,26 @@ def kept[T](request: HttpRequest, name: str, *key: object, make: Callable[[], T]
         _kept.move_to_end(address)
         return found[1]  # type: ignore[return-value]
     part = make()
-    _kept[address] = (pages.request_page_expiry(request, now), part)
-    while len(_kept) > MOST_KEPT:
-        _kept.popitem(last=False)
+    keep(address, pages.request_page_expiry(request, now), part)
     return part
+
+
+def keep(address: str, expires_at: datetime, part: object) -> None:
+    global _size
+    size = size_of(part)
+    if size > BUDGET // 4:
+        return
+    old = _kept.pop(address, None)
+    if old is not None:
+        _size -= old[2]
+    _kept[address] = (expires_at, part, size)
+    _size += size
+    while _size > BUDGET:
+        _size -= _kept.popitem(last=False)[1][2]
 
 
 def forget() -> None:
     """Forget every part this process keeps (tests; the benchmark's coldest pages)."""
+    global _size
     _kept.clear()
+    _size = 0

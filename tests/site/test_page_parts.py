@@ -168,3 +168,16 @@ def test_a_list_row_follows_a_correction_and_a_withdrawal(
     page = client.get("/statements/").text
     assert "The corrected title" not in page
     assert "Another statement" in page
+
+
+def test_a_process_keeps_the_most_recent_parts_within_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fragments, "BUDGET", 400)
+    later = timezone.now() + timedelta(minutes=5)
+    for number in range(5):
+        fragments.keep(f"part-{number}", later, "x" * 100)
+    fragments.keep("too-big", later, "x" * 101)  # over a quarter of the budget: not kept
+
+    assert list(fragments._kept) == ["part-1", "part-2", "part-3", "part-4"]
+    assert fragments._size == 400
