@@ -1,4 +1,5 @@
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cache, reduce
 from operator import or_
@@ -12,8 +13,10 @@ from django.db.models import Case, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Replace, Upper
 from django.db.models.lookups import Contains, Exact
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 from django_countries import countries
 from modeltranslation.utils import build_localized_fieldname
 
@@ -52,6 +55,87 @@ class Named:
             if rows and rows is not self.by_short_name:
                 return None, rows
         return None, []
+
+
+@cache
+def country_choices(language: str) -> list[tuple[str, Any]]:
+    """Every country, named and sorted in `language` (translating and sorting some 250
+    names for each form cost more than the rest of the form)."""
+    with override(language):
+        return [("", _("Any country")), *((code, f"{name}") for code, name in countries)]
+
+
+class ListedSelect(forms.Select):
+    """A select of a flat list, written out as Django's own widget templates write it,
+    without them: there each option is a template include of its own, and the
+    statement list's choice of some 250 countries was most of that page's rendering."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        if self.allow_multiple_selected or any(
+            isinstance(label, list | tuple) for _value, label in self.choices
+        ):
+            return super().render(name, value, attrs, renderer)
+        attributes = self.build_attrs(self.attrs, attrs)
+        # The same list in the same language, with the same choice, is written once.
+        key = (
+            get_language(),
+            name,
+            tuple(self.format_value(value)),
+            tuple(attributes.items()),
+            tuple((option, f"{label}") for option, label in self.choices),
+        )
+        written = written_selects.get(key)
+        if written is None:
+            written = written_selects[key] = self.written(name, value, attributes)
+            while len(written_selects) > 256:
+                written_selects.popitem(last=False)
+        return written
+
+    def written(self, name: str, value: Any, attributes: dict[str, Any]) -> SafeString:
+        chosen = self.format_value(value)
+        parts: list[str] = [format_html('<select name="{}"{}>', name, html_attributes(attributes))]
+        found = False
+        for option, label in self.choices:
+            option = "" if option is None else option
+            selected = not found and str(option) in chosen
+            found |= selected
+            # As select.html and select_option.html lay them out, spaces and lines alike.
+            parts.append(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',
+                    f"{option}",
+                    " selected" if selected else "",
+                    label,
+                )
+            )
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - each part escaped by format_html
+
+
+written_selects: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
+
+
+def html_attributes(attributes: dict[str, Any]) -> SafeString:
+    """A widget's attributes as django/forms/widgets/attrs.html writes them."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(" {}", name)
+                if value is True
+                else format_html(' {}="{}"', name, f"{value}"),
+            )
+            for name, value in attributes.items()
+            if value is not False
+        ),
+    )
 
 
 class NamedRowField(forms.CharField):
@@ -325,7 +409,7 @@ class StatementFilterForm(forms.Form):
             "more of the name."
         ),
     )  # fmt: skip
-    country = CountryChoiceField(required=False, label=_("Country"))
+    country = CountryChoiceField(required=False, label=_("Country"), widget=ListedSelect)
     law = NamedRowField(
         Law.objects.order_by("country", "official_title"), keyed=law_named, key_of=law_key,
         short_names=LAW_COLUMNS,
@@ -338,10 +422,15 @@ class StatementFilterForm(forms.Form):
         ),
     )  # fmt: skip
     kind = forms.ChoiceField(
-        choices=[("", _("Any kind")), *Statement.Kind.choices], required=False, label=_("Kind")
+        choices=[("", _("Any kind")), *Statement.Kind.choices],
+        required=False,
+        label=_("Kind"),
+        widget=ListedSelect,
     )
-    language = forms.ChoiceField(required=False, label=_("Language"))
-    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Year"))
+    language = forms.ChoiceField(required=False, label=_("Language"), widget=ListedSelect)
+    year = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Year"), widget=ListedSelect
+    )
 
     def __init__(
         self, *args: Any, organisations: QuerySet[Organisation], years: list[int], **kwargs: Any
@@ -351,10 +440,7 @@ class StatementFilterForm(forms.Form):
         cast(NamedRowField, self.fields["organisation"]).queryset = organisations.annotate(
             programme_rows=related_rows(OrganisationParent.objects.all(), "parent", id="programme")
         )
-        cast(forms.ChoiceField, self.fields["country"]).choices = [
-            ("", _("Any country")),
-            *countries,
-        ]
+        cast(forms.ChoiceField, self.fields["country"]).choices = country_choices(get_language())
         cast(forms.ChoiceField, self.fields["language"]).choices = [
             ("", _("Any language")),
             *settings.LANGUAGES,

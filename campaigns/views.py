@@ -1,13 +1,15 @@
 from collections.abc import Callable
+from functools import cache
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -19,6 +21,7 @@ from addresses.models import FormerAddress
 from addresses.views import AnswersAtFormerAddresses, moved_permanently
 from legislation.models import Law
 from legislation.views import TrackedLaws
+from operations import fragments
 from operations.pages import lenient_page_number, never_cached, page_number, public_page
 from organisations.models import Organisation, PressContact
 
@@ -226,6 +229,25 @@ class AtAnotherYear(Exception):
         self.address = address
 
 
+@cache
+def statement_everything_shown() -> StatementQuerySet:
+    """Everything a statement's page shows, as a query built once per process: a page
+    only adds its conditions to it (building its annotations and joins afresh for each
+    page cost more than running the query)."""
+    return Statement.objects.with_everything_shown()
+
+
+def statement_page_query() -> StatementQuerySet:
+    """The statement's own row with what it joins, without the rows its article lists."""
+    return statement_everything_shown().prefetch_related(None)
+
+
+def statement_article_lookups() -> tuple[Any, ...]:
+    """The rows a statement's article lists (signatures, demands, corrections,
+    publications): read only when the article is made, not when it is kept."""
+    return tuple(statement_everything_shown()._prefetch_related_lookups)  # type: ignore[attr-defined]
+
+
 @public_page
 class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
     template_name = "campaigns/statement_detail.html"
@@ -238,10 +260,10 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
         return Statement.objects.published().available_in(get_language())
 
     def get_queryset(self) -> QuerySet[Statement]:
-        statements = Statement.objects.all() if self.can_preview() else self.public_objects()
-        return cast(
-            StatementQuerySet, statements.filter(slug=self.kwargs["slug"])
-        ).with_everything_shown()
+        statement = statement_page_query()
+        if not self.can_preview():
+            statement = statement.published().available_in(get_language())
+        return statement.filter(slug=self.kwargs["slug"])
 
     def get_object(self, queryset: QuerySet[Statement] | None = None) -> Statement:
         statement = super().get_object(queryset)
@@ -253,14 +275,30 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["structured_data"] = structured_data.statement(self.request, self.object)
-        context["press_contacts"] = self.press_contacts()
+        statement = self.object
         # The language switcher and hreflang links offer only the languages it is written in.
-        context["page_languages"] = self.object.available_languages()
-        if self.object.is_public:
+        context["page_languages"] = statement.available_languages()
+        if statement.is_public:
             # Shared links and the pictures they show are absolute addresses.
-            context["page_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
-            context["card_url"] = self.request.build_absolute_uri(statement_card_url(self.object))
+            context["page_url"] = self.request.build_absolute_uri(statement.get_absolute_url())
+            context["card_url"] = self.request.build_absolute_uri(statement_card_url(statement))
+
+        def article() -> tuple[dict[str, Any], str]:
+            prefetch_related_objects([statement], *statement_article_lookups())
+            return structured_data.statement(self.request, statement), render_to_string(
+                "campaigns/includes/statement_article.html",
+                {**context, "press_contacts": self.press_contacts()},
+                self.request,
+            )
+
+        # A public statement's article is kept by its version under the content version
+        # (which a correction, a withdrawal or any change to what it shows replaces); a
+        # statement the public cannot see (a staff or a link's preview) is never kept.
+        context["structured_data"], context["article"] = (
+            fragments.kept(self.request, "statement", statement.pk, statement.version, make=article)
+            if statement.is_public
+            else article()
+        )
         return context
 
     def press_contacts(self) -> list[tuple[Organisation, PressContact]]:

@@ -6,8 +6,17 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext, ngettext
@@ -19,6 +28,7 @@ from addresses.views import AnswersAtFormerAddresses
 from campaigns import structured_data
 from campaigns.models import Campaign, Demand, Statement
 from campaigns.public import public_demands, public_organisations
+from operations import fragments
 from operations.pages import given_query, page_number, public_page
 
 from .models import Law, LawEvent, Penalty, Provision, Right
@@ -175,30 +185,53 @@ class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
         # Every law is public; one may have moved country as well as slug.
         return Law.objects.all()
 
+    # What the law's record shows beside its own row, read only when the record is made,
+    # not when it is kept (see get_context_data).
+    record_lookups = (
+        "events",
+        "sources",
+        "rights",
+        "conflicts_with",
+        "replaces",
+        "modelled_on",
+        "models_for",
+        "implements",
+        "implemented_by",
+        Prefetch(
+            "provisions",
+            Provision.objects.prefetch_related(
+                "rights", Prefetch("penalties", Penalty.objects.order_by("pk"))
+            ),
+        ),
+    )
+
     def get_queryset(self) -> QuerySet[Law]:
-        return (
-            Law.objects.filter(country=self.kwargs["country"].upper())
-            .select_related("replaced_by")
-            .prefetch_related(
-                "events",
-                "sources",
-                "rights",
-                "conflicts_with",
-                "replaces",
-                "modelled_on",
-                "models_for",
-                "implements",
-                "implemented_by",
-                Prefetch(
-                    "provisions",
-                    Provision.objects.prefetch_related(
-                        "rights", Prefetch("penalties", Penalty.objects.order_by("pk"))
-                    ),
-                ),
-            )
+        return Law.objects.filter(country=self.kwargs["country"].upper()).select_related(
+            "replaced_by"
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(
+            structured_data=structured_data.law(self.request, self.object),
+            all_statements_url=f"{reverse('campaigns:statements')}?law={self.object.pk}",
+            **kwargs,
+        )
+
+        def record() -> str:
+            prefetch_related_objects([self.object], *self.record_lookups)
+            return render_to_string(
+                "legislation/includes/law_record.html",
+                {**context, **self.statements_and_demands()},
+                self.request,
+            )
+
+        # Every law is public. Its record, with the published statements and demands about
+        # it, is kept under the content version (which any change to them replaces) and
+        # never past the next publish time (operations.fragments).
+        context["record"] = fragments.kept(self.request, "law", self.object.pk, make=record)
+        return context
+
+    def statements_and_demands(self) -> dict[str, Any]:
         demands = (
             public_demands()
             .filter(law=self.object)
@@ -216,15 +249,12 @@ class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
         # statement list, filtered by the law, pages through them all.
         listed_demands = list(demands[: self.demands_listed + 1])
         listed_statements = list(statements[: self.statements_listed + 1])
-        return super().get_context_data(
-            demands=listed_demands[: self.demands_listed],
-            more_demands=len(listed_demands) > self.demands_listed,
-            statements=listed_statements[: self.statements_listed],
-            more_statements=len(listed_statements) > self.statements_listed,
-            all_statements_url=f"{reverse('campaigns:statements')}?law={self.object.pk}",
-            structured_data=structured_data.law(self.request, self.object),
-            **kwargs,
-        )
+        return {
+            "demands": listed_demands[: self.demands_listed],
+            "more_demands": len(listed_demands) > self.demands_listed,
+            "statements": listed_statements[: self.statements_listed],
+            "more_statements": len(listed_statements) > self.statements_listed,
+        }
 
 
 class LawComparison:

@@ -311,6 +311,19 @@ def page_expiry(now: datetime) -> datetime:
     return min(expiry, next_change) if next_change else expiry
 
 
+# Where a request keeps the expiry of what it renders, read once for the page and its parts.
+PAGE_EXPIRY = "public_pages.expiry"
+
+
+def request_page_expiry(request: HttpRequest, now: datetime) -> datetime:
+    """page_expiry() for what this request renders, read once for the page and the parts
+    it keeps (operations.fragments): one query, however many parts."""
+    expiry = request.META.get(PAGE_EXPIRY)
+    if expiry is None:
+        expiry = request.META[PAGE_EXPIRY] = page_expiry(now)
+    return cast(datetime, expiry)
+
+
 # --- the query parameters a view reads --------------------------------------------------
 
 # A parameter's default (dropped when given), or a function that normalises a given
@@ -485,7 +498,7 @@ def serve(
             "content_type": response["Content-Type"],
             "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
             "rendered_at": now,
-            "expires_at": page_expiry(now),
+            "expires_at": request_page_expiry(request, now),
         }
         lifetime = (page["expires_at"] - now).total_seconds()
         # Never kept without a version: a page kept under none could come back

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
-from operations import pages
+from operations import fragments, pages
 from operations.pages import process_etags, process_pages
 from tests.factories import AuthorFactory, EditorFactory
 
@@ -55,6 +55,7 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     process_pages.clear()
     process_etags.clear()
+    fragments.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,11 @@
 import json
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.context import Context
 from django.urls import reverse, translate_url
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -14,6 +15,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from lib.markdown import render_markdown
 from lib.web_addresses import is_web_address
+from operations import fragments
 
 register = template.Library()
 
@@ -166,3 +168,20 @@ def colon() -> str:
     space before it ("Loi : …"), so that it never starts a line; English and Russian
     none."""
     return "\u00a0:" if (get_language() or "").startswith("fr") else ":"
+
+
+@register.simple_tag(takes_context=True)
+def statement_item(context: Context, statement: Any) -> SafeString:
+    """A statement as lists show it (includes/statement_item.html), rendered once per
+    version and kept (operations.fragments): the same row on every page of every list,
+    filter and search, until the content changes."""
+
+    def make() -> SafeString:
+        item = context.template.engine.get_template("includes/statement_item.html")  # type: ignore[union-attr]
+        with context.push(statement=statement):
+            return cast(SafeString, item.render(context))
+
+    request: HttpRequest | None = context.get("request")
+    if request is None or not statement.is_public:
+        return make()
+    return fragments.kept(request, "statement-item", statement.pk, statement.version, make=make)
