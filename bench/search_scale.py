@@ -24,10 +24,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.cold_page import caller, setup
 from bench.stack import DEFAULT_REDIS
+
+if TYPE_CHECKING:
+    from bench.run import Load
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_bench_large"
 # (name, the address up to the word, the word, the target p50 in ms under wrk)
@@ -83,7 +86,7 @@ def explained(sql: str, params: Any) -> tuple[float, str]:
 
 
 def in_process(
-    call: Callable[[str], bytes], paths: list[str], repetitions: int
+    call: Callable[[str], Any], paths: list[str], repetitions: int
 ) -> tuple[float, float, float, list[str]]:
     """The page's median time, and the median part of it spent waiting for PostgreSQL,
     in milliseconds; the median process CPU time; and each query's plan, from one more
@@ -140,7 +143,7 @@ def under_wrk(
     redis: str,
     duration: int,
     connections: list[int],
-) -> dict[tuple[str, int], tuple[float, float, float, int, float]]:
+) -> dict[tuple[str, int], "Load"]:
     from bench.run import rotation, wrk
     from bench.stack import fetch, running_stack
 
@@ -205,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, start, word, target in searches:
             path = start + word
             for count in connections:
-                rate, p50, _p99, errors, p95 = figures[(name, count)]
+                rate, p50, _p99, errors, p95, _cpu = figures[(name, count)]
                 met = target is None or count != 16 or (p50 <= target and not errors)
                 checks.append(
                     Check(
