@@ -74,7 +74,7 @@ def test_the_statement_page(
     page.goto(f"{live_server}{LANGUAGES[language]}{demo.get_absolute_url()}")
     expect(page.locator("html")).to_have_attribute("lang", language)
     signed_by = page.locator(".signed-by")
-    expect(signed_by.locator(".signatory-badge")).to_have_count(8)
+    expect(signed_by.locator(".logo")).to_have_count(8)
     expect(signed_by.get_by_role("link")).to_have_attribute("href", "#signatories")
     expect(page.locator(".demands .status").first).to_be_visible()
     # The card the page names is a picture of the right size.
