@@ -1,14 +1,12 @@
 """Atom feeds of published statements: the whole site, and per campaign, organisation,
 law and country. Each lists the newest statements first, through the publication gate.
 
-A statement is public only in the languages it is written in, and the feeds follow:
-
-- The site feed of a language (/feed/, /ru/feed/, ...) is that language's edition: it
-  lists only the statements written in it, each in that language, linking to that page.
-- A feed about a subject (a campaign, an organisation, a law, a country) is its complete
-  record, so in every language it lists every statement about the subject: in the feed's
-  language where the statement is written in it, otherwise in the statement's own
-  language (the entry says which, with xml:lang), always linking to a page that exists.
+A statement is public only in the languages it is written in. Every feed, in every
+language, lists the same statements, as the home page does: the site feed (/feed/,
+/ru/feed/, ...) every published statement, a feed about a subject (a campaign, an
+organisation, a law, a country) every statement about it. Each entry is in the feed's
+language where the statement is written in it, otherwise in the statement's own language
+(the entry says which, with xml:lang), always linking to a page that exists.
 
 The feed of a campaign, organisation or law answers at the earlier addresses of its
 subject too, with a permanent redirect (addresses/views.py).
@@ -66,8 +64,7 @@ class StatementFeed(Feed[Statement, Any]):
     author_name = settings.SITE_NAME
 
     def statements(self, obj: Any) -> QuerySet[Statement]:
-        # The site feed of a language is that language's edition.
-        return Statement.objects.published().available_in(translation.get_language())
+        return Statement.objects.published()
 
     def items(self, obj: Any) -> QuerySet[Statement]:
         return (

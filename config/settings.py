@@ -547,6 +547,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links in Swagger UI: they put each operation's address, a link, inside the
+    # button that opens the operation, a control inside a control that screen readers and
+    # keyboards handle badly. Redoc gives every operation its own address.
+    # Nor colours in its examples: its highlighting's palettes are too faint on their
+    # dark ground to read (WCAG AA asks 4.5:1).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": {"activated": False}},
 }
 
 # --- Passkeys and e-mail ----------------------------------------------------------------

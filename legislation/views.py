@@ -15,10 +15,9 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -260,7 +259,8 @@ class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
 class LawComparison:
     """The laws to compare, as `?laws=<slug>,<slug>`: up to four, each named by its slug,
     or by its country and slug (`ru:foreign-agents`) where laws of two countries share
-    one. The law tracker's checkboxes send one `laws` each; both forms may be mixed."""
+    one. The law tracker's checkboxes send one `laws` each, which the view sends on to
+    that address: both forms may be mixed."""
 
     MOST = 4
 
@@ -346,15 +346,15 @@ class LawCompareView(TemplateView):
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        names = request.GET.getlist("laws")
-        # The page cache sorts a parameter's values (one key whatever their order), but
-        # the tracker's checkboxes send one `laws` each, in the order the laws are to be
-        # compared: that order is read from the query as given, and such an answer is
-        # not kept, since its key does not say it. One `laws=a,b` address is kept.
-        from_checkboxes = len(names) > 1
-        if from_checkboxes:
-            names = QueryDict(given_query(request)).getlist("laws")
-        comparison = LawComparison(names)
+        # The tracker's checkboxes send one `laws` each, in the order the laws are to be
+        # compared; the page cache sorts a parameter's values (one key whatever their
+        # order). They are sent on to the one address a comparison has, `laws=a,b`, in
+        # the order chosen, read from the query as given.
+        chosen = QueryDict(given_query(request)).getlist("laws")
+        if len(chosen) > 1:
+            names = ",".join(LawComparison(chosen).names)
+            return HttpResponseRedirect(f"{request.path}?{urlencode({'laws': names}, safe=':,')}")
+        comparison = LawComparison(request.GET.getlist("laws"))
         comparison.find(self.laws())
         keys = ",".join(f"{str(law.country).lower()}:{law.slug}" for law in comparison.laws)
         address = reverse("legislation:compare") + (
@@ -373,10 +373,7 @@ class LawCompareView(TemplateView):
             status = 400
         else:
             status = 200
-        response = self.render_to_response(context, status=status)
-        if from_checkboxes:
-            patch_cache_control(response, no_store=True)
-        return response
+        return self.render_to_response(context, status=status)
 
     def compared(self, law: Law) -> dict[str, Any]:
         """What the comparison shows of a law, read from what was prefetched."""

@@ -44,18 +44,20 @@ def outcome_badge(demand: Any) -> SafeString:
 def organisation_logo(organisation: Any, size: int = 48, decorative: bool = False) -> SafeString:
     """The organisation's logo at `size` pixels, or its initials in a badge of that size.
 
-    Named by the organisation's name, unless `decorative` says the name is written right
-    beside it, where a screen reader would otherwise read it twice.
+    Named by the organisation's name, also shown on pointing at it (initials say little
+    to a reader who does not know them), unless `decorative` says the name is written
+    right beside it, where a screen reader would otherwise read it twice.
     """
     if size not in LOGO_SIZES:
         raise template.TemplateSyntaxError(f"A logo is shown at one of {LOGO_SIZES} pixels.")
     name = "" if decorative else organisation.name
     if organisation.logo:
         return format_html(
-            '<img class="logo logo-{}" src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
+            '<img class="logo logo-{}" src="{}" alt="{}"{} width="{}" height="{}" loading="lazy">',
             size,
             organisation.logo_url,
             name,
+            format_html(' title="{}"', name) if name else "",
             size,
             size,
         )
@@ -66,8 +68,9 @@ def organisation_logo(organisation: Any, size: int = 48, decorative: bool = Fals
             organisation.initials,
         )
     return format_html(
-        '<span class="logo initials logo-{}" role="img" aria-label="{}">{}</span>',
+        '<span class="logo initials logo-{}" role="img" aria-label="{}" title="{}">{}</span>',
         size,
+        name,
         name,
         organisation.initials,
     )

@@ -7,6 +7,7 @@ the English statement page and comparison are also saved into docs/screenshots/.
 """
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def test_the_statement_page(
     page.goto(f"{live_server}{LANGUAGES[language]}{demo.get_absolute_url()}")
     expect(page.locator("html")).to_have_attribute("lang", language)
     signed_by = page.locator(".signed-by")
-    expect(signed_by.locator(".signatory-badge")).to_have_count(8)
+    expect(signed_by.locator(".logo")).to_have_count(8)
     expect(signed_by.get_by_role("link")).to_have_attribute("href", "#signatories")
     expect(page.locator(".demands .status").first).to_be_visible()
     # The card the page names is a picture of the right size.
@@ -108,6 +109,8 @@ def test_a_comparison_of_laws(
     for key in COMPARED.split(","):
         page.locator(f'input[name="laws"][value="{key}"]').check()
     page.locator('form[action$="/laws/compare/"] button[type="submit"]').click()
+    # Sent on to the comparison's one address, the laws in one parameter.
+    expect(page).to_have_url(re.compile(r"/laws/compare/\?laws=[^&]+,[^&]+,[^&]+$"))
     expect(page.locator("table.comparison thead th")).to_have_count(3)
     expect(page.locator("html")).to_have_attribute("lang", language)
     check(page, artifacts, f"compare-{language}-{size}")

@@ -112,11 +112,18 @@ def test_the_tracker_s_checkboxes_and_a_country_prefix_name_laws_too(client: Cli
     tracker = client.get("/laws/").text
     assert 'action="/laws/compare/"' in tracker
     assert 'name="laws" value="ru:foreign-agents"' in tracker
-    # What the form sends without any script: one `laws` a checkbox.
-    compared = rows(
-        client, "/laws/compare/?laws=ru%3Aforeign-agents&laws=kg%3Aforeign-representatives"
-    )
-    assert compared["Country"] == ["Russia", "Kyrgyzstan"]
+    # What the form sends without any script, one `laws` a checkbox, is sent on to the
+    # comparison's one address, the laws in the order chosen, in the reader's language.
+    law = {"Russia": "ru:foreign-agents", "Kyrgyzstan": "kg:foreign-representatives"}
+    for language, first, second in (("", "Russia", "Kyrgyzstan"), ("/fr", "Kyrgyzstan", "Russia")):
+        response = client.get(
+            f"{language}/laws/compare/?laws={law[first]}&laws={law[second]}&laws="
+        )
+        assert response.status_code == 302
+        address = f"{language}/laws/compare/?laws={law[first]},{law[second]}"
+        assert response["Location"] == address
+        # Read in English, where the rows are named as here.
+        assert rows(client, address.removeprefix(language))["Country"] == [first, second]
 
 
 def test_a_law_page_offers_the_comparison_with_its_models_and_copies(client: Client) -> None:

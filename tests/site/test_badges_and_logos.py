@@ -52,14 +52,15 @@ def test_an_outcome_badge_says_the_outcome_in_words() -> None:
     )
 
 
-def test_without_a_logo_the_initials_stand_in_named_for_screen_readers() -> None:
+def test_without_a_logo_the_initials_stand_in_named_for_screen_readers_and_the_eye() -> None:
     organisation = OrganisationFactory(
         name="International Federation for Human Rights", short_name=""
     )
     html = render("{% organisation_logo organisation 32 %}", organisation=organisation)
     assert html == (
         '<span class="logo initials logo-32" role="img" '
-        'aria-label="International Federation for Human Rights">IFHR</span>'
+        'aria-label="International Federation for Human Rights" '
+        'title="International Federation for Human Rights">IFHR</span>'
     )
     acronym = OrganisationFactory(short_name="OMCT")
     assert ">OMCT</span>" in render(

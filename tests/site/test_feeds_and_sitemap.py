@@ -48,8 +48,9 @@ def test_every_feed_is_atom_and_lists_only_published_statements(client: Client) 
         law_url + "feed/": 3,
         "/countries/ru/feed/": 3,
         "/countries/fr/feed/": 0,
-        # Written in English only: not in the Russian edition, still in its subjects' feeds.
-        "/ru/feed/": 0,
+        # Written in English only, and listed in every language all the same.
+        "/ru/feed/": 3,
+        "/fr/feed/": 3,
         "/ru" + world.campaign.get_absolute_url() + "feed/": 3,
     }
     for address, count in feeds.items():
@@ -90,21 +91,27 @@ def entry_texts(entry: ET.Element) -> tuple[str | None, str | None, str | None]:
     )
 
 
-def test_the_site_feed_of_a_language_lists_what_is_written_in_it(client: Client) -> None:
-    bilingual, _english = bilingual_and_english_statements()
+def test_the_site_feed_lists_the_same_statements_in_every_language(client: Client) -> None:
+    bilingual, english = bilingual_and_english_statements()
     with translation.override("ru"):
         russian_page = bilingual.get_absolute_url()
+    english_page = f"http://testserver{english.get_absolute_url()}"
 
     russian = atom_entries(client, "/ru/feed/")
     assert [entry_texts(entry) for entry in russian] == [
-        ("Отменить законы", f"http://testserver{russian_page}", None)
+        ("Отменить законы", f"http://testserver{russian_page}", None),
+        # No Russian text: its English one, saying so, linking to the English page.
+        ("Protect the defenders", english_page, "en"),
     ]
     assert "По-русски." in (russian[0].findtext(f"{ATOM}summary") or "")
-    assert [entry_texts(entry)[0] for entry in atom_entries(client, "/feed/")] == [
-        "Repeal the laws",
-        "Protect the defenders",
+    assert [entry_texts(entry) for entry in atom_entries(client, "/feed/")] == [
+        ("Repeal the laws", f"http://testserver{bilingual.get_absolute_url()}", None),
+        ("Protect the defenders", english_page, None),
     ]
-    assert atom_entries(client, "/fr/feed/") == []
+    assert [entry_texts(entry) for entry in atom_entries(client, "/fr/feed/")] == [
+        ("Repeal the laws", f"http://testserver{bilingual.get_absolute_url()}", "en"),
+        ("Protect the defenders", english_page, "en"),
+    ]
 
 
 def test_a_feed_about_a_subject_lists_every_statement_in_a_language_it_has(

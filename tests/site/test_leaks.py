@@ -38,6 +38,8 @@ def public_addresses(law_url: str, campaign_url: str, organisation_url: str) -> 
     pages += ["/countries/ru/", "/countries/gb/"]
     pages += [f"/{language}{page}" for language in ("ru", "fr") for page in pages]
     feeds = ["/feed/", "/countries/ru/feed/", law_url + "feed/", campaign_url + "feed/"]
+    # Each language's feeds list every public statement, whatever it is written in.
+    feeds += [f"/{language}{feed}" for language in ("ru", "fr") for feed in feeds]
     searches = ["/search/?q=marker"]
     for marker in HIDDEN:
         searches += [f"/search/?q={marker}"]
@@ -99,6 +101,8 @@ def test_no_public_surface_shows_a_statement_that_is_not_public(client: Client) 
     assert "Signed 1 published statement" in client.get(visible_signatory.get_absolute_url()).text
     assert client.get(law.get_absolute_url()).text.count("The public statement") == 2
     assert "1 statement" in client.get("/statements/").text
+    for feed in ("/ru/feed/", "/fr/feed/"):
+        assert "The public statement" in client.get(feed).text
 
     # The hidden statements' own addresses: 404 like any unknown address, and the
     # withdrawn one's notice says only its title, dates and reason.
