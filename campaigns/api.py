@@ -821,7 +821,9 @@ class StatementFilter(filters.FilterSet):
         statements_found,
         example="foreign agents",
         help_text="Statements whose title, standfirst or text has these words, or the names "
-        "of their signatories, demands, publications and laws.",
+        "of their signatories, demands, publications and laws. When more than 10,000 match, "
+        "only the newest of them are listed (`count_is_exact` is false): narrow older ones "
+        "down with more words or `issued_before`.",
     )
     campaign = IdOrSlugFilter(
         queryset=Campaign.objects.all(), noun="campaign", example="russia-civil-society"

@@ -14,6 +14,9 @@ from django.db.models import FloatField, QuerySet, Value
 from django.utils import translation
 from django_filters import rest_framework as filters
 
+from lib.api.pagination import EXACT_COUNT_LIMIT
+
+from .models import Statement
 from .search import MAX_QUERY_LENGTH, Search, clean_query
 
 Finder = Callable[[Search, QuerySet[Any]], QuerySet[Any]]
@@ -21,6 +24,9 @@ Finder = Callable[[Search, QuerySet[Any]], QuerySet[Any]]
 
 class FullTextFilter(filters.CharFilter):
     """`?q=foreign agents`: the rows the site's search finds, among those listed."""
+
+    # After every other filter: the statements' search keeps the newest of what it finds.
+    applied_last = True
 
     def __init__(self, finds: Finder, example: str, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
@@ -53,7 +59,20 @@ class FullTextFilter(filters.CharFilter):
 
 
 def statements_found(search: Search, statements: QuerySet[Any]) -> QuerySet[Any]:
-    return search.statements(statements)
+    """The statements found; with full text, among the newest that match only.
+
+    Relevance pages through the matches by their rank: every match would be read and
+    ranked for each page, and a common word at a million statements matches most of them
+    (about a second of PostgreSQL's time a page). The newest one past the exact count's
+    limit are taken along the publication index, as the site's search takes its newest,
+    and only they are ranked: the list then says its count is not exact. Words and filters
+    narrow the search to older statements.
+    """
+    found = search.statements(statements)
+    if "rank" not in found.query.annotations:
+        return found  # the plainer search (SQLite) ranks nothing
+    newest = found.order_by(*Statement.PUBLIC_ORDER).values("pk")[: EXACT_COUNT_LIMIT + 1]
+    return found.filter(pk__in=newest)
 
 
 def laws_found(search: Search, laws: QuerySet[Any]) -> QuerySet[Any]:

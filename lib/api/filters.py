@@ -109,10 +109,19 @@ class GivenFiltersOnly(DjangoFilterBackend):
 
 @lru_cache(maxsize=512)
 def with_filters_only(filterset_class: type[Any], names: tuple[str, ...]) -> type[Any]:
-    """The filter set with these of its filters only (made once per set of names)."""
+    """The filter set with these of its filters only (made once per set of names). A
+    filter marked `applied_last` (a search that keeps only the newest of what it finds)
+    narrows what every other filter has left, not the other way round."""
     narrowed: Any = type(filterset_class.__name__, (filterset_class,), {})
     # After the class is made: its metaclass sets base_filters from the declarations.
-    narrowed.base_filters = {
-        name: filter for name, filter in filterset_class.base_filters.items() if name in names
-    }
+    narrowed.base_filters = dict(
+        sorted(
+            (
+                (name, filter)
+                for name, filter in filterset_class.base_filters.items()
+                if name in names
+            ),
+            key=lambda item: getattr(item[1], "applied_last", False),
+        )
+    )
     return narrowed

@@ -1,5 +1,6 @@
 """`q` searches as the site does; filters take a slug or an id; lists say how many match."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -79,6 +80,33 @@ def test_q_ranks_what_it_finds_and_pages_through_it_by_relevance(api: APIClient)
         page = response.json()
     assert seen[0] == in_title.pk
     assert sorted(seen[1:]) == sorted([in_body.pk, also_in_body.pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's")
+def test_when_too_many_match_only_the_newest_are_ranked_and_the_count_says_so(
+    api: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 3)
+    monkeypatch.setattr("campaigns.api_search.EXACT_COUNT_LIMIT", 3)
+    # Oldest first; the oldest has the word in its title, where it would rank first.
+    statements = [
+        StatementFactory(
+            published=True,
+            issued_on=date(2010 + year, 1, 1),
+            title="The summit" if year == 0 else f"Statement {year}",
+            body="It speaks of the summit in passing.",
+        )
+        for year in range(6)
+    ]
+
+    page = api.get("/api/v1/statements/", {"q": "summit", "page_size": "10"})
+    assert sorted(ids(page)) == sorted(s.pk for s in statements[2:])
+    assert page.json()["count"] == 3
+    assert page.json()["count_is_exact"] is False
+    # Narrowed by a filter, the older ones are found, best first.
+    older = api.get("/api/v1/statements/", {"q": "summit", "issued_before": "2012-01-01"})
+    assert ids(older) == [statements[0].pk, statements[1].pk]
+    assert older.json()["count_is_exact"] is True
 
 
 def test_relevance_is_an_ordering_of_what_q_found_only(api: APIClient) -> None:
