@@ -59,6 +59,7 @@ from .documents import (
     detail_json,
     item_json,
     json_origin,
+    kept_detail,
     kept_parts,
 )
 from .models import (
@@ -1117,13 +1118,6 @@ class StatementAnswers(viewsets.ReadOnlyModelViewSet[Statement]):
             envelope.data, max((statement.updated_at for statement in page), default=None)
         )
 
-    def detail_response(self) -> Response:
-        statement = self.get_object()
-        parts = kept_parts([statement])[statement.pk]
-        return PreparedResponse(
-            orjson.Fragment(detail_json(parts, statement, self.origin())), statement.updated_at
-        )
-
 
 class StatementViewSet(ConditionalGetMixin, StatementAnswers):
     """Published statements with everything they say and who stands behind them.
@@ -1149,10 +1143,12 @@ class StatementViewSet(ConditionalGetMixin, StatementAnswers):
 
     def get_queryset(self) -> QuerySet[Statement]:
         statements = statements_shown(self.request)
-        if self.action in {"list", "retrieve"}:
+        if self.action == "list":
             # Answered from the kept documents: only what the order, the embargo and the
             # check that a document is current read.
             return statements.only(*DOCUMENT_KEY_COLUMNS)
+        if self.action == "retrieve":
+            return statements  # kept_detail() reads the same columns, and the document
         return statements.with_everything_shown()
 
     def paginate_queryset(self, queryset: Any) -> Any:
@@ -1170,13 +1166,15 @@ class StatementViewSet(ConditionalGetMixin, StatementAnswers):
         },
     )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        identifier = whole_number(str(kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")))
         try:
-            return self.detail_response()
+            if identifier is None:
+                raise Http404
+            return self.detail_response(identifier)
         except Http404:
             # As the public page tells a reader, a mirror holding a withdrawn statement
             # learns to remove it: 410 with the notice. Any other statement the public
             # cannot see answers exactly as an id that never existed.
-            identifier = whole_number(str(kwargs.get("pk", "")))
             withdrawn = (
                 Statement.objects.withdrawn().filter(pk=identifier).first()
                 if identifier is not None
@@ -1192,21 +1190,15 @@ class StatementViewSet(ConditionalGetMixin, StatementAnswers):
         self.log_embargoed_reads([statement])
         return statement
 
-    @extend_schema(
-        summary="A statement in ReliefWeb's report layout",
-        description=(
-            "The statement's fields as a ReliefWeb report has them (title, body HTML, "
-            "sources, original date, language, countries, format, origin, embargo), for a "
-            "partner who posts it to ReliefWeb. The same statements as the detail: a key "
-            "with the embargo scope also reads scheduled ones, and the read is logged."
-        ),
-        responses={200: ReliefWebReportSerializer},
-    )
-    @action(detail=True, url_path="reliefweb")
-    def reliefweb(self, request: Request, pk: str | None = None) -> Response:
-        statement = self.get_object()
-        return Response(
-            ReliefWebReportSerializer(statement, context=self.get_serializer_context()).data
+    def detail_response(self, identifier: int) -> Response:
+        # Not get_object(): the statement's row and its kept document are read in one
+        # query, and only the gate's fields of the row.
+        statements = self.filter_queryset(self.get_queryset())
+        statement, detail = kept_detail(statements, identifier)
+        self.check_object_permissions(self.request, statement)
+        self.log_embargoed_reads([statement])
+        return PreparedResponse(
+            orjson.Fragment(detail_json(detail, statement, self.origin())), statement.updated_at
         )
 
     def log_embargoed_reads(self, statements: list[Statement]) -> None:
@@ -1224,6 +1216,23 @@ class StatementViewSet(ConditionalGetMixin, StatementAnswers):
                 path=self.request.get_full_path()[:500],
             )
             for statement in embargoed
+        )
+
+    @extend_schema(
+        summary="A statement in ReliefWeb's report layout",
+        description=(
+            "The statement's fields as a ReliefWeb report has them (title, body HTML, "
+            "sources, original date, language, countries, format, origin, embargo), for a "
+            "partner who posts it to ReliefWeb. The same statements as the detail: a key "
+            "with the embargo scope also reads scheduled ones, and the read is logged."
+        ),
+        responses={200: ReliefWebReportSerializer},
+    )
+    @action(detail=True, url_path="reliefweb")
+    def reliefweb(self, request: Request, pk: str | None = None) -> Response:
+        statement = self.get_object()
+        return Response(
+            ReliefWebReportSerializer(statement, context=self.get_serializer_context()).data
         )
 
 

@@ -1,8 +1,9 @@
 """The public dataset as files: statements, laws and organisations, in JSON Lines and CSV.
 
 Built by the task worker after public content changes, never on request, from the same
-querysets and serializers the API answers anyone without a key: a file holds exactly
-what the API shows, under CC BY 4.0. Each build is written to a folder of its own and the
+querysets and serializers the API answers anyone without a key (statements from their
+kept answers, campaigns/documents.py): a file holds exactly what the API shows, under
+CC BY 4.0. Each build is written to a folder of its own and the
 manifest that lists it (with each file's SHA-256) is replaced last, so a download never
 meets a half-written file; the build before it is kept for downloads still running.
 """
@@ -16,8 +17,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import batched
 from typing import IO, Any, cast
 
+import orjson
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db.models import QuerySet
@@ -29,6 +33,7 @@ from legislation.api import LawSerializer, LawViewSet
 from organisations.api import OrganisationSerializer, OrganisationViewSet
 
 from .api import StatementSerializer
+from .documents import DOCUMENT_KEY_COLUMNS, detail_fields, detail_json, json_origin, kept_parts
 from .models import PublicContentVersion, Statement
 
 logger = logging.getLogger("chorus.datasets")
@@ -56,6 +61,23 @@ class Dataset:
     name: str
     rows: Callable[[], QuerySet[Any]]
     serializer: type[BaseSerializer[Any]]
+    # Where the records are kept encoded already: read from there instead of serialised.
+    kept: Callable[[], Iterator[dict[str, Any]]] | None = None
+
+
+def kept_statements() -> Iterator[dict[str, Any]]:
+    """Published statements as their API detail, from their kept documents (built and
+    kept for any whose document is missing or older), in id order, a chunk at a time; the
+    gate picks them, as for an answer. The same fields in the same order as
+    StatementSerializer gives them, links on SITE_URL as without a request."""
+    origin = json_origin(settings.SITE_URL.rstrip("/"))
+    fields = detail_fields()
+    statements = Statement.objects.published().only(*DOCUMENT_KEY_COLUMNS).order_by("pk")
+    for chunk in batched(statements.iterator(chunk_size=CHUNK), CHUNK):
+        parts = kept_parts(list(chunk))
+        for statement in chunk:
+            record = orjson.loads(detail_json(parts[statement.pk].detail, statement, origin))
+            yield {field: record[field] for field in fields}
 
 
 DATASETS = (
@@ -63,6 +85,7 @@ DATASETS = (
         "statements",
         lambda: Statement.objects.published().with_everything_shown(),
         StatementSerializer,
+        kept=kept_statements,
     ),
     Dataset("laws", LawViewSet.law_queryset, LawSerializer),
     Dataset("organisations", OrganisationViewSet.organisation_queryset, OrganisationSerializer),
@@ -142,6 +165,9 @@ def write_file(storage: Storage, folder: str, dataset: Dataset, extension: str) 
 
 def serialised(dataset: Dataset) -> Iterator[dict[str, Any]]:
     """Each row as the API shows it to anyone, in id order, a chunk at a time."""
+    if dataset.kept is not None:
+        yield from dataset.kept()
+        return
     rows = dataset.rows().order_by("pk")
     chunk: list[Any] = []
     for row in rows.iterator(chunk_size=CHUNK):

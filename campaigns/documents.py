@@ -32,6 +32,8 @@ from typing import Any
 
 import orjson
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
 from django.tasks import task
 from django.utils import timezone
 from rest_framework import serializers
@@ -204,9 +206,10 @@ def item_json(
     return encoded.replace(ENCODED_STAND_IN, b'"' + origin)
 
 
-def detail_json(parts: StatementParts, statement: Statement, origin: bytes) -> bytes:
-    """A statement complete, as its own address gives it, links on the request's host."""
-    encoded = with_read_time_fields(parts.detail, statement)
+def detail_json(detail: bytes, statement: Statement, origin: bytes) -> bytes:
+    """A statement complete (its kept `detail`), as its own address gives it, links on
+    the request's host."""
+    encoded = with_read_time_fields(detail, statement)
     return encoded.replace(ENCODED_STAND_IN, b'"' + origin)
 
 
@@ -277,6 +280,43 @@ def kept_parts(
     if missing:
         parts.update(keep(missing))
     return parts
+
+
+# The kept document's columns read with its statement's row, for a detail.
+KEPT_DETAIL_COLUMNS = (
+    "documents__language",
+    "documents__version",
+    "documents__statement_updated_at",
+    "documents__detail",
+)
+
+
+def kept_detail(statements: QuerySet[Statement], identifier: int) -> tuple[Statement, bytes]:
+    """The statement of this id among `statements` (the gate's), with its detail as kept:
+    one query, its row and its documents read together. Built (and kept) if its document
+    is missing or older than its row. Raises Http404 if the gate does not give it."""
+    # In the model's order of fields, as Model.from_db() takes them.
+    columns = [
+        field.attname
+        for field in Statement._meta.concrete_fields
+        if field.attname in DOCUMENT_KEY_COLUMNS
+    ]
+    rows: list[tuple[Any, ...]] = list(
+        statements.filter(pk=identifier)
+        # One row, or one per document kept: no order to compute.
+        .order_by()
+        .values_list(*columns, *KEPT_DETAIL_COLUMNS)
+    )
+    if not rows:
+        raise Http404
+    key_count = len(columns)
+    statement = Statement.from_db(statements.db, columns, rows[0][:key_count])
+    current = (statement.language, statement.version, statement.updated_at)
+    for row in rows:
+        language, version, updated_at, detail = row[key_count:]
+        if (language, version, updated_at) == current:
+            return statement, bytes(detail)
+    return statement, keep([statement.pk])[statement.pk].detail
 
 
 def keep(statement_ids: Collection[int]) -> dict[int, StatementParts]:

@@ -2083,9 +2083,11 @@ class Change(models.Model):
     def record(cls, resource: str, object_id: int, kind: str) -> "Change":
         """A law or an organisation changed or was deleted: tell mirrors (the change feed).
 
-        Call it where the change is saved (the admin's save and delete), in its
-        transaction. Laws are public records; an organisation's entry is served only
-        while it is public (campaigns/public.py), and its deletion only if it was.
+        Laws' and organisations' own save() and delete() call it (through
+        campaigns.public.record_change_of); call it where a change skips them
+        (QuerySet.delete()), in its transaction. Laws are public records; an
+        organisation's entry is served only while it is public (campaigns/public.py), and
+        its deletion only if it was.
         """
         return cls.objects.create(
             resource=resource, object_id=object_id, kind=kind, visible_from=timezone.now()

@@ -14,6 +14,7 @@ from organisations.models import Organisation
 
 from .models import (
     Addressing,
+    Change,
     CoalitionMembership,
     Demand,
     DemandQuerySet,
@@ -45,6 +46,20 @@ def public_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         Q(Exists(signed)) | Q(Exists(issued)) | Q(Exists(member)) | Q(Exists(programme_signed))
     )
+
+
+def record_change_of(resource: str, object_id: int, kind: str) -> None:
+    """A law or an organisation was saved, or is about to be deleted, wherever that was
+    done (settings.RECORD_CHANGED, lib/change_feed.py): an entry of the change feed. An
+    organisation's deletion is recorded only if it is public until then: the others were
+    never shown."""
+    never_shown = (
+        resource == Change.Resource.ORGANISATION
+        and kind == Change.Kind.DELETED
+        and not public_organisations().filter(pk=object_id).exists()
+    )
+    if not never_shown:
+        Change.record(resource, object_id, kind)
 
 
 def content_state(published_after: datetime | None = None) -> ContentState:

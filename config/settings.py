@@ -346,6 +346,10 @@ PUBLIC_CONTENT_CHANGED = [
 # path, so that the apps that record them need not know who listens.
 STATEMENT_CHANGE_ANNOUNCED = ["alerts.triggers.queue_statement_alerts"]
 LAW_EVENT_ADDED = ["alerts.triggers.queue_law_event_alerts"]
+# Who records a law or an organisation saved or deleted anywhere (lib/change_feed.py):
+# functions called in the change's transaction with the resource, its id and the kind of
+# change, by dotted path.
+RECORD_CHANGED = ["campaigns.public.record_change_of"]
 # What follows a public correction of a statement's text, after commit: functions called
 # with the statement's id, by dotted path.
 STATEMENT_CORRECTED = ["invitations.reconfirmation.ask_signatories"]

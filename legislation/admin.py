@@ -167,19 +167,14 @@ class LawAdmin(
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         law = form.instance
-        # With its events, provisions and penalties saved: mirrors read the law anew.
-        Change.record(Change.Resource.LAW, law.pk, Change.Kind.UPDATED)
+        # The change feed's entry was written by the law's save() (lib/change_feed.py).
         if change:
             # The API's answers of statements demanding of it give its title and status,
             # which its timeline (saved just now) sets.
             queue_rebuild(Statement.objects.filter(demands__law=law).values_list("pk", flat=True))
 
-    def delete_model(self, request: HttpRequest, obj: Law) -> None:
-        pk = obj.pk
-        super().delete_model(request, obj)
-        Change.record(Change.Resource.LAW, pk, Change.Kind.DELETED)
-
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Law]) -> None:
+        # QuerySet.delete() skips each law's delete(), which tells the change feed.
         deleted = list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         for pk in deleted:

@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager
 
 from addresses.models import KeepsFormerAddresses
+from lib.change_feed import DELETED, UPDATED, tell_change_feed
 from lib.web_addresses import WebAddressField
 
 from .validators import validate_ecli
@@ -197,6 +198,18 @@ class Law(KeepsFormerAddresses):
         return reverse(
             "legislation:detail", kwargs={"country": str(self.country).lower(), "slug": self.slug}
         )
+
+    # Mirrors of the API learn of every save and deletion through the change feed, in the
+    # same transaction, wherever it is made (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            tell_change_feed("law", self.pk, UPDATED)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            tell_change_feed("law", self.pk, DELETED)
+            return super().delete(*args, **kwargs)
 
     @property
     def title(self) -> str:

@@ -130,20 +130,12 @@ class OrganisationAdmin(
             )
             queue_rebuild(shown_in.values_list("pk", flat=True).distinct())
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        # With its identifiers and contacts saved: mirrors read it anew. The feed shows
-        # the entry only while the organisation is public.
-        Change.record(Change.Resource.ORGANISATION, form.instance.pk, Change.Kind.UPDATED)
-
-    def delete_model(self, request: HttpRequest, obj: Organisation) -> None:
-        pk, was_public = obj.pk, self.has_public_address(obj)
-        super().delete_model(request, obj)
-        if was_public:  # the others were never shown
-            Change.record(Change.Resource.ORGANISATION, pk, Change.Kind.DELETED)
+    # The change feed's entries of a save and a deletion are written by the organisation's
+    # save() and delete() (lib/change_feed.py), not by the admin.
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
-        # Only a public organisation's deletion is told: the others were never shown.
+        # QuerySet.delete() skips each organisation's delete(), which tells the change
+        # feed. Only a public organisation's deletion is told: the others were never shown.
         public = list(public_organisations().filter(pk__in=queryset).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         for pk in public:

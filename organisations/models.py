@@ -2,11 +2,11 @@ import base64
 import re
 import secrets
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 from rest_framework_api_key.models import AbstractAPIKey
 
 from addresses.models import KeepsFormerAddresses
+from lib.change_feed import DELETED, UPDATED, tell_change_feed
 from lib.web_addresses import WebAddressField
 
 from .logos import LogoField, logo_path
@@ -135,6 +136,18 @@ class Organisation(KeepsFormerAddresses):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    # Mirrors of the API learn of every save and deletion through the change feed, in the
+    # same transaction, wherever it is made (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            tell_change_feed("organisation", self.pk, UPDATED)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            tell_change_feed("organisation", self.pk, DELETED)
+            return super().delete(*args, **kwargs)
 
     @property
     def logo_url(self) -> str:

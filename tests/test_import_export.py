@@ -14,13 +14,15 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
-from campaigns.models import Signature
+from campaigns.models import Change, Signature
 from legislation.models import Law, Penalty, Provision
 from organisations.models import Organisation
 from tests.factories import (
     LawFactory,
     OrganisationFactory,
+    OrganisationParentFactory,
     PenaltyFactory,
     ProvisionFactory,
     SignatureFactory,
@@ -156,6 +158,100 @@ def test_exported_organisations_import_back_to_the_same_data(
     )
 
     assert rows(Organisation) == before
+
+
+def feed(settings: Any) -> list[tuple[str, int, str]]:
+    """The public change feed, as a mirror reads it: resource, id and kind of each entry."""
+    settings.API_CHANGES_SETTLE_SECONDS = 0
+    response = APIClient().get("/api/v1/changes/")
+    assert response.status_code == 200, response.content
+    return [(entry["resource"], entry["id"], entry["kind"]) for entry in response.json()["results"]]
+
+
+def test_imported_organisations_are_in_the_change_feed_while_public(
+    admin_client: Client, settings: Any
+) -> None:
+    article_19 = OrganisationFactory(slug="article-19", name="Article 19", kind="ngo")
+    SignatureFactory(statement=StatementFactory(published=True), organisation=article_19)
+    Change.objects.all().delete()  # what the factories' saves recorded
+    good = GOOD_AND_BAD.replace("a charity", "network").encode()
+
+    dry_run = upload(admin_client, Organisation, good, "organisations.csv")
+    assert not Change.objects.exists()  # a dry run is rolled back with its entries
+    confirm(admin_client, Organisation, dry_run)
+
+    # An entry for each organisation saved: updated or new, as the admin records them.
+    recorded = Change.objects.filter(resource="organisation", kind="updated")
+    imported = Organisation.objects.filter(
+        slug__in=["front-line-defenders", "civicus", "article-19"]
+    )
+    assert sorted(change.object_id for change in recorded) == sorted(
+        organisation.pk for organisation in imported
+    )
+    # Read only while public: the two new ones have signed nothing yet.
+    assert feed(settings) == [("organisation", article_19.pk, "updated")]
+    # Imported again unchanged: skipped, not saved, so nothing new to tell.
+    confirm(admin_client, Organisation, upload(admin_client, Organisation, good, "again.csv"))
+    assert recorded.count() == 3
+
+
+def test_imported_laws_are_in_the_change_feed(admin_client: Client, settings: Any) -> None:
+    known = LawFactory(country="RU", slug="treason", common_title="Treason law")
+    Change.objects.all().delete()  # what the factory's save recorded
+    content = export(admin_client, Law).decode("utf-8-sig")
+    content = content.replace("Treason law", "The treason law")
+    header = content.splitlines()[0]
+    new_row = ",".join(
+        {"country": "BY", "slug": "extremism", "official_title_en": "On extremism"}.get(column, "")
+        for column in header.split(",")
+    )
+
+    confirm(
+        admin_client,
+        Law,
+        upload(admin_client, Law, f"{content.rstrip()}\n{new_row}\n".encode(), "laws.csv"),
+    )
+
+    added = Law.objects.get(slug="extremism")
+    assert Law.objects.get(pk=known.pk).common_title == "The treason law"
+    assert sorted(feed(settings)) == sorted(
+        [("law", known.pk, "updated"), ("law", added.pk, "updated")]
+    )
+
+
+def test_laws_and_organisations_changed_from_the_shell_are_in_the_change_feed(
+    settings: Any,
+) -> None:
+    law = LawFactory()
+    # Public as one of those running a joint programme that signed: deletable (a
+    # signatory itself is protected by its signature).
+    signed = OrganisationFactory()
+    programme = OrganisationParentFactory(parent=signed).programme
+    SignatureFactory(statement=StatementFactory(published=True), organisation=programme)
+    unseen = OrganisationFactory()
+    Change.objects.all().delete()
+
+    law.common_title = "Renamed in a shell"
+    law.save()
+    signed.name = "Renamed by a command"
+    signed.save()
+    unseen.save()
+    assert feed(settings) == [
+        ("law", law.pk, "updated"),
+        ("organisation", signed.pk, "updated"),
+    ]
+
+    law_id, signed_id, unseen_id = law.pk, signed.pk, unseen.pk
+    law.delete()
+    signed.delete()
+    unseen.delete()  # never public: its deletion is nobody's news
+    # The organisation's update is read no more: it is public no more.
+    assert feed(settings) == [
+        ("law", law_id, "updated"),
+        ("law", law_id, "deleted"),
+        ("organisation", signed_id, "deleted"),
+    ]
+    assert not Change.objects.filter(object_id=unseen_id, kind="deleted").exists()
 
 
 # --- the CSV files' character set ------------------------------------------------------------

@@ -69,6 +69,8 @@ class KnownParametersOnly(BaseFilterBackend):
     def filter_queryset(
         self, request: Request, queryset: QuerySet[Any], view: Any
     ) -> QuerySet[Any]:
+        if not request.query_params:
+            return queryset
         known = {"format", *getattr(view, "extra_query_parameters", ())}
         filterset_class = getattr(view, "filterset_class", None)
         if filterset_class is not None:
@@ -97,6 +99,14 @@ class GivenFiltersOnly(DjangoFilterBackend):
     the time an unfiltered page or a detail took. The filters given are validated and
     applied exactly as before; the schema still lists them all.
     """
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[Any], view: Any
+    ) -> QuerySet[Any]:
+        if not request.query_params:
+            # Nothing to validate or apply: the form of no filters would give the queryset.
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
     def get_filterset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
         filterset_class = self.get_filterset_class(view, queryset)

@@ -242,7 +242,7 @@ def test_a_correction_in_the_admin_is_in_the_feed_and_sent_to_webhooks(
         response = admin_client.post(admin_url(statement, "change"), data)
 
     assert response.status_code == 302, response.context["errors"] if response.context else ""
-    feed = api.get("/api/v1/changes/").json()["results"]
+    feed = api.get("/api/v1/changes/", {"resource": "statement"}).json()["results"]
     assert [(entry["kind"], entry["statement"]) for entry in feed] == [("corrected", statement.pk)]
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == WebhookDelivery.Status.DELIVERED
