@@ -133,6 +133,23 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
             super().get_queryset(request).select_related("organisation", "statement", "revoked_by")
         )
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        # Nothing of an issued invitation is changed through its form: no Save buttons,
+        # only the actions (revoke, send again).
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
         if change:
             return  # nothing of an issued invitation changes here

@@ -340,6 +340,9 @@ def test_the_invitation_admin_pages_render(
     assert "At the domain of the organisation&#x27;s website" in change.text
     assert admin_url(Invitation, "add") + f"?statement={statement.pk}" in statement_page.text
     # An issued invitation is a record: it is not changed or deleted.
+    assert 'name="_save"' not in change.text
+    assert 'name="_continue"' not in change.text
+    assert 'name="_save"' in prefilled.text
     assert admin_client.get(admin_url(invitation, "delete")).status_code == 403
     # Revoked, and the one sent in its place: both pages say so.
     replaced = Invitation.objects.get()
