@@ -1,5 +1,5 @@
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import or_
@@ -126,6 +126,36 @@ def ask_before_action(
         "media": model_admin.media + form.media,
     }
     return TemplateResponse(request, "admin/action_form.html", context)
+
+
+def run_on_each[M: models.Model](
+    model_admin: admin.ModelAdmin[M],
+    request: HttpRequest,
+    rows: Iterable[M],
+    step: Callable[[M], object],
+    done: "StrOrPromise",
+    refused: "StrOrPromise",
+    named: str = "title",
+    **details: str,
+) -> None:
+    """Take the step on each row; say why any was refused (`refused` names the row as
+    `named`, with its reason), and how many were done."""
+    count = 0
+    for row in rows:
+        try:
+            step(row)
+        except PermissionDenied as error:
+            reason, level = str(error), messages.ERROR
+        except ValidationError as error:
+            reason, level = " ".join(error.messages), messages.WARNING
+        else:
+            count += 1
+            continue
+        model_admin.message_user(
+            request, refused % {named: row, "reason": reason, **details}, level
+        )
+    if count:
+        model_admin.message_user(request, done % {"count": count, **details}, messages.SUCCESS)
 
 
 # --- inline rows that name another object --------------------------------------------
@@ -1052,33 +1082,6 @@ class StatementAdmin(
 
     # --- workflow actions --------------------------------------------------------------
 
-    def run_step(
-        self,
-        request: HttpRequest,
-        statements: QuerySet[Statement],
-        step: Callable[[Statement], None],
-        done: "StrOrPromise",
-        refused: "StrOrPromise",
-        **details: str,
-    ) -> None:
-        """Take each statement one step, say why any was refused, and how many moved."""
-        moved = 0
-        for statement in statements:
-            try:
-                step(statement)
-            except PermissionDenied as error:
-                reason, level = str(error), messages.ERROR
-            except ValidationError as error:
-                reason, level = " ".join(error.messages), messages.WARNING
-            else:
-                moved += 1
-                continue
-            self.message_user(
-                request, refused % {"title": statement, "reason": reason, **details}, level
-            )
-        if moved:
-            self.message_user(request, done % {"count": moved, **details}, messages.SUCCESS)
-
     def ask(
         self,
         request: HttpRequest,
@@ -1103,7 +1106,8 @@ class StatementAdmin(
         description_plural=_("Submit selected statements for review"),
     )
     def submit(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
-        self.run_step(
+        run_on_each(
+            self,
             request,
             statements,
             lambda statement: statement.submit(by=request.user),
@@ -1122,7 +1126,8 @@ class StatementAdmin(
         description_plural=_("Approve selected statements"),
     )
     def approve(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
-        self.run_step(
+        run_on_each(
+            self,
             request,
             statements,
             lambda statement: statement.approve(by=request.user),
@@ -1139,7 +1144,8 @@ class StatementAdmin(
         description_plural=_("Return selected statements to draft"),
     )
     def return_to_draft(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
-        self.run_step(
+        run_on_each(
+            self,
             request,
             statements,
             lambda statement: statement.return_to_draft(by=request.user),
@@ -1158,7 +1164,8 @@ class StatementAdmin(
         description_plural=_("Publish selected statements now"),
     )
     def publish_now(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
-        self.run_step(
+        run_on_each(
+            self,
             request,
             statements,
             lambda statement: statement.publish(by=request.user),
@@ -1183,7 +1190,8 @@ class StatementAdmin(
         publish_at = form.cleaned_data["publish_at"]
         early_readers = form.cleaned_data["early_readers"]
         named = list(form.cleaned_data["named_organisations"])
-        self.run_step(
+        run_on_each(
+            self,
             request,
             statements,
             lambda statement: statement.publish(
@@ -1218,7 +1226,8 @@ class StatementAdmin(
         if not form.is_valid():
             return self.ask(request, statements, "publish_archived", form, _("Publish as archived"))
         issued_on = form.cleaned_data["issued_on"]
-        self.run_step(
+        run_on_each(
+            self,
             request,
             statements,
             lambda statement: statement.publish_archived(by=request.user, issued_on=issued_on),
@@ -1239,7 +1248,8 @@ class StatementAdmin(
         description_plural=_("Unschedule selected statements"),
     )
     def unschedule(self, request: HttpRequest, statements: QuerySet[Statement]) -> None:
-        self.run_step(
+        run_on_each(
+            self,
             request,
             statements,
             lambda statement: statement.unschedule(by=request.user),
@@ -1263,7 +1273,8 @@ class StatementAdmin(
         form = WithdrawForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return self.ask(request, statements, "withdraw", form, _("Withdraw statements"))
-        self.run_step(
+        run_on_each(
+            self,
             request,
             statements,
             lambda statement: statement.withdraw(

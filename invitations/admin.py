@@ -1,5 +1,4 @@
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,12 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.admin import EVERYWHERE, ask_before_action
+from campaigns.admin import EVERYWHERE, ask_before_action, run_on_each
 
 from .models import DEFAULT_OPEN_FOR, Invitation
-
-if TYPE_CHECKING:
-    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class InvitationForm(forms.ModelForm[Invitation]):
@@ -201,31 +197,6 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
     # Gated by the change permission, as the other actions on a record's own rows are
     # (confirming signatures, revoking preview links): they change an issued invitation.
 
-    def run_on_each(
-        self,
-        request: HttpRequest,
-        invitations: QuerySet[Invitation],
-        step: Callable[[Invitation], object],
-        done: "StrOrPromise",
-        refused: "StrOrPromise",
-    ) -> None:
-        """Take the step on each invitation; say which were refused, and why, and how many
-        were done."""
-        count = 0
-        for invitation in invitations:
-            try:
-                step(invitation)
-            except ValidationError as error:
-                self.message_user(
-                    request,
-                    refused % {"invitation": invitation, "reason": " ".join(error.messages)},
-                    messages.WARNING,
-                )
-            else:
-                count += 1
-        if count:
-            self.message_user(request, done % {"count": count}, messages.SUCCESS)
-
     def chosen(self, invitations: QuerySet[Invitation]) -> list[tuple[int, str]]:
         return [
             (invitation.pk, f"{invitation}: {self.state(invitation)}") for invitation in invitations
@@ -254,7 +225,8 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
                     "already answered is left as it is."
                 ),
             )
-        self.run_on_each(
+        run_on_each(
+            self,
             request,
             invitations,
             lambda invitation: invitation.revoke(by=request.user),
@@ -262,6 +234,7 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
                 "Revoked %(count)d invitation.", "Revoked %(count)d invitations.", "count"
             ),
             refused=_("“%(invitation)s” was not revoked: %(reason)s"),
+            named="invitation",
         )
         return None
 
@@ -290,7 +263,8 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
                 ),
             )
         deadline = form.cleaned_data["deadline"]
-        self.run_on_each(
+        run_on_each(
+            self,
             request,
             invitations,
             lambda invitation: invitation.send_again(by=request.user, deadline=deadline),
@@ -298,5 +272,6 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
                 "Sent %(count)d invitation again.", "Sent %(count)d invitations again.", "count"
             ),
             refused=_("“%(invitation)s” was not sent again: %(reason)s"),
+            named="invitation",
         )
         return None
