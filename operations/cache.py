@@ -17,7 +17,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import caches
@@ -123,16 +123,25 @@ def breaker_for(location: str, open_seconds: float) -> CircuitBreaker:
     return breaker
 
 
-def degrading(operation: str, fallback: Callable[..., Any]) -> Callable[..., Any]:
+def degrading(
+    operation: str,
+    fallback: Callable[..., Any],
+    writes: Callable[..., Iterable[Any]] | None = None,
+) -> Callable[..., Any]:
     """RedisCache's `operation`, answering `fallback(*arguments)` when Redis is unreachable
-    or the circuit is open."""
+    or the circuit is open. For a write, `writes(*arguments)` names the keys written: a
+    value this process watches of them is read again next time (WatchedValue)."""
 
     def method(self: "DegradingRedisCache", *args: Any, **kwargs: Any) -> Any:
-        return self.breaker.call(
-            operation,
-            lambda: getattr(RedisCache, operation)(self, *args, **kwargs),
-            lambda: fallback(*args, **kwargs),
-        )
+        try:
+            return self.breaker.call(
+                operation,
+                lambda: getattr(RedisCache, operation)(self, *args, **kwargs),
+                lambda: fallback(*args, **kwargs),
+            )
+        finally:
+            if writes is not None:
+                self.wrote(writes(*args, **kwargs))
 
     method.__name__ = operation
     return method
@@ -156,6 +165,14 @@ def no_values(*args: Any, **kwargs: Any) -> dict[Any, Any]:
 
 def none_stored(data: Any, *args: Any, **kwargs: Any) -> list[Any]:
     return list(data)
+
+
+def the_key(key: Any, *args: Any, **kwargs: Any) -> list[Any]:
+    return [key]
+
+
+def the_keys(keys: Iterable[Any], *args: Any, **kwargs: Any) -> Iterable[Any]:
+    return keys
 
 
 def missing_key(key: Any, *args: Any, **kwargs: Any) -> int:
@@ -188,9 +205,11 @@ class WatchedValue:
     The value is read on a connection of its own that asks Redis to track the keys it
     reads (client-side caching, RESP3). When any client writes the key, Redis pushes an
     invalidation on that connection in the same turn of its event loop as it answers the
-    writer, so the note is on its way before the writer learns that its write was done.
-    Every read first looks, without waiting, for such a note on the socket; finding one
-    (or the connection closed) drops the value, and it is read again. A connection that
+    writer, so another process hears of a write within moments of the writer (not
+    strictly before it: Redis may send the writer's answer first); a write made through
+    this process's cache drops the value at once. Every read first looks, without
+    waiting, for such a note on the socket; finding one (or the connection closed) drops
+    the value, and it is read again. A connection that
     dies without a word would bring no note, so the value is read from Redis anyway at
     least once every CONFIRM_EVERY seconds. One per process and key: a forked worker
     opens its own. Finding Redis unreachable opens the cache's circuit, so that the
@@ -318,20 +337,26 @@ class DegradingRedisCache(RedisCache):
                 return value
         return self.get(key)
 
-    def forget_watched(self, key: str) -> None:
-        """This process wrote the key: read it again next time, whatever the socket says."""
-        self._watch(key).forget()
+    def wrote(self, keys: Iterable[Any]) -> None:
+        """This process wrote `keys` (under the cache's own version): what it watches of
+        them is read again next time, whether or not Redis's note has come yet."""
+        pid = os.getpid()
+        for key in keys:
+            watch = WATCHES.get((pid, self._watch_location, self.make_key(key)))
+            if watch is not None:
+                watch.forget()
 
     # Reads miss, writes are dropped, set_many reports every key as not stored.
-    add = degrading("add", not_done)
+    add = degrading("add", not_done, writes=the_key)
     get = degrading("get", default_value)
-    set = degrading("set", nothing)
+    set = degrading("set", nothing, writes=the_key)
     touch = degrading("touch", not_done)
-    delete = degrading("delete", not_done)
+    delete = degrading("delete", not_done, writes=the_key)
     get_many = degrading("get_many", no_values)
     has_key = degrading("has_key", not_done)
-    incr = degrading("incr", missing_key)
-    set_many = degrading("set_many", none_stored)
+    incr = degrading("incr", missing_key, writes=the_key)
+    # Keys of a mapping (set_many) or an iterable read once by Django (delete_many).
+    set_many = degrading("set_many", none_stored, writes=the_keys)
     delete_many = degrading("delete_many", nothing)
     clear = degrading("clear", not_done)
 

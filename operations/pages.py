@@ -148,10 +148,8 @@ cache_contact = CacheContact()
 def new_content_version(number: int) -> str:
     """Set a new version, made under the database's `number`."""
     version = f"{number}.{uuid4().hex}"
+    # Through this process's cache: a version this process holds is dropped at once.
     cache.set(CONTENT_VERSION_KEY, version, timeout=None)
-    forget = getattr(cache, "forget_watched", None)
-    if forget is not None:
-        forget(CONTENT_VERSION_KEY)
     return version
 
 
