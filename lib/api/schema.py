@@ -92,9 +92,9 @@ IF_NONE_MATCH = {
         "The ETag of the answer you hold: answered 304 without a body while it is "
         "current, and not counted against your rate limit."
     ),
-    # Visible ASCII, as HTTP allows in a header: the web server refuses anything else
-    # before the application sees it.
-    "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]*$"},
+    # Visible ASCII, spaces and tabs, as HTTP allows in a header value (RFC 9110, 5.5):
+    # the web server refuses anything else before the application sees it.
+    "schema": {"type": "string", "pattern": "^[\\t\\x20-\\x7e]*$"},
     "example": '"5d41402abc4b2a76b9719d911017c592"',
 }
 

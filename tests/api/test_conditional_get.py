@@ -7,6 +7,7 @@ that the old ETag stops being answered 304 at once, though the answer is kept
 (campaigns/documents.py) and built anew by the task worker.
 """
 
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -23,6 +24,7 @@ from rest_framework.test import APIClient
 
 from campaigns.models import Signature, Statement
 from legislation.models import Law
+from lib.api.schema import IF_NONE_MATCH
 from operations.pages import process_etags
 from organisations.models import Organisation
 from tests.admin_pages import add_row, admin_url, form_data
@@ -365,3 +367,14 @@ def test_a_withdrawal_through_the_workflow_ends_the_304s_of_every_address_at_onc
     listed = api.get(LIST, HTTP_IF_NONE_MATCH=held[LIST])
     assert listed.status_code == 200
     assert statement.pk not in [row["id"] for row in listed.json()["results"]]
+
+
+def test_a_tag_with_spaces_or_tabs_around_it_is_the_same_tag_as_the_schema_allows() -> None:
+    StatementFactory(published=True)
+    api = APIClient()
+    etag = etag_of(api, LIST)
+    padded = f"\t{etag} "
+    # HTTP allows optional whitespace (spaces and tabs) around a header's value.
+    assert re.fullmatch(IF_NONE_MATCH["schema"]["pattern"], padded)
+    assert api.get(LIST, HTTP_IF_NONE_MATCH=padded).status_code == 304
+    assert not re.fullmatch(IF_NONE_MATCH["schema"]["pattern"], f"{etag}\n")
