@@ -84,6 +84,9 @@ RETRY_AFTER_HEADER = {
     "schema": {"type": "integer", "minimum": 0},
     "example": 30,
 }
+# Visible ASCII, spaces and tabs, as HTTP allows in a header value (RFC 9110, 5.5): the
+# web server refuses anything else before the application sees it.
+HEADER_VALUE_PATTERN = "^[\\t\\x20-\\x7e]*$"
 IF_NONE_MATCH = {
     "name": "If-None-Match",
     "in": "header",
@@ -92,9 +95,7 @@ IF_NONE_MATCH = {
         "The ETag of the answer you hold: answered 304 without a body while it is "
         "current, and not counted against your rate limit."
     ),
-    # Visible ASCII, spaces and tabs, as HTTP allows in a header value (RFC 9110, 5.5):
-    # the web server refuses anything else before the application sees it.
-    "schema": {"type": "string", "pattern": "^[\\t\\x20-\\x7e]*$"},
+    "schema": {"type": "string", "pattern": HEADER_VALUE_PATTERN},
     "example": '"5d41402abc4b2a76b9719d911017c592"',
 }
 
