@@ -27,6 +27,12 @@ def link_in(message: mail.EmailMessage) -> str:
     return urlsplit(match[0]).path
 
 
+def invitation_linked(message: mail.EmailMessage) -> Invitation | None:
+    """The invitation the message's link opens. Each message signs its link afresh, so
+    two links to one invitation differ when a second has passed between them."""
+    return Invitation.from_token(link_in(message).rstrip("/").rsplit("/", 1)[-1])
+
+
 @pytest.fixture
 def organisation(db: None) -> Organisation:
     return OrganisationFactory(name="Rights Watch", website="https://www.rights.example.org/en/")

@@ -17,7 +17,7 @@ from invitations.models import REMIND_BEFORE, Invitation, reminder_time
 from invitations.sending import send_reminder
 from organisations.models import Organisation
 from tests.factories import StatementFactory
-from tests.invitations.conftest import Invite, link_in
+from tests.invitations.conftest import Invite, invitation_linked, link_in
 from tests.invitations.test_invitations import sign
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,8 @@ def test_the_reminder_goes_once_when_due(invite: Invite, organisation: Organisat
     assert by_task is False
     invitation_mail, reminder = mail.outbox
     assert reminder.subject == "Reminder: invitation to sign “A call to act”"
-    # The same link: it still answers.
-    assert link_in(reminder) == link_in(invitation_mail)
+    # A link to the same invitation: the first still answers.
+    assert invitation_linked(reminder) == invitation_linked(invitation_mail) == invitation
     invitation.refresh_from_db()
     assert invitation.reminded_at is not None
 
