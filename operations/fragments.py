@@ -69,7 +69,7 @@ def kept[T](request: HttpRequest, name: str, *key: object, make: Callable[[], T]
         _kept.move_to_end(address)
         return found[1]  # type: ignore[return-value]
     part = make()
-    keep(address, pages.request_page_expiry(request, now), part)
+    keep(address, pages.request_page_expiry(request, now, version), part)
     return part
 
 
