@@ -51,8 +51,8 @@ def test_a_statement_page_built_afresh_reuses_its_article(
     SignatureFactory(statement=statement)
     first = client.get(statement.get_absolute_url())
 
-    # The statement itself, through the publication gate: the next publish time was read
-    # under this content version already.
+    # Whether the statement is still public in the version kept, through the publication
+    # gate: the next publish time was read under this content version already.
     with django_assert_num_queries(1):
         again = client.get(statement.get_absolute_url())
 
@@ -88,6 +88,20 @@ def test_a_withdrawal_shows_at_once_even_before_any_change_is_heard_of(client: C
     assert gone.status_code == 410
     assert "To be withdrawn" in gone.text  # the notice names it; the article is not shown
     assert "The organisations" not in gone.text
+
+
+def test_a_new_version_shows_at_once_even_before_any_change_is_heard_of(client: Client) -> None:
+    statement = StatementFactory(published=True, body="The summit is on Monday.")
+    assert "on Monday" in client.get(statement.get_absolute_url()).text
+
+    # Another process corrects it, and this one has heard of no change: the page kept
+    # shows the version before, which the gate no longer finds public.
+    Statement.objects.filter(pk=statement.pk).update(
+        body="The summit is on Tuesday.", version=statement.version + 1
+    )
+    page = client.get(statement.get_absolute_url()).text
+    assert "on Tuesday" in page
+    assert "on Monday" not in page
 
 
 def test_a_drafts_article_is_never_kept(client: Client) -> None:
