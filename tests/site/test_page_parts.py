@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from campaigns.models import PreviewLink, Statement
@@ -102,6 +102,31 @@ def test_a_new_version_shows_at_once_even_before_any_change_is_heard_of(client: 
     page = client.get(statement.get_absolute_url()).text
     assert "on Tuesday" in page
     assert "on Monday" not in page
+
+
+def test_the_site_frame_kept_for_the_public_never_shows_the_staff_link(
+    client: Client, editor: User
+) -> None:
+    statement = StatementFactory(published=True)
+    page = client.get(statement.get_absolute_url()).text
+    assert "Staff admin" not in page
+
+    client.force_login(editor)
+    assert "Staff admin" in client.get(statement.get_absolute_url()).text
+    client.logout()
+    assert client.get(statement.get_absolute_url()).text == page
+
+
+def test_the_site_frame_is_kept_in_each_language(client: Client) -> None:
+    statement = StatementFactory(published=True, title_fr="Le titre", body_fr="Le texte.")
+    english = client.get(statement.get_absolute_url()).text
+    with translation.override("fr"):
+        french = client.get(statement.get_absolute_url()).text
+
+    assert ">Statements</a>" in english
+    assert ">Statements</a>" not in french
+    assert 'hreflang="fr"' in english
+    assert client.get(statement.get_absolute_url()).text == english
 
 
 def test_a_drafts_article_is_never_kept(client: Client) -> None:
