@@ -16,8 +16,9 @@ from .views import StatementDetailView
 
 
 class StatementPreviewView(StatementDetailView):
-    # For whoever holds the link: never kept by the public pages' cache.
+    # For whoever holds the link: never kept by the public pages' cache, nor below it.
     public_page_reads = None
+    keeps_public_page = False
 
     def get_object(self, queryset: Any = None) -> Statement:
         link = (

@@ -1,6 +1,7 @@
 from collections.abc import Callable
+from copy import copy
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -248,9 +249,22 @@ def statement_article_lookups() -> tuple[Any, ...]:
     return tuple(statement_everything_shown()._prefetch_related_lookups)  # type: ignore[attr-defined]
 
 
+class KeptArticle(NamedTuple):
+    """A public statement's page below the page cache (operations.fragments): its own row
+    as the page shows it outside the article (without the rows its article lists), what
+    it says to machines, and its article."""
+
+    statement: Statement
+    structured_data: dict[str, Any]
+    article: str
+
+
 @public_page
 class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
     template_name = "campaigns/statement_detail.html"
+    kept: KeptArticle | None = None
+    # Whether the page it makes of a public statement is kept for the public's next one.
+    keeps_public_page = True
 
     def can_preview(self) -> bool:
         return self.request.user.has_perm("campaigns.change_statement")
@@ -266,7 +280,24 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
         return statement.filter(slug=self.kwargs["slug"])
 
     def get_object(self, queryset: QuerySet[Statement] | None = None) -> Statement:
-        statement = super().get_object(queryset)
+        # A page built afresh whose article is kept (under the content version) asks the
+        # publication gate only whether the statement it shows is still public here, in
+        # that version: the page is then made of what was kept. Any other version, or none
+        # public, and the page is made as the first time.
+        self.kept = fragments.find(self.request, "statement", self.kwargs["slug"])
+        if self.kept is not None and (
+            self.public_objects()
+            .filter(
+                slug=self.kwargs["slug"],
+                pk=self.kept.statement.pk,
+                version=self.kept.statement.version,
+            )
+            .exists()
+        ):
+            statement = self.kept.statement
+        else:
+            self.kept = None
+            statement = super().get_object(queryset)
         if statement.is_public and statement.address_year != self.kwargs["year"]:
             # Its address names the year it was issued: an address with another year (the
             # year it was published, before its issue date was set right) leads there.
@@ -282,23 +313,25 @@ class StatementDetailView(AnswersAtFormerAddresses, DetailView[Statement]):
             # Shared links and the pictures they show are absolute addresses.
             context["page_url"] = self.request.build_absolute_uri(statement.get_absolute_url())
             context["card_url"] = self.request.build_absolute_uri(statement_card_url(statement))
-
-        def article() -> tuple[dict[str, Any], str]:
+        kept = self.kept
+        if kept is None:
+            # Kept without the rows its article lists, read here.
+            shown = copy(statement)
             prefetch_related_objects([statement], *statement_article_lookups())
-            return structured_data.statement(self.request, statement), render_to_string(
-                "campaigns/includes/statement_article.html",
-                {**context, "press_contacts": self.press_contacts()},
-                self.request,
+            kept = KeptArticle(
+                shown,
+                structured_data.statement(self.request, statement),
+                render_to_string(
+                    "campaigns/includes/statement_article.html",
+                    {**context, "press_contacts": self.press_contacts()},
+                    self.request,
+                ),
             )
-
-        # A public statement's article is kept by its version under the content version
-        # (which a correction, a withdrawal or any change to what it shows replaces); a
-        # statement the public cannot see (a staff or a link's preview) is never kept.
-        context["structured_data"], context["article"] = (
-            fragments.kept(self.request, "statement", statement.pk, statement.version, make=article)
-            if statement.is_public
-            else article()
-        )
+            # A public statement's page is kept for the next one built afresh; a statement
+            # the public cannot see (a staff or a link's preview) never is.
+            if statement.is_public and self.keeps_public_page:
+                fragments.put(self.request, "statement", statement.slug, part=kept)
+        context["structured_data"], context["article"] = kept.structured_data, kept.article
         return context
 
     def press_contacts(self) -> list[tuple[Organisation, PressContact]]:

@@ -211,23 +211,25 @@ class LawDetailView(AnswersAtFormerAddresses, DetailView[Law]):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(
-            structured_data=structured_data.law(self.request, self.object),
             all_statements_url=f"{reverse('campaigns:statements')}?law={self.object.pk}",
             **kwargs,
         )
 
-        def record() -> str:
+        def record() -> tuple[dict[str, Any], str]:
             prefetch_related_objects([self.object], *self.record_lookups)
-            return render_to_string(
+            return structured_data.law(self.request, self.object), render_to_string(
                 "legislation/includes/law_record.html",
                 {**context, **self.statements_and_demands()},
                 self.request,
             )
 
         # Every law is public. Its record, with the published statements and demands about
-        # it, is kept under the content version (which any change to them replaces) and
-        # never past the next publish time (operations.fragments).
-        context["record"] = fragments.kept(self.request, "law", self.object.pk, make=record)
+        # it, and what it says to machines are kept under the content version (which any
+        # change to them replaces) and never past the next publish time
+        # (operations.fragments).
+        context["structured_data"], context["record"] = fragments.kept(
+            self.request, "law", self.object.pk, make=record
+        )
         return context
 
     def statements_and_demands(self) -> dict[str, Any]:

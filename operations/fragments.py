@@ -18,6 +18,10 @@ So it is never served after a change, and a part made for one statement is never
 another's. Nothing is kept when the content version cannot be read (Redis unreachable):
 the part is made for this request only.
 
+A view that reads less of the database when it has a part already (a statement's page,
+which then asks the publication gate only whether the statement it shows is still public)
+looks for it with `find()`, and keeps what it made with `put()`.
+
 Only what the public may see is ever kept: a view keeps a part only for a request that
 is not a staff member's, of an object its public queryset found.
 """
@@ -25,7 +29,9 @@ is not a staff member's, of an object its public queryset found.
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, cast
 
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -44,33 +50,58 @@ _size = 0
 
 
 def size_of(part: object) -> int:
-    """About how much a part holds: its text, or its texts."""
+    """About how much a part holds: its text, or its texts (a row's among them)."""
     if isinstance(part, str):
         return len(part)
     if isinstance(part, tuple):
-        return sum(len(item) if isinstance(item, str) else 1024 for item in part)
+        return sum(size_of(item) if isinstance(item, str | Model) else 1024 for item in part)
+    if isinstance(part, Model):
+        return 1024 + sum(len(value) for value in vars(part).values() if isinstance(value, str))
     return 1024
 
 
 def kept[T](request: HttpRequest, name: str, *key: object, make: Callable[[], T]) -> T:
     """The part `name` for `key`, as kept under the current content version, or made."""
+    part = find(request, name, *key)
+    if part is None:
+        part = make()
+        put(request, name, *key, part=part)
+    return cast(T, part)
+
+
+def find(request: HttpRequest, name: str, *key: object) -> Any:
+    """The part `name` for `key` as kept under the current content version, or None: for
+    a view that reads less of the database when it has the part already (it then makes
+    the part itself, and puts it here)."""
+    address = address_of(request, name, key)
+    found = _kept.get(address) if address else None
+    if found is None or found[0] <= timezone.now():
+        return None
+    _kept.move_to_end(address)
+    return found[1]
+
+
+def put(request: HttpRequest, name: str, *key: object, part: object) -> None:
+    """Keep the part `name` for `key` under the current content version, in place of
+    any kept before; not for a request that gets no kept part (see address_of)."""
+    address = address_of(request, name, key)
+    if address:
+        now = timezone.now()
+        keep(address, pages.request_page_expiry(request, now, request.META[CONTENT_VERSION]), part)
+
+
+def address_of(request: HttpRequest, name: str, key: tuple[object, ...]) -> str:
+    """Where the part `name` for `key` is kept for this request; empty when none is: for a
+    member of staff, or when the content version cannot be read."""
     if request.user.is_authenticated:
-        return make()
+        return ""
     # Read once a request, however many parts it asks for (a list's rows).
     version = request.META.get(CONTENT_VERSION)
     if version is None:
         version = request.META[CONTENT_VERSION] = pages.content_version()
     if not version:
-        return make()
-    now = timezone.now()
-    address = f"{version}:{get_language()}:{request.get_host()}:{name}:{':'.join(map(str, key))}"
-    found = _kept.get(address)
-    if found is not None and found[0] > now:
-        _kept.move_to_end(address)
-        return found[1]  # type: ignore[return-value]
-    part = make()
-    keep(address, pages.request_page_expiry(request, now), part)
-    return part
+        return ""
+    return f"{version}:{get_language()}:{request.get_host()}:{name}:{':'.join(map(str, key))}"
 
 
 def keep(address: str, expires_at: datetime, part: object) -> None:

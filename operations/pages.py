@@ -302,9 +302,35 @@ class ProcessPages:
 process_pages = ProcessPages(budget=16 * 1024 * 1024)
 
 
-def page_expiry(now: datetime) -> datetime:
-    """When a page rendered now stops being true: at the latest, the next publish time."""
-    next_change = content_state().next_change
+class NextPublishTime:
+    """The next publish time, as this process last read it, and under which content version.
+
+    Until that time comes, only a change can bring another one forward (a statement
+    scheduled, rescheduled or withdrawn), and every change sets a new version: so a
+    process reads it once per version, and again once the time it read has come (the
+    next one after it is then the next). Without a version (the cache cannot say) it is
+    read every time.
+    """
+
+    def __init__(self) -> None:
+        # The version it was read under, and what was read: one tuple, replaced whole.
+        self.known: tuple[str, datetime | None] = ("", None)
+
+    def under(self, version: str, now: datetime) -> datetime | None:
+        known_version, next_change = self.known
+        if not version or known_version != version or (next_change and next_change <= now):
+            next_change = content_state().next_change
+            self.known = (version, next_change)
+        return next_change
+
+
+next_publish_time = NextPublishTime()
+
+
+def page_expiry(now: datetime, version: str) -> datetime:
+    """When a page rendered now, under `version`, stops being true: at the latest, the
+    next publish time."""
+    next_change = next_publish_time.under(version, now)
     expiry = now + PAGE_LIFETIME
     return min(expiry, next_change) if next_change else expiry
 
@@ -313,12 +339,12 @@ def page_expiry(now: datetime) -> datetime:
 PAGE_EXPIRY = "public_pages.expiry"
 
 
-def request_page_expiry(request: HttpRequest, now: datetime) -> datetime:
+def request_page_expiry(request: HttpRequest, now: datetime, version: str) -> datetime:
     """page_expiry() for what this request renders, read once for the page and the parts
-    it keeps (operations.fragments): one query, however many parts."""
+    it keeps (operations.fragments): at most one query, however many parts."""
     expiry = request.META.get(PAGE_EXPIRY)
     if expiry is None:
-        expiry = request.META[PAGE_EXPIRY] = page_expiry(now)
+        expiry = request.META[PAGE_EXPIRY] = page_expiry(now, version)
     return cast(datetime, expiry)
 
 
@@ -496,7 +522,7 @@ def serve(
             "content_type": response["Content-Type"],
             "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
             "rendered_at": now,
-            "expires_at": request_page_expiry(request, now),
+            "expires_at": request_page_expiry(request, now, version),
         }
         lifetime = (page["expires_at"] - now).total_seconds()
         # Never kept without a version: a page kept under none could come back

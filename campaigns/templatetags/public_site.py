@@ -47,29 +47,71 @@ def language_versions(context: dict[str, Any]) -> list[dict[str, str]]:
     """This page in each language it exists in: code, name, and its address (path and absolute).
 
     A page whose content is written in some languages only says so with `page_languages`.
+    A page without a query keeps them for its next rebuild (operations.fragments): every
+    address is translated by resolving it and reversing it in each language.
     """
     request: HttpRequest | None = context.get("request")
     if request is None:
         # The server error page is rendered without a request: it offers no other version.
         return []
     languages = context.get("page_languages")
-    versions = []
-    for code, name in settings.LANGUAGES:
-        if languages is not None and code not in languages:
-            continue
-        path = translate_url(request.get_full_path(), code)
-        versions.append(
-            {"code": code, "name": name, "path": path, "url": request.build_absolute_uri(path)}
-        )
-    return versions
+
+    def versions() -> list[dict[str, str]]:
+        found = []
+        for code, name in settings.LANGUAGES:
+            if languages is not None and code not in languages:
+                continue
+            path = translate_url(request.get_full_path(), code)
+            found.append(
+                {"code": code, "name": name, "path": path, "url": request.build_absolute_uri(path)}
+            )
+        return found
+
+    if request.META.get("QUERY_STRING"):
+        # One entry per query would crowd out the parts worth keeping (a search's words).
+        return versions()
+    shown_in = ",".join(languages) if languages is not None else "*"
+    return fragments.kept(request, "language-versions", request.path, shown_in, make=versions)
 
 
-@register.simple_tag(takes_context=True)
-def oembed_url(context: dict[str, Any], statement: Any) -> str:
-    """Where an oEmbed consumer asks how to embed this statement's page."""
-    request = context["request"]
-    page = request.build_absolute_uri(statement.get_absolute_url())
-    return f"{reverse('oembed')}?{urlencode({'url': page, 'format': 'json'})}"
+class KeptNode(template.Node):
+    # Holds no block (its part is the same on every page): the parent template's blocks
+    # are looked for on each rendering without looking inside it.
+    child_nodelists = ()
+
+    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> SafeString:
+        def make() -> SafeString:
+            return SafeString(self.nodelist.render(context))
+
+        request: HttpRequest | None = context.get("request")
+        if request is None:
+            return make()
+        return fragments.kept(request, "site", self.name, make=make)
+
+
+@register.tag
+def kept(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
+    """`{% kept "name" %}…{% endkept %}`: a part of the site's frame that is the same on
+    every page in a language (its stylesheets, header, footer), rendered once per content
+    version, language and host and kept (operations.fragments), not on every page built
+    afresh. What is inside may read nothing of the page, nor of the reader but the staff
+    link (a member of staff never gets a kept part)."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a quoted name.")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(bits[1][1:-1], nodelist)
+
+
+@register.simple_tag
+def oembed_url(page_url: str) -> str:
+    """Where an oEmbed consumer asks how to embed the statement's page at `page_url`."""
+    return f"{reverse('oembed')}?{urlencode({'url': page_url, 'format': 'json'})}"
 
 
 def text_language(obj: Any, value: str) -> str:

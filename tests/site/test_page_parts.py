@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from campaigns.models import PreviewLink, Statement
@@ -51,8 +51,9 @@ def test_a_statement_page_built_afresh_reuses_its_article(
     SignatureFactory(statement=statement)
     first = client.get(statement.get_absolute_url())
 
-    # The statement itself, through the publication gate, and the next publish time.
-    with django_assert_num_queries(2):
+    # Whether the statement is still public in the version kept, through the publication
+    # gate: the next publish time was read under this content version already.
+    with django_assert_num_queries(1):
         again = client.get(statement.get_absolute_url())
 
     assert again.content == first.content
@@ -87,6 +88,45 @@ def test_a_withdrawal_shows_at_once_even_before_any_change_is_heard_of(client: C
     assert gone.status_code == 410
     assert "To be withdrawn" in gone.text  # the notice names it; the article is not shown
     assert "The organisations" not in gone.text
+
+
+def test_a_new_version_shows_at_once_even_before_any_change_is_heard_of(client: Client) -> None:
+    statement = StatementFactory(published=True, body="The summit is on Monday.")
+    assert "on Monday" in client.get(statement.get_absolute_url()).text
+
+    # Another process corrects it, and this one has heard of no change: the page kept
+    # shows the version before, which the gate no longer finds public.
+    Statement.objects.filter(pk=statement.pk).update(
+        body="The summit is on Tuesday.", version=statement.version + 1
+    )
+    page = client.get(statement.get_absolute_url()).text
+    assert "on Tuesday" in page
+    assert "on Monday" not in page
+
+
+def test_the_site_frame_kept_for_the_public_never_shows_the_staff_link(
+    client: Client, editor: User
+) -> None:
+    statement = StatementFactory(published=True)
+    page = client.get(statement.get_absolute_url()).text
+    assert "Staff admin" not in page
+
+    client.force_login(editor)
+    assert "Staff admin" in client.get(statement.get_absolute_url()).text
+    client.logout()
+    assert client.get(statement.get_absolute_url()).text == page
+
+
+def test_the_site_frame_is_kept_in_each_language(client: Client) -> None:
+    statement = StatementFactory(published=True, title_fr="Le titre", body_fr="Le texte.")
+    english = client.get(statement.get_absolute_url()).text
+    with translation.override("fr"):
+        french = client.get(statement.get_absolute_url()).text
+
+    assert ">Statements</a>" in english
+    assert ">Statements</a>" not in french
+    assert 'hreflang="fr"' in english
+    assert client.get(statement.get_absolute_url()).text == english
 
 
 def test_a_drafts_article_is_never_kept(client: Client) -> None:
@@ -127,8 +167,8 @@ def test_a_law_page_built_afresh_reuses_its_record_until_a_statement_about_it_is
     first = client.get(law.get_absolute_url())
     assert "About the law" in first.text
 
-    # The law, and the next publish time.
-    with django_assert_num_queries(2):
+    # The law alone: the next publish time was read under this content version already.
+    with django_assert_num_queries(1):
         assert client.get(law.get_absolute_url()).content == first.content
 
     with django_capture_on_commit_callbacks(execute=True):
