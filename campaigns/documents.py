@@ -42,6 +42,7 @@ from rest_framework.exceptions import ValidationError
 from operations.changes import public_pages_changed
 
 from .models import Statement, StatementDocument
+from .serializers import StatementSerializer
 
 # What a partner names in `expand=`, and the field the detail gives it in.
 EXPANSIONS = {
@@ -84,8 +85,6 @@ DATETIME = serializers.DateTimeField()
 
 
 def detail_fields() -> list[str]:
-    from .api import StatementSerializer  # the API module imports this one
-
     return list(StatementSerializer.Meta.fields)
 
 
@@ -102,8 +101,6 @@ class StatementParts:
 def build_parts(statements: Iterable[Statement]) -> dict[int, StatementParts]:
     """Each statement's parts, from statements loaded as StatementQuerySet.with_everything_shown()
     loads them (so that nothing here runs a query)."""
-    from .api import StatementSerializer  # the API module imports this one
-
     serializer = StatementSerializer(context={"origin": STAND_IN_ORIGIN})
     parts = {}
     for statement in statements:
