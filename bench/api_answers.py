@@ -1,7 +1,8 @@
 """The partner API's statements answered uncached, in one process: `python -m bench.api_answers`.
 
 Against the benchmark database, through Django's test client and the whole middleware
-stack (bench.settings), anonymous, without any conditional header: each answer is made
+stack, with the settings a deployment runs (bench.settings: DEBUG off, the Redis cache,
+persistent database connections), anonymous, without any conditional header: each answer is made
 afresh from the database, from the statements' kept documents (campaigns/documents.py),
 which are built first for the statements read, as the task worker keeps them. Measured:
 the CPU time of this process (time.process_time: the view, the middleware, the database
@@ -20,11 +21,14 @@ the page size.
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
+
+from bench.stack import DEFAULT_REDIS
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_bench"
 PAGE = 50
@@ -32,10 +36,20 @@ TARGETS_MS = {"slim page": 10.0, "detail": 3.0, "expanded page": 25.0}
 TARGET_BYTES = 100 * 1024
 
 
-def setup(database: str) -> None:
-    os.environ["DATABASE_URL"] = database
-    os.environ.setdefault("DEBUG", "true")  # no SECRET_KEY needed; nothing is served
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+def setup(database: str, redis: str) -> None:
+    # As deployed (bench/stack.py). Not with DEBUG, which records every query's SQL and
+    # time, and keeps the cache (the throttle's counters) in this process's memory.
+    os.environ.update(
+        {
+            "DATABASE_URL": database,
+            "REDIS_URL": redis,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "localhost",
+            "HTTPS": "false",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+        }
+    )
     import django
 
     django.setup()
@@ -50,9 +64,10 @@ def cpu_ms(get: Callable[[str], Any], path: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--redis", default=DEFAULT_REDIS)
     parser.add_argument("--repetitions", type=int, default=200)
     arguments = parser.parse_args(argv)
-    setup(arguments.database)
+    setup(arguments.database, arguments.redis)
 
     from django.db import connection
     from django.test import Client

@@ -257,8 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     from rest_framework.test import APIRequestFactory
 
     from bench.drills import Check, record
-    from campaigns.api import StatementSerializer
     from campaigns.models import Statement
+    from campaigns.serializers import StatementSerializer
 
     request = Request(
         APIRequestFactory().get("/api/v1/statements/", {"page_size": PAGE}, HTTP_HOST="localhost")

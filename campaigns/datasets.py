@@ -32,9 +32,9 @@ from rest_framework.serializers import BaseSerializer
 from legislation.api import LawSerializer, LawViewSet
 from organisations.api import OrganisationSerializer, OrganisationViewSet
 
-from .api import StatementSerializer
 from .documents import DOCUMENT_KEY_COLUMNS, detail_fields, detail_json, json_origin, kept_parts
 from .models import PublicContentVersion, Statement
+from .serializers import StatementSerializer
 
 logger = logging.getLogger("chorus.datasets")
 

@@ -26,22 +26,28 @@ because they belong to the moment and to the request, not to the statement:
   found in the encoded parts only at the start of a link, and is replaced there.
 """
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router, transaction
 from django.db.models import QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from operations.changes import public_pages_changed
 
 from .models import Statement, StatementDocument
+from .serializers import StatementSerializer
 
 # What a partner names in `expand=`, and the field the detail gives it in.
 EXPANSIONS = {
@@ -84,8 +90,6 @@ DATETIME = serializers.DateTimeField()
 
 
 def detail_fields() -> list[str]:
-    from .api import StatementSerializer  # the API module imports this one
-
     return list(StatementSerializer.Meta.fields)
 
 
@@ -102,8 +106,6 @@ class StatementParts:
 def build_parts(statements: Iterable[Statement]) -> dict[int, StatementParts]:
     """Each statement's parts, from statements loaded as StatementQuerySet.with_everything_shown()
     loads them (so that nothing here runs a query)."""
-    from .api import StatementSerializer  # the API module imports this one
-
     serializer = StatementSerializer(context={"origin": STAND_IN_ORIGIN})
     parts = {}
     for statement in statements:
@@ -291,32 +293,106 @@ KEPT_DETAIL_COLUMNS = (
 )
 
 
-def kept_detail(statements: QuerySet[Statement], identifier: int) -> tuple[Statement, bytes]:
-    """The statement of this id among `statements` (the gate's), with its detail as kept:
-    one query, its row and its documents read together. Built (and kept) if its document
-    is missing or older than its row. Raises Http404 if the gate does not give it."""
-    # In the model's order of fields, as Model.from_db() takes them.
-    columns = [
+def key_columns() -> list[str]:
+    """DOCUMENT_KEY_COLUMNS in the model's order of fields, as Model.from_db() takes them."""
+    return [
         field.attname
         for field in Statement._meta.concrete_fields
         if field.attname in DOCUMENT_KEY_COLUMNS
     ]
+
+
+def kept_detail(statements: QuerySet[Statement], identifier: int) -> tuple[Statement, bytes]:
+    """The statement of this id among `statements` (the gate's), with its detail as kept:
+    one query, its row and its documents read together. Built (and kept) if its document
+    is missing or older than its row. Raises Http404 if the gate does not give it."""
+    columns = key_columns()
     rows: list[tuple[Any, ...]] = list(
         statements.filter(pk=identifier)
         # One row, or one per document kept: no order to compute.
         .order_by()
         .values_list(*columns, *KEPT_DETAIL_COLUMNS)
     )
+    return detail_of(statements.db, columns, rows)
+
+
+def detail_of(db: str, columns: list[str], rows: list[tuple[Any, ...]]) -> tuple[Statement, bytes]:
     if not rows:
         raise Http404
     key_count = len(columns)
-    statement = Statement.from_db(statements.db, columns, rows[0][:key_count])
+    statement = Statement.from_db(db, columns, rows[0][:key_count])
     current = (statement.language, statement.version, statement.updated_at)
     for row in rows:
         language, version, updated_at, detail = row[key_count:]
         if (language, version, updated_at) == current:
             return statement, bytes(detail)
     return statement, keep([statement.pk])[statement.pk].detail
+
+
+# Compiled into the public detail's query in place of the clock and of the id; each
+# request puts its own moment and id in their places.
+CLOCK_STAND_IN = datetime(1, 1, 1, tzinfo=UTC)
+ID_STAND_IN = -1
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    sql: str
+    params: tuple[Any, ...]
+    compiler: SQLCompiler
+    # What values_list() applies to each row read (none on PostgreSQL for these columns).
+    converters: dict[int, Any]
+    # The columns in the order the query selects them, and in the order asked for.
+    reorder: Callable[[Sequence[Any]], tuple[Any, ...]]
+    columns: list[str]
+
+
+@cache
+def public_detail_query(db: str, language: str) -> CompiledQuery:
+    """The query kept_detail() makes of Statement.objects.published() for one id,
+    compiled once (per database, and per language, though no column it reads is
+    translated): the gate's own conditions, as the ORM writes them."""
+    columns = key_columns()
+    queryset = (
+        Statement.objects.using(db)
+        .published(at=CLOCK_STAND_IN)
+        .filter(pk=ID_STAND_IN)
+        .order_by()
+        .values_list(*columns, *KEPT_DETAIL_COLUMNS)
+    )
+    compiler = queryset.query.get_compiler(db)
+    sql, params = compiler.as_sql()
+    if CLOCK_STAND_IN not in params or ID_STAND_IN not in params:
+        raise ImproperlyConfigured(
+            "The public detail's query no longer reads the clock and the id."
+        )
+    selected = [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
+    # As values_list() gives them (ValuesListIterable), not as the SQL selects them.
+    query = queryset.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    reorder = itemgetter(*(names.index(name) for name in (*columns, *KEPT_DETAIL_COLUMNS)))
+    return CompiledQuery(
+        sql, tuple(params), compiler, compiler.get_converters(selected), reorder, columns
+    )
+
+
+def kept_public_detail(identifier: int) -> tuple[Statement, bytes]:
+    """kept_detail(Statement.objects.published(), identifier), without building and
+    compiling the query for every request (most of a detail's time): the gate's query
+    compiled once, run with this moment and this id."""
+    db = router.db_for_read(Statement)
+    query = public_detail_query(db, translation.get_language())
+    now = timezone.now()
+    params = [
+        now if param == CLOCK_STAND_IN else identifier if param == ID_STAND_IN else param
+        for param in query.params
+    ]
+    with connections[db].cursor() as cursor:
+        cursor.execute(query.sql, params)
+        selected: Iterable[Sequence[Any]] = cursor.fetchall()
+    if query.converters:
+        selected = query.compiler.apply_converters(selected, query.converters)
+    return detail_of(db, query.columns, [query.reorder(row) for row in selected])
 
 
 def keep(statement_ids: Collection[int]) -> dict[int, StatementParts]:

@@ -19,7 +19,11 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.fields import CountryField
-from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
+from modeltranslation.manager import (
+    MultilingualManager,
+    MultilingualQuerySet,
+    multilingual_queryset_factory,
+)
 
 from addresses.models import KeepsFormerAddresses
 from legislation.models import Law, Provision
@@ -231,15 +235,17 @@ class Leverage(models.Model):
 
 
 class StatementQuerySet(MultilingualQuerySet["Statement"]):
-    def published(self) -> "StatementQuerySet":
+    def published(self, *, at: datetime | None = None) -> "StatementQuerySet":
         """What the public may see. Every public surface starts here, and only here.
 
         Visibility is computed from the clock at query time, so a scheduled statement
-        appears the moment its publish time is reached without any job running.
+        appears the moment its publish time is reached without any job running. `at`
+        stands in for the clock in a query compiled once and run with the time of each
+        request (campaigns/documents.py `kept_public_detail`); nothing else gives it.
         """
         return self.filter(
             status=Statement.Status.PUBLISHED,
-            publish_at__lte=timezone.now(),
+            publish_at__lte=timezone.now() if at is None else at,
             withdrawn_at__isnull=True,
         )
 
@@ -357,12 +363,19 @@ class ShownStatement:
     url: str
 
 
+# The queryset class modeltranslation's manager would build anew for every query it
+# starts (a subclass of StatementQuerySet and its own, the same each time), made once.
+MultilingualStatementQuerySet = multilingual_queryset_factory(StatementQuerySet, instantiate=False)
+
+
 class StatementManager(MultilingualManager.from_queryset(StatementQuerySet)):  # type: ignore[misc]
     def get_queryset(self) -> StatementQuerySet:
+        # As MultilingualManager.get_queryset() makes it, with the class made once.
+        queryset = MultilingualStatementQuerySet(self.model, using=self._db, hints=self._hints)
         # `search_text` is for the search indexes, not for reading: no page reads it, and
         # a statement saved from a form it was read for cannot write back a copy older
         # than the rows it comes from (a save writes only the fields it read).
-        return cast(StatementQuerySet, super().get_queryset().defer("search_text"))
+        return cast(StatementQuerySet, queryset.defer("search_text"))
 
 
 class Statement(KeepsFormerAddresses):

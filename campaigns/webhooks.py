@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 from organisations.webhooks import queue_deliveries
 
 from .models import Change, Statement
+from .serializers import StatementSerializer
 
 
 def schedule_announcement(change: Change) -> None:
@@ -30,8 +31,6 @@ def schedule_announcement(change: Change) -> None:
 
 
 def statement_payload(statement_id: int) -> dict[str, Any] | None:
-    from .api import StatementSerializer  # the API imports these models
-
     statement = (
         Statement.objects.published().filter(pk=statement_id).with_everything_shown().first()
     )

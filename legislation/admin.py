@@ -20,6 +20,7 @@ from campaigns.documents import queue_rebuild
 from campaigns.models import Change, Statement
 from campaigns.search import LAW_COLUMNS
 from lib.admin_languages import fieldsets_per_language
+from lib.change_feed import tell_change_feed_of_rows
 from lib.spreadsheet_rows import CSV, XLSX
 from operations.changes import ChangesPublicPages
 
@@ -235,6 +236,12 @@ class ProvisionAdmin(
     def get_queryset(self, request: HttpRequest) -> QuerySet[Provision]:
         return super().get_queryset(request).select_related("law")
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Provision]) -> None:
+        # QuerySet.delete() skips each provision's delete(), which tells the change feed.
+        for law_id in set(queryset.values_list("law_id", flat=True)):
+            tell_change_feed_of_rows("law", law_id)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Penalty)
 class PenaltyAdmin(
@@ -254,3 +261,9 @@ class PenaltyAdmin(
         "provision__law__official_title",
     ]
     autocomplete_fields = ["provision"]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Penalty]) -> None:
+        # QuerySet.delete() skips each penalty's delete(), which tells the change feed.
+        for law_id in set(queryset.values_list("provision__law_id", flat=True)):
+            tell_change_feed_of_rows("law", law_id)
+        super().delete_queryset(request, queryset)

@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager
 
 from addresses.models import KeepsFormerAddresses
-from lib.change_feed import DELETED, UPDATED, tell_change_feed
+from lib.change_feed import DELETED, UPDATED, tell_change_feed, tell_change_feed_of_rows
 from lib.web_addresses import WebAddressField
 
 from .validators import validate_ecli
@@ -259,6 +259,15 @@ class LawSource(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The law's answer shows its sources: mirrors learn of a change (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        tell_change_feed_of_rows("law", self.law_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        tell_change_feed_of_rows("law", self.law_id)
+        return super().delete(*args, **kwargs)
+
 
 class LawEventKind(models.TextChoices):
     """What can happen to a law, or a date it sets."""
@@ -404,15 +413,18 @@ class LawEvent(models.Model):
 
     # The stored status is a copy of what the timeline says; keeping it in step in the
     # same transaction as the event is what makes the timeline the one source of truth.
+    # The law's answer shows its timeline: mirrors learn of it (lib/change_feed.py).
     def save(self, *args: Any, **kwargs: Any) -> None:
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.law.refresh_status()
+            tell_change_feed_of_rows("law", self.law_id)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
             self.law.refresh_status()
+            tell_change_feed_of_rows("law", self.law_id)
         return result
 
     def description(self) -> str:
@@ -485,6 +497,19 @@ class Implementation(models.Model):
             "law": self.law,
         }
 
+    # Both laws' answers show the link: mirrors learn of a change (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.tell_change_feed()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self.tell_change_feed()
+        return super().delete(*args, **kwargs)
+
+    def tell_change_feed(self) -> None:
+        tell_change_feed_of_rows("law", self.instrument_id)
+        tell_change_feed_of_rows("law", self.law_id)
+
 
 class Provision(models.Model):
     """An article or section of a law."""
@@ -517,6 +542,15 @@ class Provision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.law}: {self.reference}"
+
+    # The law's answer shows its provisions: mirrors learn of a change (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        tell_change_feed_of_rows("law", self.law_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        tell_change_feed_of_rows("law", self.law_id)
+        return super().delete(*args, **kwargs)
 
 
 class Penalty(models.Model):
@@ -624,6 +658,16 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.as_reported}"
+
+    # The law's answer shows its provisions' penalties: mirrors learn of a change
+    # (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        tell_change_feed_of_rows("law", self.provision.law_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        tell_change_feed_of_rows("law", self.provision.law_id)
+        return super().delete(*args, **kwargs)
 
     @property
     def is_normalised(self) -> bool:

@@ -6,9 +6,16 @@ know; settings.RECORD_CHANGED names who records them. Called from the models' ow
 management command, the shell) reaches mirrors alike. (`QuerySet.update()` and
 `QuerySet.delete()` skip them, as they skip `save()` and `delete()`: a caller of those
 records the change itself.)
+
+A law's answer also shows rows of its own (its timeline, provisions and their penalties,
+sources, implementations): saving or deleting one is a change of the law, told once its
+transaction commits, and once per transaction however many of its rows it changed (an
+import of a timeline, the admin's inlines), not at all if the law's own save told the
+feed in that transaction already (the admin saves the law, then its inlines).
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 UPDATED = "updated"
@@ -20,3 +27,40 @@ def tell_change_feed(resource: str, object_id: int, kind: str) -> None:
     that who records it can still read what it was (whether it was public)."""
     for record in settings.RECORD_CHANGED:
         import_string(record)(resource, object_id, kind)
+    if transaction.get_connection().in_atomic_block:
+        # Its rows saved after it in this transaction have nothing more to tell.
+        transaction.on_commit(EntryAfterCommit(resource, object_id, told=True))
+
+
+def tell_change_feed_of_rows(resource: str, object_id: int) -> None:
+    """A row that this resource's answer shows was saved or deleted: the resource is
+    updated, told once the transaction commits (at once outside one)."""
+    if not already_told(resource, object_id):
+        transaction.on_commit(EntryAfterCommit(resource, object_id, told=False))
+
+
+class EntryAfterCommit:
+    """A resource changed in the current transaction, as a callback run on its commit:
+    tells the feed it was updated, unless it was `told` in the transaction itself."""
+
+    def __init__(self, resource: str, object_id: int, told: bool) -> None:
+        self.resource, self.object_id, self.told = resource, object_id, told
+        self.has_run = False
+
+    def __call__(self) -> None:
+        self.has_run = True
+        if not self.told:
+            tell_change_feed(self.resource, self.object_id, UPDATED)
+
+
+def already_told(resource: str, object_id: int) -> bool:
+    """Whether the current transaction has told, or will tell on commit, that this
+    resource changed. Read from the callbacks Django keeps for the commit, which it drops
+    with a savepoint rolled back (and all of them with the transaction): a change undone
+    is never taken for one told."""
+    return any(
+        isinstance(entry[1], EntryAfterCommit)
+        and not entry[1].has_run
+        and (entry[1].resource, entry[1].object_id) == (resource, object_id)
+        for entry in transaction.get_connection().run_on_commit
+    )

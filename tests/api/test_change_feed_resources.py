@@ -1,20 +1,30 @@
 """The change feed covers laws and organisations too, offers a head, and refuses bad cursors."""
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, suppress
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from campaigns.api import EPOCH
 from campaigns.models import Change
-from tests.admin_pages import admin_url, form_data
+from legislation.models import Law, LawEvent, Penalty, Provision
+from tests.admin_pages import add_row, admin_url, form_data
 from tests.factories import (
+    ImplementationFactory,
+    LawEventFactory,
     LawFactory,
+    LawSourceFactory,
     OrganisationFactory,
     OrganisationParentFactory,
+    PenaltyFactory,
+    ProvisionFactory,
     SignatureFactory,
     StatementFactory,
 )
@@ -124,6 +134,151 @@ def test_head_starts_after_everything_recorded_so_far(api: APIClient) -> None:
     # With the statement's lead organisation, which its factory saved.
     assert ("statement", after.pk, "updated") in [brief(entry) for entry in following]
     assert before.pk not in [entry["statement"] for entry in following]
+
+
+# --- a law's own rows: its timeline, provisions, penalties, sources, implementations ---------
+
+Committed = Callable[[], AbstractContextManager[Any]]
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Committed:
+    """A block whose changes are committed as far as the code can tell: each test runs in
+    one transaction, and what waits for the commit runs at the end of the block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def save(row: Any, **changes: object) -> None:
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.save()
+
+
+@pytest.fixture
+def law(committed: Committed) -> Iterator[Law]:
+    """A law with a provision that carries a penalty, and a timeline; the feed empty."""
+    with committed():
+        penalty = PenaltyFactory(provision__law__country="RU")
+        law = penalty.provision.law
+        LawEventFactory(law=law, kind=LawEvent.Kind.INTRODUCED)
+    Change.objects.all().delete()
+    yield law
+
+
+def test_a_laws_rows_changed_from_the_shell_are_in_the_feed(
+    api: APIClient, committed: Committed, law: Law
+) -> None:
+    provision = law.provisions.get()
+    penalty = provision.penalties.get()
+    event = law.events.get()
+    with committed():
+        decree = LawFactory(kind=Law.Kind.DECREE)
+    head = api.get(FEED, {"since": "head"}).json()["next"]
+
+    def told() -> list[tuple[str, int, str]]:
+        """The entries since the last call."""
+        nonlocal head
+        page = api.get(head).json()
+        head = page["next"]
+        return [brief(entry) for entry in page["results"]]
+
+    changes: list[Callable[[], object]] = [
+        lambda: LawEventFactory(law=law, kind=LawEvent.Kind.ADOPTED),
+        partial(save, event, note="In its first reading"),
+        event.delete,
+        lambda: ProvisionFactory(law=law, reference="Article 330.1"),
+        partial(save, provision, summary="Rewritten"),
+        lambda: PenaltyFactory(provision=provision, as_reported="up to two years"),
+        partial(save, penalty, as_reported="up to £30,000"),
+        penalty.delete,
+        lambda: LawSourceFactory(law=law),
+    ]
+    for change in changes:
+        with committed():
+            change()
+        assert told() == [("law", law.pk, "updated")]
+
+    # The link is shown by both laws.
+    with committed():
+        ImplementationFactory(instrument=decree, law=law)
+    assert sorted(told()) == sorted([("law", decree.pk, "updated"), ("law", law.pk, "updated")])
+
+    answer = api.get(f"/api/v1/laws/{law.pk}/").json()
+    assert [event["kind"] for event in answer["events"]] == ["adopted"]
+    assert answer["status"] == "adopted"
+    assert {provision["reference"] for provision in answer["provisions"]} == {
+        provision.reference,
+        "Article 330.1",
+    }
+
+    with committed():
+        provision.delete()
+    assert told() == [("law", law.pk, "updated")]
+
+
+def test_a_laws_rows_changed_together_are_one_entry(
+    api: APIClient, committed: Committed, law: Law
+) -> None:
+    provision = law.provisions.get()
+    with committed(), transaction.atomic():
+        for kind in (LawEvent.Kind.ADOPTED, LawEvent.Kind.SIGNED, LawEvent.Kind.IN_FORCE):
+            LawEventFactory(law=law, kind=kind)
+        PenaltyFactory(provision=provision)
+        provision.summary = "Rewritten"
+        provision.save()
+        # Nothing is told before the commit: a mirror reading now would find the rows
+        # as they were.
+        assert not Change.objects.exists()
+
+    assert [brief(entry) for entry in entries(api)] == [("law", law.pk, "updated")]
+
+
+def test_a_law_saved_with_its_rows_is_one_entry(
+    api: APIClient, admin_client: Client, committed: Committed, law: Law
+) -> None:
+    data = form_data(admin_client.get(admin_url(law, "change")), "law")
+    add_row(data, "events", kind="in_force", date="2013-01-01")
+    with committed():
+        response = admin_client.post(admin_url(law, "change"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    assert law.events.filter(kind="in_force").exists()
+    assert [brief(entry) for entry in entries(api)] == [("law", law.pk, "updated")]
+
+
+def test_rows_undone_tell_nothing_and_a_law_save_undone_hides_no_row(
+    api: APIClient, committed: Committed, law: Law
+) -> None:
+    with committed(), transaction.atomic(), suppress(RuntimeError), transaction.atomic():
+        LawEventFactory(law=law, kind=LawEvent.Kind.ADOPTED)
+        raise RuntimeError("undone")
+    assert entries(api) == []
+
+    with committed(), transaction.atomic():
+        with suppress(RuntimeError), transaction.atomic():
+            law.save()  # its entry, written in the savepoint, is undone with it
+            raise RuntimeError("undone")
+        LawEventFactory(law=law, kind=LawEvent.Kind.SIGNED)
+    assert [brief(entry) for entry in entries(api)] == [("law", law.pk, "updated")]
+
+
+@pytest.mark.parametrize("model", [Provision, Penalty])
+def test_rows_deleted_together_in_the_admin_are_in_the_feed(
+    api: APIClient, admin_client: Client, committed: Committed, law: Law, model: type[Any]
+) -> None:
+    rows = model.objects.all()
+    with committed():
+        response = admin_client.post(
+            admin_url(model, "changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [row.pk for row in rows],
+                "post": "yes",
+            },
+        )
+    assert response.status_code == 302
+    assert not model.objects.exists()
+    assert [brief(entry) for entry in entries(api)] == [("law", law.pk, "updated")]
 
 
 @pytest.mark.parametrize(

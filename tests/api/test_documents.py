@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.http import Http404
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from campaigns.documents import rebuild_documents
+from campaigns.documents import keep, kept_detail, kept_public_detail, rebuild_documents
 from campaigns.models import EmbargoedRead, Statement, StatementDocument
 from tests.factories import (
     DemandFactory,
@@ -159,3 +160,53 @@ def test_an_embargoed_read_of_a_kept_answer_is_logged(api: APIClient, editor: Us
     assert detail["embargoed"] is True
     assert item["embargo_until"] == detail["embargo_until"]
     assert EmbargoedRead.objects.filter(key=key, statement=statement).count() == 2
+
+
+def test_the_public_detail_compiled_once_reads_what_the_gate_gives(editor: User) -> None:
+    shown = published(editor, title="Shown")
+    hidden = [
+        StatementFactory(),
+        StatementFactory(approved=True),
+        StatementFactory(scheduled=True),
+        StatementFactory(withdrawn=True),
+    ]
+    keep([shown.pk])
+
+    def through_the_orm(identifier: int) -> tuple[int, bytes] | None:
+        try:
+            statement, detail = kept_detail(Statement.objects.published(), identifier)
+        except Http404:
+            return None
+        return statement.pk, detail
+
+    def compiled_once(identifier: int) -> tuple[int, bytes] | None:
+        try:
+            statement, detail = kept_public_detail(identifier)
+        except Http404:
+            return None
+        return statement.pk, detail
+
+    for identifier in [shown.pk, *(statement.pk for statement in hidden), 0]:
+        assert compiled_once(identifier) == through_the_orm(identifier)
+    assert compiled_once(shown.pk) is not None
+    # Read from the row as kept_detail() reads it (Model.from_db), whatever the order the
+    # SQL selects the columns in.
+    statement, _detail = kept_public_detail(shown.pk)
+    assert (statement.status, statement.language, statement.version) == ("published", "en", 1)
+    assert statement.updated_at == Statement.objects.get(pk=shown.pk).updated_at
+
+
+def test_the_public_detail_compiled_once_reads_the_clock_of_each_request(
+    api: APIClient, editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = published(editor)
+    scheduled = StatementFactory(scheduled=True, publish_at=timezone.now() + timedelta(hours=1))
+    assert api.get(f"{LIST}{shown.pk}/").status_code == 200  # the query compiled by now
+    assert api.get(f"{LIST}{scheduled.pk}/").status_code == 404
+
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    detail = api.get(f"{LIST}{scheduled.pk}/")
+    assert detail.status_code == 200
+    assert detail.json()["embargoed"] is False
