@@ -6,7 +6,8 @@ Starts the production stack on loopback (gunicorn with config/gunicorn.py, 2 x c
 workers, PostgreSQL, Redis, the request log at INFO as deployed) serving bench/wsgi.py,
 Varnish with config/varnish.vcl in front of it, and three floors:
 
-- *nginx*: the warm statement pages' exact bytes, as files at the same addresses;
+- *nginx*: the warm statement pages' exact bytes, as files at the same addresses, each
+  beside the gzipped bytes Varnish keeps of it, sent to wrk, which asks for gzip;
 - *bare Django*: a view that returns five bytes, in a second gunicorn like the stack's
   with no middleware at all (bench/bare.py);
 - *full-stack Django*: the same view behind every middleware of the site.
@@ -18,10 +19,16 @@ alternate with slices of all three floors, and set against each floor's slices b
 the others against the median of the floors' runs between the surfaces. The figures go to
 bench/results-<scale>.json, and bench/RESULTS.md is written from every results file
 present.
+
+    python -m bench.run --only "law page, warm" --only "statement page, warm cache"
+
+runs the named surfaces alone, with the floors around them as in a full run, and only
+prints their figures: neither the results file nor RESULTS.md is written.
 """
 
 import argparse
 import functools
+import gzip
 import http.client
 import json
 import math
@@ -65,7 +72,7 @@ WRK_THREADS = 2
 # names a port of its own (the run of wrk, the thread and the count), never asked for
 # before by this run, another thread or an earlier run; Django allows any port of an
 # allowed host. A line of the list may carry an ETag after a tab: it is sent as
-# If-None-Match.
+# If-None-Match. Headers given to wrk (-H) go with every request, as without a script.
 ROTATE_LUA = """
 local paths = {}
 local etags = {}
@@ -86,6 +93,9 @@ request = function()
   local path = paths[index]
   counter = counter + 1
   local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
   if %(fresh)s then
     headers["Host"] = string.format("127.0.0.1:%%s%%d%%09d", run, thread, counter)
   end
@@ -98,10 +108,12 @@ end
 
 # The three floors, in the order each set of their slices runs.
 FLOORS = {
-    "nginx": "nginx, the warm statement pages as files",
+    "nginx": "nginx, the warm statement pages as gzipped files",
     "bare": "bare Django view, no middleware",
     "full": "full-stack Django view, every middleware",
 }
+# What the nginx floor and the Varnish row send, as every browser does.
+ACCEPT_GZIP = {"Accept-Encoding": "gzip"}
 # How many different addresses a warm surface goes through, at most, and how long it is
 # loaded, untimed, before it is measured.
 WARM_PAGES = 200
@@ -318,6 +330,15 @@ def public_statement_paths(database: str, limit: int) -> list[str]:
     return psql(database, sql).split()
 
 
+def gzipped(url: str) -> bytes:
+    """The bytes sent for `url` to a client that accepts gzip, as every browser does; they
+    must be gzipped."""
+    status, headers, body = fetch(url, {"Accept-Encoding": "gzip"})
+    if status != 200 or headers.get("Content-Encoding") != "gzip":
+        raise SystemExit(f"{url} answered {status} to gzip with {headers.get('Content-Encoding')}")
+    return body
+
+
 def fresh_queries(url: str) -> int:
     """The queries a page built afresh takes: a request new to the page cache (a Host of
     its own)."""
@@ -342,6 +363,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default="standard")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="SURFACE",
+        help="run only this surface (its name as in the table; may be given again); "
+        "the figures are printed, not written",
+    )
     arguments = parser.parse_args(argv)
     ensure_command("wrk", "wrk")
     ensure_command("nginx", "nginx-light")
@@ -367,26 +395,33 @@ def main(argv: list[str] | None = None) -> int:
             # going from its start, do not reach within a run.
             warm_statements = statements[-WARM_PAGES:]
 
-            # The nginx floor: the warm statement pages' exact bytes, as files at the same
-            # addresses (directory/index.html), asked for in the same turn.
+            # The nginx floor: the warm statement pages' exact bytes as Varnish keeps them
+            # (gzipped, its host in their links), as files at the same addresses
+            # (directory/index.html.gz), asked for in the same turn. nginx sends them as
+            # they are to a client that accepts gzip (gzip_static), as Varnish does: the
+            # same bytes. Beside each, the page unpacked (index.html), for any other.
             www = work / "www"
+            packed_pages = {}
             for path in warm_statements:
-                status, _headers, page = fetch(base + path)
-                if status != 200:
-                    raise SystemExit(f"{path} answered {status}")
+                packed = packed_pages[path] = gzipped(varnish.base + path)
                 (www / path.strip("/")).mkdir(parents=True, exist_ok=True)
-                (www / path.strip("/") / "index.html").write_bytes(page)
+                (www / path.strip("/") / "index.html").write_bytes(gzip.decompress(packed))
+                (www / path.strip("/") / "index.html.gz").write_bytes(packed)
             (work / "nginx.conf").write_text(
                 f"worker_processes auto; pid {work}/nginx.pid; error_log {work}/nginx-error.log;\n"
                 "events { worker_connections 1024; }\n"
                 f"http {{ access_log off; client_body_temp_path {work}; proxy_temp_path {work};\n"
                 f"  fastcgi_temp_path {work}; uwsgi_temp_path {work}; scgi_temp_path {work};\n"
+                "  gzip_static on; gzip_vary on;\n"
                 f"  server {{ listen 127.0.0.1:{nginx_port}; root {www};\n"
                 "    location / { default_type text/html; } } }\n"
             )
             nginx = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-g", "daemon off;"])
             nginx_base = f"http://127.0.0.1:{nginx_port}"
             wait_for(nginx_base + warm_statements[0])
+            for path in warm_statements[:3]:
+                if gzipped(nginx_base + path) != packed_pages[path]:
+                    raise SystemExit(f"nginx sends other gzipped bytes than Varnish for {path}")
             warm_statement_script = rotation(work, "warm-statements", warm_statements)
 
             cold_script = rotation(work, "cold", statements[2:])
@@ -480,12 +515,23 @@ def main(argv: list[str] | None = None) -> int:
                     {**warm(warm_statements, "warm-statements"), "script": warm_statement_script},
                 ),
                 # The scale-out tier: the same pages from what Varnish keeps, against
-                # nginx serving the same bytes.
+                # nginx serving the same bytes. Both are asked for gzip, as browsers ask;
+                # then the same pages asked for without it, which Varnish unpacks.
                 (
                     "statement page, warm, through Varnish",
                     warm_statements[0],
                     {
                         "target": "≥ 0.5 × nginx floor",
+                        "script": warm_statement_script,
+                        "pages": warm_statements,
+                        "base": varnish.base,
+                        "headers": ACCEPT_GZIP,
+                    },
+                ),
+                (
+                    "statement page, warm, through Varnish, not asked for gzip",
+                    warm_statements[0],
+                    {
                         "script": warm_statement_script,
                         "pages": warm_statements,
                         "base": varnish.base,
@@ -545,6 +591,15 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             ]
 
+            if arguments.only:
+                unknown = set(arguments.only) - {name for name, _path, _options in surfaces}
+                if unknown:
+                    raise SystemExit(
+                        f"No such surface: {', '.join(sorted(unknown))}; the surfaces: "
+                        + "; ".join(name for name, _path, _options in surfaces)
+                    )
+                surfaces = [surface for surface in surfaces if surface[0] in arguments.only]
+
             def nginx_pids() -> list[int]:
                 master = int((work / "nginx.pid").read_text())
                 children = Path(f"/proc/{master}/task/{master}/children")
@@ -559,6 +614,7 @@ def main(argv: list[str] | None = None) -> int:
                     nginx_base + "/",
                     connections=arguments.connections,
                     script=warm_statement_script,
+                    headers=ACCEPT_GZIP,
                     serving=nginx_pids,
                 ),
                 "bare": functools.partial(
@@ -645,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
                     surface_base + ("/" if script else path),
                     connections=arguments.connections,
                     script=script,
-                    headers=None if script else extra_headers,
+                    headers=extra_headers,
                     serving=varnish_pids if surface_base == varnish.base else stack.worker_pids,
                 )
                 if beside_floor and len(options.get("pages", [])) > 1:
@@ -737,10 +793,11 @@ def main(argv: list[str] | None = None) -> int:
         "queries": queries,
         "peak_worker_rss_mb": rss,
     }
-    (BENCH / f"results-{arguments.scale}.json").write_text(json.dumps(results, indent=2) + "\n")
     from bench.report import TARGET_QUERIES, verdict, write_report
 
-    write_report()
+    if not arguments.only:
+        (BENCH / f"results-{arguments.scale}.json").write_text(json.dumps(results, indent=2) + "\n")
+        write_report()
     print(
         f"floors: nginx {rates['nginx']:.0f} req/s, bare Django {rates['bare']:.0f} req/s, "
         f"full-stack Django {rates['full']:.0f} req/s; peak worker RSS {rss:.0f} MB"

@@ -314,10 +314,18 @@ class DegradingRedisCache(RedisCache):
         self._watch_options = {
             name: options[name] for name in ("socket_connect_timeout", "socket_timeout", "retry")
         }
+        # This cache's watches by process and key as given (see _watch).
+        self._watches: dict[tuple[int, str], WatchedValue] = {}
 
     def _watch(self, key: str) -> WatchedValue:
+        # Asked for on every request: found by the key as given, the full key made and
+        # validated only the first time in each process.
+        pid = os.getpid()
+        watch = self._watches.get((pid, key))
+        if watch is not None:
+            return watch
         full_key = self.make_and_validate_key(key)
-        index = (os.getpid(), self._watch_location, full_key)
+        index = (pid, self._watch_location, full_key)
         watch = WATCHES.get(index)
         if watch is None:
             with WATCHES_LOCK:
@@ -325,6 +333,7 @@ class DegradingRedisCache(RedisCache):
                     index,
                     WatchedValue(self._watch_location, full_key, self._watch_options, self.breaker),
                 )
+        self._watches[(pid, key)] = watch
         return watch
 
     def get_watched(self, key: str) -> Any:

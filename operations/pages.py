@@ -407,10 +407,15 @@ GIVEN_QUERY = "public_pages.given_query"
 def read_as_view_reads(request: HttpRequest, reads: QueryReads) -> bool:
     """Give the view the normalised query: what it renders is then what its key says.
     Whether the request came with that query already (at the page's canonical address)."""
-    given = request.META.setdefault(GIVEN_QUERY, request.META.get("QUERY_STRING", ""))
-    query = reads.normalised(request.GET)
-    if query != request.META.get("QUERY_STRING", ""):
-        request.META["QUERY_STRING"] = query
+    meta = request.META
+    given = meta.setdefault(GIVEN_QUERY, meta.get("QUERY_STRING", ""))
+    current = meta.get("QUERY_STRING", "")
+    # Most requests come with no query, and most views read none: a query that can only
+    # normalise to nothing is not parsed (a warm page is answered thousands of times a
+    # second).
+    query = reads.normalised(request.GET) if current and reads.parameters else ""
+    if query != current:
+        meta["QUERY_STRING"] = query
         request.GET = QueryDict(query)
     return query == given
 

@@ -326,6 +326,22 @@ def test_a_parameter_the_page_does_not_read_shares_the_bare_pages_entry(
     assert len(kept_page_keys()) == 3
 
 
+def test_a_page_that_reads_no_parameter_is_one_entry_whatever_the_query(
+    client: Client, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    address = StatementFactory(published=True).get_absolute_url()
+    bare = client.get(address)
+    kept = kept_page_keys()
+    assert len(kept) == 1
+
+    with django_assert_num_queries(0):
+        for query in ("?utm_source=news", "?page=2&q=law", "?"):
+            answer = client.get(f"{address}{query}")
+            assert answer.content == bare.content
+            assert answer["ETag"] == bare["ETag"]
+    assert kept_page_keys() == kept
+
+
 def test_the_view_sees_only_the_parameters_it_reads(client: Client) -> None:
     StatementFactory(published=True)
     # Built first with a parameter it does not read, the page links to none of it.
