@@ -1,6 +1,6 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from typing import Any, cast
+from typing import Any, cast, overload
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -66,6 +66,14 @@ class HomeView(TemplateView):
         )
 
 
+# How a paginator has what it reads: given its name, and how to read it.
+type Keep = Callable[[str, Callable[[], Any]], Any]
+
+
+def made(_name: str, make: Callable[[], Any]) -> Any:
+    return make()
+
+
 class StatementListPaginator(Paginator):
     """Pages of at most the first `depth` statements of a list, each read by its ids first.
 
@@ -80,6 +88,12 @@ class StatementListPaginator(Paginator):
 
     depth = 10_000
 
+    def __init__(self, *args: Any, keep: Keep = made, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What it reads (its count; a search's ranking), each by name: read, or kept by
+        # the view for as long as it stays true (operations.fragments).
+        self.keep = keep
+
     @cached_property
     def statements(self) -> QuerySet[Statement]:
         return cast("QuerySet[Statement]", self.object_list)
@@ -87,7 +101,7 @@ class StatementListPaginator(Paginator):
     @cached_property
     def counted(self) -> int:
         """How many there are, counting no further than one past the depth."""
-        return self.statements[: self.depth + 1].count()
+        return cast(int, self.keep("count", lambda: self.statements[: self.depth + 1].count()))
 
     @cached_property
     def count(self) -> int:
@@ -101,12 +115,51 @@ class StatementListPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        return self.page_of(list(self.statements.values_list("pk", flat=True)[bottom:top]), number)
+        listed = list(self.statements.values_list("pk", "version")[bottom:top])
+        return Page(ListedStatements(self.statements, listed), number, self)
 
     def page_of(self, ids: list[int], number: int) -> Page:
         """The page of these statements, in this order, each read with what it joins."""
         rows = {row.pk: row for row in self.statements.filter(pk__in=ids).order_by()}
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+class ListedStatements(Sequence[Statement]):
+    """A page's statements, known by id and version (`listed`), each read in full, with
+    what it joins, only when asked for: `{% statement_items %}` reads only those whose
+    rows it does not find kept (operations.fragments), so a list built afresh after its
+    rows were shown under the same content version reads none of them."""
+
+    def __init__(self, statements: QuerySet[Statement], listed: list[tuple[int, int]]) -> None:
+        self.statements = statements
+        self.listed = listed
+
+    def read(self, ids: list[int]) -> dict[int, Statement]:
+        """These statements, by id (a statement gone from the list since is not there)."""
+        if not ids:
+            return {}
+        return {row.pk: row for row in self.statements.filter(pk__in=ids).order_by()}
+
+    @cached_property
+    def rows(self) -> list[Statement]:
+        read = self.read([pk for pk, _version in self.listed])
+        return [read[pk] for pk, _version in self.listed if pk in read]
+
+    def __len__(self) -> int:
+        return len(self.listed)
+
+    def __bool__(self) -> bool:
+        return bool(self.listed)
+
+    @overload
+    def __getitem__(self, index: int) -> Statement: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Statement]: ...
+    def __getitem__(self, index: int | slice) -> Statement | list[Statement]:
+        return self.rows[index]
+
+    def __iter__(self) -> Iterator[Statement]:
+        return iter(self.rows)
 
 
 class SearchResultPaginator(StatementListPaginator):
@@ -194,31 +247,55 @@ class StatementListView(ListView[Statement]):
     paginator_class = StatementListPaginator
 
     def get_queryset(self) -> QuerySet[Statement]:
-        # The years from the first statement issued to the latest: two ends of the
-        # public order's index, where listing the distinct years would read every public
-        # statement.
-        span = Statement.objects.published().aggregate(
-            first=Min("issued_on"), latest=Max("issued_on")
-        )
-        years = (
-            list(range(span["latest"].year, span["first"].year - 1, -1)) if span["first"] else []
-        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        # The filters as the page cache normalised them (operations.pages).
+        self.query_without_page = query.urlencode()
         self.form = StatementFilterForm(
             self.request.GET or None,
-            organisations=public_organisations().order_by("name"),
-            years=years,
+            organisations=lambda: public_organisations().order_by("name"),
+            # The same until the content changes: read once per content version.
+            years=fragments.kept(self.request, "statement-list-years", make=public_years),
         )
         return self.form.filter(statement_list_queryset())
 
+    def get_paginator(self, *args: Any, **kwargs: Any) -> Paginator:
+        # How many a filter lists is the same until the content changes: counted once
+        # per content version (and never past the next publish time), not on each page.
+        def keep(name: str, make: Callable[[], Any]) -> Any:
+            return fragments.kept(
+                self.request, f"statement-list-{name}", self.query_without_page, make=make
+            )
+
+        return super().get_paginator(*args, keep=keep, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             form=self.form,
-            query_without_page=query.urlencode(),
+            # The same for the same filters until the content changes (a value that names
+            # nothing, and the rows it offers, included): written once per content version.
+            filters=fragments.kept(
+                self.request,
+                "statement-list-filters",
+                self.query_without_page,
+                make=lambda: render_to_string(
+                    "campaigns/includes/statement_filters.html", {"form": self.form}
+                ),
+            ),
+            query_without_page=self.query_without_page,
             structured_data=structured_data.collection(self.request, "Statements"),
             **kwargs,
         )
+
+
+def public_years() -> list[int]:
+    """The years from the first public statement issued to the latest, newest first: two
+    ends of the public order's index, where listing the distinct years would read every
+    public statement."""
+    span = Statement.objects.published().aggregate(first=Min("issued_on"), latest=Max("issued_on"))
+    if not span["first"]:
+        return []
+    return list(range(span["latest"].year, span["first"].year - 1, -1))
 
 
 class AtAnotherYear(Exception):

@@ -44,9 +44,13 @@ _size = 0
 
 
 def size_of(part: object) -> int:
-    """About how much a part holds: its text, or its texts."""
+    """About how much a part holds: its text, or its texts; a number, or a list of them."""
     if isinstance(part, str):
         return len(part)
+    if isinstance(part, int):
+        return 36  # a Python int, and its place in a list
+    if isinstance(part, list):
+        return sum(size_of(item) for item in part)
     if isinstance(part, tuple):
         return sum(len(item) if isinstance(item, str) else 1024 for item in part)
     return 1024
@@ -54,23 +58,45 @@ def size_of(part: object) -> int:
 
 def kept[T](request: HttpRequest, name: str, *key: object, make: Callable[[], T]) -> T:
     """The part `name` for `key`, as kept under the current content version, or made."""
-    if request.user.is_authenticated:
+    address = address_of(request, name, key)
+    if address is None:
         return make()
+    now = timezone.now()
+    found = _found(address, now)
+    if found is not None:
+        return found[1]  # type: ignore[return-value]
+    part = make()
+    keep(address, pages.request_page_expiry(request, now), part)
+    return part
+
+
+def found(request: HttpRequest, name: str, *key: object) -> object | None:
+    """The part `name` for `key` if one is kept under the current content version; None
+    if not, or if none is kept for this request (a view then makes it through kept())."""
+    address = address_of(request, name, key)
+    kept_part = None if address is None else _found(address, timezone.now())
+    return None if kept_part is None else kept_part[1]
+
+
+def address_of(request: HttpRequest, name: str, key: tuple[object, ...]) -> str | None:
+    """Where the part is kept for this request; None when it is not to be kept."""
+    if request.user.is_authenticated:
+        return None
     # Read once a request, however many parts it asks for (a list's rows).
     version = request.META.get(CONTENT_VERSION)
     if version is None:
         version = request.META[CONTENT_VERSION] = pages.content_version()
     if not version:
-        return make()
-    now = timezone.now()
-    address = f"{version}:{get_language()}:{request.get_host()}:{name}:{':'.join(map(str, key))}"
-    found = _kept.get(address)
-    if found is not None and found[0] > now:
-        _kept.move_to_end(address)
-        return found[1]  # type: ignore[return-value]
-    part = make()
-    keep(address, pages.request_page_expiry(request, now), part)
-    return part
+        return None
+    return f"{version}:{get_language()}:{request.get_host()}:{name}:{':'.join(map(str, key))}"
+
+
+def _found(address: str, now: datetime) -> tuple[datetime, object, int] | None:
+    kept_part = _kept.get(address)
+    if kept_part is None or kept_part[0] <= now:
+        return None
+    _kept.move_to_end(address)
+    return kept_part
 
 
 def keep(address: str, expires_at: datetime, part: object) -> None:
