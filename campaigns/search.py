@@ -302,6 +302,16 @@ class Result:
     url: str
     headline: SafeString
     language: str
+    # A statement's kind, named in the page's language.
+    kind: str = ""
+
+
+@cache
+def kind_names(language: str) -> dict[str, str]:
+    """Each kind of statement's name in `language` (get_kind_display() builds a table
+    of every kind for each row it names)."""
+    with translation.override(language):
+        return {kind: str(name) for kind, name in Statement.Kind.choices}
 
 
 @dataclass(frozen=True)
@@ -351,9 +361,11 @@ class Search:
         condition: Callable[[str], Q] = lambda language: Q(),
         headline: Callable[[str], str | Concat] | None = None,
         ranked: bool = True,
+        with_rank: bool = True,
     ) -> QuerySet:
         """Rows matching in any language, with the language found, its rank and headline;
-        not `ranked`, the rows alone, to be counted."""
+        not `ranked`, the rows alone, to be counted; not `with_rank`, without the rank
+        (rows whose order is known)."""
         found = {
             language: condition(language) & Q(SearchVectorExact(vector(language), query(language)))
             for language in self.languages
@@ -362,9 +374,9 @@ class Search:
             # Building the annotations (three languages, each a vector, a rank and a
             # headline) costs more of a search page's time than counting with them.
             return rows.filter(reduce(or_, found.values()))
-        annotations = {
-            "found_language": self._found_language(found),
-            "rank": Case(
+        annotations: dict[str, Expression] = {"found_language": self._found_language(found)}
+        if with_rank:
+            annotations["rank"] = Case(
                 *(
                     # In double precision: a `real` rank compared with the decimal a
                     # cursor carries would find the last row of a page again.
@@ -375,8 +387,7 @@ class Search:
                     for language in found
                 ),
                 output_field=FloatField(),
-            ),
-        }
+            )
         if headline is not None:
             annotations["headline"] = Case(
                 *(
@@ -420,7 +431,9 @@ class Search:
     def _language_query(self, language: str) -> SearchQuery:
         return web_query(self.text, configuration_of(language))
 
-    def statements(self, published: QuerySet[Statement]) -> QuerySet[Statement]:
+    def statements(
+        self, published: QuerySet[Statement], with_rank: bool = True
+    ) -> QuerySet[Statement]:
         # Only through a language it is written in: it has a page in no other. What else
         # it is found by (search_text) is read with it for the snippet: the field itself
         # is left out of statements read (StatementManager).
@@ -450,7 +463,14 @@ class Search:
                 "search_text",
                 output_field=TextField(),
             ),
-        ).order_by("-rank", *Statement.PUBLIC_ORDER)
+            with_rank=with_rank,
+        ).order_by(*(("-rank",) if with_rank else ()), *Statement.PUBLIC_ORDER)
+
+    def statement_rows(self, published: QuerySet[Statement], ids: list[int]) -> QuerySet[Statement]:
+        """The statements found with these ids, as a page of results shows them: each with
+        the language it was found in and its headline, without the rank (their order is
+        the ranking's), read through `published` (the publication gate)."""
+        return self.statements(published.filter(pk__in=ids), with_rank=False).order_by()
 
     def laws(self, laws: QuerySet[Law] | None = None, ranked: bool = True) -> QuerySet[Law]:
         """Laws found, among `laws` (every law by default: laws are public records);
@@ -538,4 +558,7 @@ class Search:
             lines = texts[1].split(LINE_BREAK)
             texts[1] = LINE_BREAK.join(line for line in lines if matches(line))
         shown = snippet(texts, matches)
-        return Result(row=row, title=title, url=url, headline=shown, language=language)
+        kind = ""
+        if isinstance(row, Statement):
+            kind = kind_names(translation.get_language() or "").get(row.kind, row.kind)
+        return Result(row=row, title=title, url=url, headline=shown, language=language, kind=kind)

@@ -178,14 +178,28 @@ class SearchResultPaginator(StatementListPaginator):
     headlines, not one per match.
 
     `ranked` false, for a search showing another section, only counts them: cheaper than
-    ranking what no one will see.
+    ranking what no one will see. What is ranked and counted is built only when it is not
+    kept (see `keep`): a page then builds only the query of its own rows.
     """
 
     depth = 1_000
 
-    def __init__(self, statements: QuerySet[Statement], per_page: int, ranked: bool = True):
-        super().__init__(statements, per_page)
-        self.ranked = ranked and "rank" in statements.query.annotations
+    def __init__(
+        self,
+        search: Search,
+        published: QuerySet[Statement],
+        per_page: int,
+        ranked: bool = True,
+        keep: Keep = made,
+    ):
+        super().__init__(published, per_page, keep=keep)
+        self.search = search
+        self.ranked = ranked and search.full_text
+
+    @cached_property
+    def statements(self) -> QuerySet[Statement]:
+        """The statements found, best first, with the rank of each."""
+        return self.search.statements(cast("QuerySet[Statement]", self.object_list))
 
     def newest(self, *columns: str) -> QuerySet[Any]:
         """The newest depth + 1 matches: a common word's along the public order's index
@@ -195,6 +209,9 @@ class SearchResultPaginator(StatementListPaginator):
     @cached_property
     def ranked_ids(self) -> list[int]:
         """The ids of the newest depth + 1 matches, best first, the one past the depth last."""
+        return cast(list[int], self.keep("ranked", self.rank))
+
+    def rank(self) -> list[int]:
         # The rank is the search's annotation; newest is the public order (issued, then
         # published, then entered), and breaks ties of rank in the same order.
         sql, params = self.newest("pk", "issued_on", "publish_at", "rank").query.sql_with_params()
@@ -210,7 +227,9 @@ class SearchResultPaginator(StatementListPaginator):
 
     @cached_property
     def counted(self) -> int:
-        return len(self.ranked_ids) if self.ranked else self.newest("pk").count()
+        if self.ranked:
+            return len(self.ranked_ids)
+        return cast(int, self.keep("count", lambda: self.newest("pk").count()))
 
     def page(self, number: Any) -> Page:
         if not self.ranked:
@@ -218,8 +237,12 @@ class SearchResultPaginator(StatementListPaginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        listed = self.ranked_ids[: self.count]
-        return self.page_of(listed[bottom : bottom + self.per_page], number)
+        ids = self.ranked_ids[: self.count][bottom : bottom + self.per_page]
+        # Through the publication gate again: a ranking kept since may hold a statement
+        # withdrawn by another process, before this one heard of the change.
+        rows = self.search.statement_rows(cast("QuerySet[Statement]", self.object_list), ids)
+        found = {row.pk: row for row in rows}
+        return Page([found[pk] for pk in ids if pk in found], number, self)
 
 
 class CountedPaginator(Paginator):
@@ -557,21 +580,35 @@ class SearchView(TemplateView):
             return context
         search = Search(text, language=get_language())
         section = self.request.GET.get("in")
+
+        # What a search finds is the same until the content changes: its ranking and its
+        # counts are read once per content version (and never past the next publish
+        # time) for every page and section of it, each of which then reads its own rows.
+        def keep(name: str, make: Callable[[], Any]) -> Any:
+            return fragments.kept(self.request, f"search-{name}", text, make=make)
+
         statement_paginator = SearchResultPaginator(
-            search.statements(statement_list_queryset()),
+            search,
+            # Without the campaign and issuer a list joins: a result shows neither.
+            Statement.objects.published(),
             self.paginate_by,
             # Shown unless another section is asked for, or the statements' is empty.
             ranked=section not in {"laws", "organisations"},
+            keep=keep,
         )
         others: dict[str, Callable[..., QuerySet[Any]]] = {
             "laws": search.laws,
             "organisations": search.organisations,
         }
+
         # Counted without their ranks and headlines: building those is most of what a
         # section not shown would cost.
+        def count(found: Callable[..., QuerySet[Any]]) -> Callable[[], int]:
+            return lambda: found(ranked=False).count()
+
         counts = {
             "statements": statement_paginator.count,
-            **{name: found(ranked=False).count() for name, found in others.items()},
+            **{name: keep(f"{name}-count", count(found)) for name, found in others.items()},
         }
         if section not in self.sections:
             # The first section with something in it, so a search for an NGO shows NGOs.
