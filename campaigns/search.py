@@ -293,6 +293,20 @@ def found_by_texts(statement_ids: list[int]) -> dict[int, str]:
     }
 
 
+def statement_text(language: str) -> Concat:
+    """A statement's text in `language`, as its headline is taken from: the whole text,
+    with every match marked (the snippet is taken from the text as read, see
+    Search.result), then what else it is found by."""
+    return Concat(
+        f"standfirst_{language}",
+        Value("\n"),
+        f"body_{language}",
+        Value("\n"),
+        "search_text",
+        output_field=TextField(),
+    )
+
+
 @dataclass(frozen=True)
 class Result:
     """One row found, as the results list shows it: in the language it was found in."""
@@ -361,11 +375,9 @@ class Search:
         condition: Callable[[str], Q] = lambda language: Q(),
         headline: Callable[[str], str | Concat] | None = None,
         ranked: bool = True,
-        with_rank: bool = True,
     ) -> QuerySet:
         """Rows matching in any language, with the language found, its rank and headline;
-        not `ranked`, the rows alone, to be counted; not `with_rank`, without the rank
-        (rows whose order is known)."""
+        not `ranked`, the rows alone, to be counted."""
         found = {
             language: condition(language) & Q(SearchVectorExact(vector(language), query(language)))
             for language in self.languages
@@ -374,9 +386,9 @@ class Search:
             # Building the annotations (three languages, each a vector, a rank and a
             # headline) costs more of a search page's time than counting with them.
             return rows.filter(reduce(or_, found.values()))
-        annotations: dict[str, Expression] = {"found_language": self._found_language(found)}
-        if with_rank:
-            annotations["rank"] = Case(
+        annotations = {
+            "found_language": self._found_language(found),
+            "rank": Case(
                 *(
                     # In double precision: a `real` rank compared with the decimal a
                     # cursor carries would find the last row of a page again.
@@ -387,7 +399,8 @@ class Search:
                     for language in found
                 ),
                 output_field=FloatField(),
-            )
+            ),
+        }
         if headline is not None:
             annotations["headline"] = Case(
                 *(
@@ -431,9 +444,7 @@ class Search:
     def _language_query(self, language: str) -> SearchQuery:
         return web_query(self.text, configuration_of(language))
 
-    def statements(
-        self, published: QuerySet[Statement], with_rank: bool = True
-    ) -> QuerySet[Statement]:
+    def statements(self, published: QuerySet[Statement]) -> QuerySet[Statement]:
         # Only through a language it is written in: it has a page in no other. What else
         # it is found by (search_text) is read with it for the snippet: the field itself
         # is left out of statements read (StatementManager).
@@ -455,22 +466,50 @@ class Search:
             published,
             StoredVector,
             self._language_query,
-            headline=lambda language: Concat(
-                f"standfirst_{language}",
-                Value("\n"),
-                f"body_{language}",
-                Value("\n"),
-                "search_text",
-                output_field=TextField(),
-            ),
-            with_rank=with_rank,
-        ).order_by(*(("-rank",) if with_rank else ()), *Statement.PUBLIC_ORDER)
+            headline=statement_text,
+        ).order_by("-rank", *Statement.PUBLIC_ORDER)
 
-    def statement_rows(self, published: QuerySet[Statement], ids: list[int]) -> QuerySet[Statement]:
-        """The statements found with these ids, as a page of results shows them: each with
-        the language it was found in and its headline, without the rank (their order is
-        the ranking's), read through `published` (the publication gate)."""
-        return self.statements(published.filter(pk__in=ids), with_rank=False).order_by()
+    def statement_rows(
+        self, published: QuerySet[Statement], found: list[tuple[int, str]]
+    ) -> QuerySet[Statement]:
+        """The statements a ranking found (`found`: each one's id and the language it was
+        found in), as a page of results shows them: with that language and the headline
+        of its text in it, read through `published` (the publication gate). Nothing is
+        matched again, and only the languages of the page's rows are built."""
+        if not found:
+            return published.none()
+        ids_in = {
+            language: [pk for pk, found_in in found if found_in == language]
+            for _pk, language in found
+        }
+        return (
+            published.filter(pk__in=[pk for pk, _language in found])
+            .annotate(
+                also_found_by=F("search_text"),
+                found_language=Case(
+                    *(When(pk__in=ids, then=Value(language)) for language, ids in ids_in.items()),
+                    output_field=CharField(),
+                ),
+                headline=Case(
+                    *(
+                        When(
+                            pk__in=ids,
+                            then=SearchHeadline(
+                                statement_text(language),
+                                self._language_query(language),
+                                config=configuration_of(language),
+                                start_sel=START,
+                                stop_sel=STOP,
+                                highlight_all=True,
+                            ),
+                        )
+                        for language, ids in ids_in.items()
+                    ),
+                    output_field=TextField(),
+                ),
+            )
+            .order_by()
+        )
 
     def laws(self, laws: QuerySet[Law] | None = None, ranked: bool = True) -> QuerySet[Law]:
         """Laws found, among `laws` (every law by default: laws are public records);

@@ -207,28 +207,32 @@ class SearchResultPaginator(StatementListPaginator):
         return self.statements.order_by(*Statement.PUBLIC_ORDER).values(*columns)[: self.depth + 1]
 
     @cached_property
-    def ranked_ids(self) -> list[int]:
-        """The ids of the newest depth + 1 matches, best first, the one past the depth last."""
-        return cast(list[int], self.keep("ranked", self.rank))
+    def ranking(self) -> list[tuple[int, str]]:
+        """The newest depth + 1 matches, best first, the one past the depth last: each
+        one's id and the language it was found in."""
+        return cast(list[tuple[int, str]], self.keep("ranked", self.rank))
 
-    def rank(self) -> list[int]:
+    def rank(self) -> list[tuple[int, str]]:
         # The rank is the search's annotation; newest is the public order (issued, then
         # published, then entered), and breaks ties of rank in the same order.
-        sql, params = self.newest("pk", "issued_on", "publish_at", "rank").query.sql_with_params()
+        sql, params = self.newest(
+            "pk", "issued_on", "publish_at", "rank", "found_language"
+        ).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pk FROM (SELECT pk, issued_on, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
-                "row_number() OVER (ORDER BY issued_on DESC, publish_at DESC, pk DESC) AS age "
+                "SELECT pk, found_language FROM (SELECT pk, issued_on, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
+                "found_language, row_number() OVER "
+                "(ORDER BY issued_on DESC, publish_at DESC, pk DESC) AS age "
                 f"FROM ({sql}) AS newest) AS numbered "
                 "ORDER BY age > %s, rank DESC, issued_on DESC, publish_at DESC, pk DESC",
                 [*params, self.depth],
             )
-            return [pk for (pk,) in cursor.fetchall()]
+            return [(pk, language) for pk, language in cursor.fetchall()]
 
     @cached_property
     def counted(self) -> int:
         if self.ranked:
-            return len(self.ranked_ids)
+            return len(self.ranking)
         return cast(int, self.keep("count", lambda: self.newest("pk").count()))
 
     def page(self, number: Any) -> Page:
@@ -237,12 +241,12 @@ class SearchResultPaginator(StatementListPaginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = self.ranked_ids[: self.count][bottom : bottom + self.per_page]
+        listed = self.ranking[: self.count][bottom : bottom + self.per_page]
         # Through the publication gate again: a ranking kept since may hold a statement
         # withdrawn by another process, before this one heard of the change.
-        rows = self.search.statement_rows(cast("QuerySet[Statement]", self.object_list), ids)
+        rows = self.search.statement_rows(cast("QuerySet[Statement]", self.object_list), listed)
         found = {row.pk: row for row in rows}
-        return Page([found[pk] for pk in ids if pk in found], number, self)
+        return Page([found[pk] for pk, _language in listed if pk in found], number, self)
 
 
 class CountedPaginator(Paginator):

@@ -44,15 +44,13 @@ _size = 0
 
 
 def size_of(part: object) -> int:
-    """About how much a part holds: its text, or its texts; a number, or a list of them."""
+    """About how much a part holds: its text, or its texts; a number; a list of them."""
     if isinstance(part, str):
         return len(part)
     if isinstance(part, int):
         return 36  # a Python int, and its place in a list
-    if isinstance(part, list):
+    if isinstance(part, list | tuple):
         return sum(size_of(item) for item in part)
-    if isinstance(part, tuple):
-        return sum(len(item) if isinstance(item, str) else 1024 for item in part)
     return 1024
 
 
