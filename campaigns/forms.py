@@ -1,6 +1,6 @@
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any, cast
@@ -13,6 +13,7 @@ from django.db.models import Case, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Replace, Upper
 from django.db.models.lookups import Contains, Exact
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, override
@@ -57,12 +58,28 @@ class Named:
         return None, []
 
 
+class KeptChoices(BaseChoiceIterator):
+    """Choices already in the form Django gives them, which a field takes as they are:
+    a list of choices set on a field is normalised again, each one, for every form."""
+
+    def __init__(self, choices: list[tuple[str, str]]) -> None:
+        self.choices = choices
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+
 @cache
-def country_choices(language: str) -> list[tuple[str, Any]]:
+def country_choices(language: str) -> KeptChoices:
     """Every country, named and sorted in `language` (translating and sorting some 250
     names for each form cost more than the rest of the form)."""
     with override(language):
-        return [("", _("Any country")), *((code, f"{name}") for code, name in countries)]
+        return KeptChoices(
+            [("", f"{_('Any country')}"), *((code, f"{name}") for code, name in countries)]
+        )
 
 
 class ListedSelect(forms.Select):
@@ -433,13 +450,23 @@ class StatementFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organisations: QuerySet[Organisation], years: list[int], **kwargs: Any
+        self,
+        *args: Any,
+        organisations: Callable[[], QuerySet[Organisation]],
+        years: list[int],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        # With the joint programmes each runs, read in the same query (see filter()).
-        cast(NamedRowField, self.fields["organisation"]).queryset = organisations.annotate(
-            programme_rows=related_rows(OrganisationParent.objects.all(), "parent", id="programme")
-        )
+        if self.is_bound and str(self.data.get("organisation") or "").strip():
+            # Built only when an organisation is named (four EXISTS, each through the
+            # publication gate: more to build than the rest of the form); an empty value
+            # is cleaned without its rows. With the joint programmes each runs, read in
+            # the same query (see filter()).
+            cast(NamedRowField, self.fields["organisation"]).queryset = organisations().annotate(
+                programme_rows=related_rows(
+                    OrganisationParent.objects.all(), "parent", id="programme"
+                )
+            )
         cast(forms.ChoiceField, self.fields["country"]).choices = country_choices(get_language())
         cast(forms.ChoiceField, self.fields["language"]).choices = [
             ("", _("Any language")),

@@ -293,6 +293,20 @@ def found_by_texts(statement_ids: list[int]) -> dict[int, str]:
     }
 
 
+def statement_text(language: str) -> Concat:
+    """A statement's text in `language`, as its headline is taken from: the whole text,
+    with every match marked (the snippet is taken from the text as read, see
+    Search.result), then what else it is found by."""
+    return Concat(
+        f"standfirst_{language}",
+        Value("\n"),
+        f"body_{language}",
+        Value("\n"),
+        "search_text",
+        output_field=TextField(),
+    )
+
+
 @dataclass(frozen=True)
 class Result:
     """One row found, as the results list shows it: in the language it was found in."""
@@ -302,6 +316,16 @@ class Result:
     url: str
     headline: SafeString
     language: str
+    # A statement's kind, named in the page's language.
+    kind: str = ""
+
+
+@cache
+def kind_names(language: str) -> dict[str, str]:
+    """Each kind of statement's name in `language` (get_kind_display() builds a table
+    of every kind for each row it names)."""
+    with translation.override(language):
+        return {kind: str(name) for kind, name in Statement.Kind.choices}
 
 
 @dataclass(frozen=True)
@@ -442,15 +466,50 @@ class Search:
             published,
             StoredVector,
             self._language_query,
-            headline=lambda language: Concat(
-                f"standfirst_{language}",
-                Value("\n"),
-                f"body_{language}",
-                Value("\n"),
-                "search_text",
-                output_field=TextField(),
-            ),
+            headline=statement_text,
         ).order_by("-rank", *Statement.PUBLIC_ORDER)
+
+    def statement_rows(
+        self, published: QuerySet[Statement], found: list[tuple[int, str]]
+    ) -> QuerySet[Statement]:
+        """The statements a ranking found (`found`: each one's id and the language it was
+        found in), as a page of results shows them: with that language and the headline
+        of its text in it, read through `published` (the publication gate). Nothing is
+        matched again, and only the languages of the page's rows are built."""
+        if not found:
+            return published.none()
+        ids_in = {
+            language: [pk for pk, found_in in found if found_in == language]
+            for _pk, language in found
+        }
+        return (
+            published.filter(pk__in=[pk for pk, _language in found])
+            .annotate(
+                also_found_by=F("search_text"),
+                found_language=Case(
+                    *(When(pk__in=ids, then=Value(language)) for language, ids in ids_in.items()),
+                    output_field=CharField(),
+                ),
+                headline=Case(
+                    *(
+                        When(
+                            pk__in=ids,
+                            then=SearchHeadline(
+                                statement_text(language),
+                                self._language_query(language),
+                                config=configuration_of(language),
+                                start_sel=START,
+                                stop_sel=STOP,
+                                highlight_all=True,
+                            ),
+                        )
+                        for language, ids in ids_in.items()
+                    ),
+                    output_field=TextField(),
+                ),
+            )
+            .order_by()
+        )
 
     def laws(self, laws: QuerySet[Law] | None = None, ranked: bool = True) -> QuerySet[Law]:
         """Laws found, among `laws` (every law by default: laws are public records);
@@ -538,4 +597,7 @@ class Search:
             lines = texts[1].split(LINE_BREAK)
             texts[1] = LINE_BREAK.join(line for line in lines if matches(line))
         shown = snippet(texts, matches)
-        return Result(row=row, title=title, url=url, headline=shown, language=language)
+        kind = ""
+        if isinstance(row, Statement):
+            kind = kind_names(translation.get_language() or "").get(row.kind, row.kind)
+        return Result(row=row, title=title, url=url, headline=shown, language=language, kind=kind)

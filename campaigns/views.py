@@ -1,7 +1,7 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from copy import copy
 from functools import cache
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, cast, overload
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -67,6 +67,14 @@ class HomeView(TemplateView):
         )
 
 
+# How a paginator has what it reads: given its name, and how to read it.
+type Keep = Callable[[str, Callable[[], Any]], Any]
+
+
+def made(_name: str, make: Callable[[], Any]) -> Any:
+    return make()
+
+
 class StatementListPaginator(Paginator):
     """Pages of at most the first `depth` statements of a list, each read by its ids first.
 
@@ -81,6 +89,12 @@ class StatementListPaginator(Paginator):
 
     depth = 10_000
 
+    def __init__(self, *args: Any, keep: Keep = made, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What it reads (its count; a search's ranking), each by name: read, or kept by
+        # the view for as long as it stays true (operations.fragments).
+        self.keep = keep
+
     @cached_property
     def statements(self) -> QuerySet[Statement]:
         return cast("QuerySet[Statement]", self.object_list)
@@ -88,7 +102,7 @@ class StatementListPaginator(Paginator):
     @cached_property
     def counted(self) -> int:
         """How many there are, counting no further than one past the depth."""
-        return self.statements[: self.depth + 1].count()
+        return cast(int, self.keep("count", lambda: self.statements[: self.depth + 1].count()))
 
     @cached_property
     def count(self) -> int:
@@ -102,12 +116,51 @@ class StatementListPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        return self.page_of(list(self.statements.values_list("pk", flat=True)[bottom:top]), number)
+        listed = list(self.statements.values_list("pk", "version")[bottom:top])
+        return Page(ListedStatements(self.statements, listed), number, self)
 
     def page_of(self, ids: list[int], number: int) -> Page:
         """The page of these statements, in this order, each read with what it joins."""
         rows = {row.pk: row for row in self.statements.filter(pk__in=ids).order_by()}
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+class ListedStatements(Sequence[Statement]):
+    """A page's statements, known by id and version (`listed`), each read in full, with
+    what it joins, only when asked for: `{% statement_items %}` reads only those whose
+    rows it does not find kept (operations.fragments), so a list built afresh after its
+    rows were shown under the same content version reads none of them."""
+
+    def __init__(self, statements: QuerySet[Statement], listed: list[tuple[int, int]]) -> None:
+        self.statements = statements
+        self.listed = listed
+
+    def read(self, ids: list[int]) -> dict[int, Statement]:
+        """These statements, by id (a statement gone from the list since is not there)."""
+        if not ids:
+            return {}
+        return {row.pk: row for row in self.statements.filter(pk__in=ids).order_by()}
+
+    @cached_property
+    def rows(self) -> list[Statement]:
+        read = self.read([pk for pk, _version in self.listed])
+        return [read[pk] for pk, _version in self.listed if pk in read]
+
+    def __len__(self) -> int:
+        return len(self.listed)
+
+    def __bool__(self) -> bool:
+        return bool(self.listed)
+
+    @overload
+    def __getitem__(self, index: int) -> Statement: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Statement]: ...
+    def __getitem__(self, index: int | slice) -> Statement | list[Statement]:
+        return self.rows[index]
+
+    def __iter__(self) -> Iterator[Statement]:
+        return iter(self.rows)
 
 
 class SearchResultPaginator(StatementListPaginator):
@@ -126,14 +179,28 @@ class SearchResultPaginator(StatementListPaginator):
     headlines, not one per match.
 
     `ranked` false, for a search showing another section, only counts them: cheaper than
-    ranking what no one will see.
+    ranking what no one will see. What is ranked and counted is built only when it is not
+    kept (see `keep`): a page then builds only the query of its own rows.
     """
 
     depth = 1_000
 
-    def __init__(self, statements: QuerySet[Statement], per_page: int, ranked: bool = True):
-        super().__init__(statements, per_page)
-        self.ranked = ranked and "rank" in statements.query.annotations
+    def __init__(
+        self,
+        search: Search,
+        published: QuerySet[Statement],
+        per_page: int,
+        ranked: bool = True,
+        keep: Keep = made,
+    ):
+        super().__init__(published, per_page, keep=keep)
+        self.search = search
+        self.ranked = ranked and search.full_text
+
+    @cached_property
+    def statements(self) -> QuerySet[Statement]:
+        """The statements found, best first, with the rank of each."""
+        return self.search.statements(cast("QuerySet[Statement]", self.object_list))
 
     def newest(self, *columns: str) -> QuerySet[Any]:
         """The newest depth + 1 matches: a common word's along the public order's index
@@ -141,24 +208,33 @@ class SearchResultPaginator(StatementListPaginator):
         return self.statements.order_by(*Statement.PUBLIC_ORDER).values(*columns)[: self.depth + 1]
 
     @cached_property
-    def ranked_ids(self) -> list[int]:
-        """The ids of the newest depth + 1 matches, best first, the one past the depth last."""
+    def ranking(self) -> list[tuple[int, str]]:
+        """The newest depth + 1 matches, best first, the one past the depth last: each
+        one's id and the language it was found in."""
+        return cast(list[tuple[int, str]], self.keep("ranked", self.rank))
+
+    def rank(self) -> list[tuple[int, str]]:
         # The rank is the search's annotation; newest is the public order (issued, then
         # published, then entered), and breaks ties of rank in the same order.
-        sql, params = self.newest("pk", "issued_on", "publish_at", "rank").query.sql_with_params()
+        sql, params = self.newest(
+            "pk", "issued_on", "publish_at", "rank", "found_language"
+        ).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pk FROM (SELECT pk, issued_on, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
-                "row_number() OVER (ORDER BY issued_on DESC, publish_at DESC, pk DESC) AS age "
+                "SELECT pk, found_language FROM (SELECT pk, issued_on, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
+                "found_language, row_number() OVER "
+                "(ORDER BY issued_on DESC, publish_at DESC, pk DESC) AS age "
                 f"FROM ({sql}) AS newest) AS numbered "
                 "ORDER BY age > %s, rank DESC, issued_on DESC, publish_at DESC, pk DESC",
                 [*params, self.depth],
             )
-            return [pk for (pk,) in cursor.fetchall()]
+            return [(pk, language) for pk, language in cursor.fetchall()]
 
     @cached_property
     def counted(self) -> int:
-        return len(self.ranked_ids) if self.ranked else self.newest("pk").count()
+        if self.ranked:
+            return len(self.ranking)
+        return cast(int, self.keep("count", lambda: self.newest("pk").count()))
 
     def page(self, number: Any) -> Page:
         if not self.ranked:
@@ -166,8 +242,12 @@ class SearchResultPaginator(StatementListPaginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        listed = self.ranked_ids[: self.count]
-        return self.page_of(listed[bottom : bottom + self.per_page], number)
+        listed = self.ranking[: self.count][bottom : bottom + self.per_page]
+        # Through the publication gate again: a ranking kept since may hold a statement
+        # withdrawn by another process, before this one heard of the change.
+        rows = self.search.statement_rows(cast("QuerySet[Statement]", self.object_list), listed)
+        found = {row.pk: row for row in rows}
+        return Page([found[pk] for pk, _language in listed if pk in found], number, self)
 
 
 class CountedPaginator(Paginator):
@@ -195,31 +275,55 @@ class StatementListView(ListView[Statement]):
     paginator_class = StatementListPaginator
 
     def get_queryset(self) -> QuerySet[Statement]:
-        # The years from the first statement issued to the latest: two ends of the
-        # public order's index, where listing the distinct years would read every public
-        # statement.
-        span = Statement.objects.published().aggregate(
-            first=Min("issued_on"), latest=Max("issued_on")
-        )
-        years = (
-            list(range(span["latest"].year, span["first"].year - 1, -1)) if span["first"] else []
-        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        # The filters as the page cache normalised them (operations.pages).
+        self.query_without_page = query.urlencode()
         self.form = StatementFilterForm(
             self.request.GET or None,
-            organisations=public_organisations().order_by("name"),
-            years=years,
+            organisations=lambda: public_organisations().order_by("name"),
+            # The same until the content changes: read once per content version.
+            years=fragments.kept(self.request, "statement-list-years", make=public_years),
         )
         return self.form.filter(statement_list_queryset())
 
+    def get_paginator(self, *args: Any, **kwargs: Any) -> Paginator:
+        # How many a filter lists is the same until the content changes: counted once
+        # per content version (and never past the next publish time), not on each page.
+        def keep(name: str, make: Callable[[], Any]) -> Any:
+            return fragments.kept(
+                self.request, f"statement-list-{name}", self.query_without_page, make=make
+            )
+
+        return super().get_paginator(*args, keep=keep, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             form=self.form,
-            query_without_page=query.urlencode(),
+            # The same for the same filters until the content changes (a value that names
+            # nothing, and the rows it offers, included): written once per content version.
+            filters=fragments.kept(
+                self.request,
+                "statement-list-filters",
+                self.query_without_page,
+                make=lambda: render_to_string(
+                    "campaigns/includes/statement_filters.html", {"form": self.form}
+                ),
+            ),
+            query_without_page=self.query_without_page,
             structured_data=structured_data.collection(self.request, "Statements"),
             **kwargs,
         )
+
+
+def public_years() -> list[int]:
+    """The years from the first public statement issued to the latest, newest first: two
+    ends of the public order's index, where listing the distinct years would read every
+    public statement."""
+    span = Statement.objects.published().aggregate(first=Min("issued_on"), latest=Max("issued_on"))
+    if not span["first"]:
+        return []
+    return list(range(span["latest"].year, span["first"].year - 1, -1))
 
 
 class AtAnotherYear(Exception):
@@ -513,21 +617,35 @@ class SearchView(TemplateView):
             return context
         search = Search(text, language=get_language())
         section = self.request.GET.get("in")
+
+        # What a search finds is the same until the content changes: its ranking and its
+        # counts are read once per content version (and never past the next publish
+        # time) for every page and section of it, each of which then reads its own rows.
+        def keep(name: str, make: Callable[[], Any]) -> Any:
+            return fragments.kept(self.request, f"search-{name}", text, make=make)
+
         statement_paginator = SearchResultPaginator(
-            search.statements(statement_list_queryset()),
+            search,
+            # Without the campaign and issuer a list joins: a result shows neither.
+            Statement.objects.published(),
             self.paginate_by,
             # Shown unless another section is asked for, or the statements' is empty.
             ranked=section not in {"laws", "organisations"},
+            keep=keep,
         )
         others: dict[str, Callable[..., QuerySet[Any]]] = {
             "laws": search.laws,
             "organisations": search.organisations,
         }
+
         # Counted without their ranks and headlines: building those is most of what a
         # section not shown would cost.
+        def count(found: Callable[..., QuerySet[Any]]) -> Callable[[], int]:
+            return lambda: found(ranked=False).count()
+
         counts = {
             "statements": statement_paginator.count,
-            **{name: found(ranked=False).count() for name, found in others.items()},
+            **{name: keep(f"{name}-count", count(found)) for name, found in others.items()},
         }
         if section not in self.sections:
             # The first section with something in it, so a search for an NGO shows NGOs.

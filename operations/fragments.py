@@ -19,8 +19,9 @@ another's. Nothing is kept when the content version cannot be read (Redis unreac
 the part is made for this request only.
 
 A view that reads less of the database when it has a part already (a statement's page,
-which then asks the publication gate only whether the statement it shows is still public)
-looks for it with `find()`, and keeps what it made with `put()`.
+which then asks the publication gate only whether the statement it shows is still public;
+a list, which reads only the rows not kept) looks for it with `find()`, and keeps what it
+made with `put()`.
 
 Only what the public may see is ever kept: a view keeps a part only for a request that
 is not a staff member's, of an object its public queryset found.
@@ -50,11 +51,14 @@ _size = 0
 
 
 def size_of(part: object) -> int:
-    """About how much a part holds: its text, or its texts (a row's among them)."""
+    """About how much a part holds: its text, or its texts (a row's among them); a number;
+    a list of them."""
     if isinstance(part, str):
         return len(part)
-    if isinstance(part, tuple):
-        return sum(size_of(item) if isinstance(item, str | Model) else 1024 for item in part)
+    if isinstance(part, int):
+        return 36  # a Python int, and its place in a list
+    if isinstance(part, list | tuple):
+        return sum(size_of(item) for item in part)
     if isinstance(part, Model):
         return 1024 + sum(len(value) for value in vars(part).values() if isinstance(value, str))
     return 1024

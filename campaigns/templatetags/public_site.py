@@ -226,4 +226,29 @@ def statement_item(context: Context, statement: Any) -> SafeString:
     request: HttpRequest | None = context.get("request")
     if request is None or not statement.is_public:
         return make()
-    return fragments.kept(request, "statement-item", statement.pk, statement.version, make=make)
+    return fragments.kept(request, STATEMENT_ITEM, statement.pk, statement.version, make=make)
+
+
+STATEMENT_ITEM = "statement-item"
+
+
+@register.simple_tag(takes_context=True)
+def statement_items(context: Context, statements: Any) -> SafeString:
+    """Each statement of a list as `{% statement_item %}` shows it. A list that knows its
+    statements by id and version before reading them (campaigns.views.ListedStatements,
+    which went through the publication gate for them) reads in full only those whose
+    rows are not kept: none, for a list built afresh under the content version its rows
+    were last shown under."""
+    request: HttpRequest | None = context.get("request")
+    listed: list[tuple[int, int]] | None = getattr(statements, "listed", None)
+    if request is None or listed is None:
+        rows = [statement_item(context, statement) for statement in statements]
+    else:
+        kept = {pk: fragments.find(request, STATEMENT_ITEM, pk, version) for pk, version in listed}
+        read = statements.read([pk for pk, row in kept.items() if row is None])
+        rows = [
+            cast(SafeString, row) if row is not None else statement_item(context, read[pk])
+            for pk, _version in listed
+            if (row := kept[pk]) is not None or pk in read
+        ]
+    return mark_safe("\n    ".join(rows))  # noqa: S308 - each row rendered by its template
