@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.stack import DEFAULT_REDIS
+from bench.stack import DEFAULT_REDIS, request_log_unseen
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_bench"
 PAGE = 50
@@ -53,6 +53,7 @@ def setup(database: str, redis: str) -> None:
     import django
 
     django.setup()
+    request_log_unseen()
 
 
 def cpu_ms(get: Callable[[str], Any], path: str) -> float:

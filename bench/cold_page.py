@@ -9,9 +9,10 @@ process, not the time spent waiting for PostgreSQL or Redis, nor what other proc
 on the machine take).
 
 Here, in one process, with the benchmark's own application (bench/settings.py:
-production settings, the whole middleware stack) and no wrk, gunicorn or network, the
-requests are interleaved with the floor view (the least a Django view can do behind
-the same middleware), so that a machine busy with other work weighs on both alike.
+production settings, the request log at INFO, the whole middleware stack) and no wrk,
+gunicorn or network, the requests are interleaved with the floor view (the least a
+Django view can do behind the same middleware), so that a machine busy with other work
+weighs on both alike.
 
 The page cache keys a page by the query parameters its view reads, and drops every
 other (`?n=1` is the bare page): each request here is given a key of its own, so that
@@ -34,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.stack import DEFAULT_REDIS
+from bench.stack import DEFAULT_REDIS, request_log_unseen
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/chorus_bench"
 # The word searched for: one that many statements hold, at every scale.
@@ -62,13 +63,13 @@ def setup(database: str, redis: str) -> None:
     os.environ.update(
         {
             "DATABASE_URL": database,
-            # A database of Redis of its own: nothing cached by a running stack is read.
-            "REDIS_URL": redis.rsplit("/", 1)[0] + "/7",
+            # By default a database of Redis of its own: nothing cached by a running stack
+            # is read.
+            "REDIS_URL": redis,
             "DEBUG": "false",
             "SECRET_KEY": "bench-cold-page-" + "x" * 40,
             "ALLOWED_HOSTS": "localhost",
             "HTTPS": "false",
-            "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "bench.settings",
         }
     )
@@ -152,7 +153,7 @@ def addresses(database_cursor: Any) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", default=DEFAULT_DATABASE)
-    parser.add_argument("--redis", default=DEFAULT_REDIS)
+    parser.add_argument("--redis", default=DEFAULT_REDIS.rsplit("/", 1)[0] + "/7")
     parser.add_argument("--repetitions", type=int, default=150)
     arguments = parser.parse_args(argv)
     setup(arguments.database, arguments.redis)
@@ -160,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    # The pages name their static files by the manifest, as deployed.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     from django.db import connection
     from django.template.backends.django import Template
@@ -168,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench.drills import Check, record
     from bench.wsgi import application
     from operations import fragments, pages
+
+    # After the WSGI application's own django.setup(), which configures logging again.
+    request_log_unseen()
 
     call = caller(application)
     with connection.cursor() as cursor:
