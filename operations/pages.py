@@ -511,6 +511,10 @@ def serve(
     if page is not None and page["expires_at"] > now:
         process_pages.put(key, page, request.path, reads)
     if page is None or page["expires_at"] <= now:
+        if version:
+            # Read before anything of the page is: a page whose reads straddle a publish
+            # time, made of what was read before it, is then not kept past it.
+            request_page_expiry(request, now, version)
         response = respond()
         render = getattr(response, "render", None)
         if render is not None:

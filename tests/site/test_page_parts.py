@@ -189,6 +189,33 @@ def test_a_law_page_never_keeps_its_record_past_the_next_publish_time(
     assert "Under embargo" in client.get(law.get_absolute_url()).text
 
 
+def test_a_page_built_as_a_publish_time_comes_is_not_kept_past_it(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    law = LawFactory()
+    demand = DemandFactory(law=law, statement__scheduled=True, statement__title="Under embargo")
+    publish_at = demand.statement.publish_at
+    # Read before its time: this process learns the next publish time.
+    assert "Under embargo" not in client.get(law.get_absolute_url()).text
+
+    # The record is read a moment before the publish time, and kept a moment after it.
+    clock = [publish_at - timedelta(milliseconds=1)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    put = fragments.put
+
+    def put_after_the_publish_time(*args: Any, **kwargs: Any) -> None:
+        clock[0] = publish_at + timedelta(milliseconds=1)
+        put(*args, **kwargs)
+
+    monkeypatch.setattr(fragments, "put", put_after_the_publish_time)
+    assert "Under embargo" not in client.get(law.get_absolute_url()).text
+    monkeypatch.setattr(fragments, "put", put)
+
+    # What was read before the publish time is not kept past it.
+    clock[0] = publish_at + timedelta(seconds=1)
+    assert "Under embargo" in client.get(law.get_absolute_url()).text
+
+
 def test_a_list_row_follows_a_correction_and_a_withdrawal(
     client: Client, editor: User, django_capture_on_commit_callbacks: Any
 ) -> None:
