@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -37,7 +38,7 @@ from .models import (
     StatementQuerySet,
 )
 from .public import public_organisations
-from .search import Search
+from .search import Result, Search
 from .social_cards import CardText, card_png
 
 
@@ -163,6 +164,12 @@ class ListedStatements(Sequence[Statement]):
         return iter(self.rows)
 
 
+# A statement as a page of results shows it, in the language it was found in, and the
+# name its rendering is kept under (operations.fragments).
+SEARCH_RESULT_TEMPLATE = "campaigns/includes/search_result.html"
+SEARCH_RESULT = "search-result"
+
+
 class SearchResultPaginator(StatementListPaginator):
     """The statements a search found, best first, as pages of a list of at most `depth`.
 
@@ -243,11 +250,53 @@ class SearchResultPaginator(StatementListPaginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         listed = self.ranking[: self.count][bottom : bottom + self.per_page]
-        # Through the publication gate again: a ranking kept since may hold a statement
-        # withdrawn by another process, before this one heard of the change.
-        rows = self.search.statement_rows(cast("QuerySet[Statement]", self.object_list), listed)
-        found = {row.pk: row for row in rows}
-        return Page([found[pk] for pk, _language in listed if pk in found], number, self)
+        published = cast("QuerySet[Statement]", self.object_list)
+        return Page(FoundStatements(self.search, published, listed), number, self)
+
+
+class FoundStatements(Sequence[Statement]):
+    """A page of the statements a search ranked, known by id and the language each was
+    found in (`listed`), read only when asked for, always through the publication gate
+    (`published`): a ranking kept since may hold a statement withdrawn by another
+    process, before this one heard of the change. The search page reads in full only
+    the rows whose rendered results it does not find kept (`SearchView.results`)."""
+
+    def __init__(
+        self, search: Search, published: QuerySet[Statement], listed: list[tuple[int, str]]
+    ) -> None:
+        self.search = search
+        self.published = published
+        self.listed = listed
+
+    def versions(self) -> dict[int, int]:
+        """The version of each that is still public, and of no other."""
+        ids = [pk for pk, _language in self.listed]
+        return dict(self.published.filter(pk__in=ids).values_list("pk", "version"))
+
+    def read(self, ids: set[int]) -> dict[int, Statement]:
+        """These, each with the headline of its text in the language it was found in."""
+        listed = [(pk, language) for pk, language in self.listed if pk in ids]
+        if not listed:
+            return {}  # an empty query's columns take as long to compile as a full one's
+        return {row.pk: row for row in self.search.statement_rows(self.published, listed)}
+
+    @cached_property
+    def rows(self) -> list[Statement]:
+        read = self.read({pk for pk, _language in self.listed})
+        return [read[pk] for pk, _language in self.listed if pk in read]
+
+    def __len__(self) -> int:
+        return len(self.listed)
+
+    @overload
+    def __getitem__(self, index: int) -> Statement: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Statement]: ...
+    def __getitem__(self, index: int | slice) -> Statement | list[Statement]:
+        return self.rows[index]
+
+    def __iter__(self) -> Iterator[Statement]:
+        return iter(self.rows)
 
 
 class CountedPaginator(Paginator):
@@ -656,7 +705,10 @@ class SearchView(TemplateView):
             else CountedPaginator(others[section](), self.paginate_by, counts[section])
         )
         page = paginator.get_page(self.request.GET.get("page"))
-        rows = [search.result(row) for row in page.object_list]
+        if isinstance(page.object_list, FoundStatements):
+            rows = self.results(search, page.object_list)
+        else:
+            rows = [self.render_result(search.result(row), section) for row in page.object_list]
         context.update(
             text=text,
             counts=counts,
@@ -669,3 +721,38 @@ class SearchView(TemplateView):
             query_without_page=urlencode({"q": text, "in": section}),
         )
         return context
+
+    @staticmethod
+    def render_result(result: Result, section: str) -> SafeString:
+        return render_to_string(SEARCH_RESULT_TEMPLATE, {"result": result, "section": section})
+
+    def results(self, search: Search, found: FoundStatements) -> list[SafeString]:
+        """The statements of a page of results, each rendered once per version, language
+        found in and search, and kept (operations.fragments): a search built afresh
+        under the content version its results were last shown under asks the
+        publication gate only which of them are still public, in which version, and reads
+        in full only those whose result is not kept in that version."""
+        if not found.listed:
+            return []
+        kept: dict[int, tuple[int, SafeString] | None] = {
+            pk: fragments.find(self.request, SEARCH_RESULT, pk, language, search.text)
+            for pk, language in found.listed
+        }
+        if all(kept.values()):
+            public = found.versions()
+            read = found.read(
+                {pk for pk, version in public.items() if (part := kept[pk]) and part[0] != version}
+            )
+        else:
+            public = {}
+            read = found.read(set(kept))
+        rows = []
+        for pk, language in found.listed:
+            part, row = kept[pk], read.get(pk)
+            if row is not None and (part is None or part[0] != row.version):
+                part = (row.version, self.render_result(search.result(row), "statements"))
+                fragments.put(self.request, SEARCH_RESULT, pk, language, search.text, part=part)
+            # Read, or still public in the version kept: else withdrawn since.
+            if part is not None and (row is not None or pk in public):
+                rows.append(part[1])
+        return rows
