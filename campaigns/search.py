@@ -461,13 +461,11 @@ class Search:
         # No condition that it is written in the language: the stored vector is NULL
         # where it is not (migrations 0013 and 0022), so the match alone says so, and a
         # rare word's matches are then exactly what the GIN indexes return, with no vector
-        # read to check them again.
-        return self._full_text(
-            published,
-            StoredVector,
-            self._language_query,
-            headline=statement_text,
-        ).order_by("-rank", *Statement.PUBLIC_ORDER)
+        # read to check them again. No headline: a page's rows are read with theirs by
+        # their ids (statement_rows), and the API's `q` shows none.
+        return self._full_text(published, StoredVector, self._language_query).order_by(
+            "-rank", *Statement.PUBLIC_ORDER
+        )
 
     def statement_rows(
         self, published: QuerySet[Statement], found: list[tuple[int, str]]
