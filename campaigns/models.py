@@ -293,8 +293,9 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
 
         Call it where those rows change: a signature confirmed or withdrawn, a demand or a
         publication added, changed or removed, a law's identifier or an organisation's
-        name changed (the admin's save paths, the demo data). Only the statements whose
-        text changed are written; the number of them is returned.
+        name changed (the admin's save paths; a law or an organisation saved anywhere,
+        through settings.RECORD_CHANGE_COMMITTED; the demo data). Only the statements
+        whose text changed are written; the number of them is returned.
         """
         # Which rows make the text is search's to say (settings.STATEMENT_SEARCH_TEXT).
         found_by_texts = import_string(settings.STATEMENT_SEARCH_TEXT)

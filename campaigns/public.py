@@ -7,8 +7,10 @@ only a draft is not yet anyone's business.
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 
+from operations.changes import follow, public_pages_changed
 from operations.pages import ContentState
 from organisations.models import Organisation
 
@@ -60,6 +62,39 @@ def record_change_of(resource: str, object_id: int, kind: str) -> None:
     )
     if not never_shown:
         Change.record(resource, object_id, kind)
+
+
+def follow_change_of(resource: str, object_id: int) -> None:
+    """A law or an organisation changed, or a row its answer shows, wherever that was done
+    (settings.RECORD_CHANGE_COMMITTED, lib/change_feed.py): after its transaction commits,
+    once per transaction. The statements showing it are found by it anew and their API
+    answers rebuilt by the task worker."""
+    if resource == Change.Resource.LAW:
+        # Found by its identifiers and its country's name; their answers give its title and
+        # status, which its timeline sets.
+        shown_by = Statement.objects.filter(demands__law=object_id)
+        found_anew = shown_by.refresh_search_text()  # queues the rebuild of their answers
+    elif resource == Change.Resource.ORGANISATION:
+        # Found by its names where it published them; named in the answers as the lead, a
+        # signatory (a joint programme it runs, too: "a joint programme of ...") or a
+        # publisher.
+        published = Statement.objects.filter(publications__publisher=object_id)
+        found_anew = published.refresh_search_text()  # queues the rebuild of their answers
+        shown_in = Statement.objects.filter(
+            Q(lead_organisation=object_id)
+            | Q(signatures__organisation=object_id)
+            | Q(signatures__organisation__parents=object_id)
+        ).exclude(pk__in=published.values("pk"))
+        follow(
+            settings.STATEMENT_RELATED_ROWS_CHANGED,
+            list(shown_in.values_list("pk", flat=True).distinct()),
+        )
+    else:
+        return
+    if found_anew:
+        # The public pages' new version was set at commit, before this: a search made in
+        # between would keep its results from the old text under it.
+        public_pages_changed()
 
 
 def content_state(published_after: datetime | None = None) -> ContentState:

@@ -350,6 +350,11 @@ LAW_EVENT_ADDED = ["alerts.triggers.queue_law_event_alerts"]
 # functions called in the change's transaction with the resource, its id and the kind of
 # change, by dotted path.
 RECORD_CHANGED = ["campaigns.public.record_change_of"]
+# What follows such a change, or a change of a row its answer shows (a law's timeline),
+# for the statements that show it, once its transaction commits, once per transaction:
+# functions called with the resource and its id, by dotted path. (The public pages are
+# told of the change by lib/change_feed.py itself.)
+RECORD_CHANGE_COMMITTED = ["campaigns.public.follow_change_of"]
 # What follows a public correction of a statement's text, after commit: functions called
 # with the statement's id, by dotted path.
 STATEMENT_CORRECTED = ["invitations.reconfirmation.ask_signatories"]

@@ -14,11 +14,10 @@ from import_export.admin import ImportExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-# Statements are found by the laws they make demands about: presentation may read across.
 from addresses.admin import KeptAddressesAdmin
-from campaigns.documents import queue_rebuild
-from campaigns.models import Change, Statement
-from campaigns.search import LAW_COLUMNS
+
+# The change feed's entries of a bulk deletion are campaigns' rows: presentation may read across.
+from campaigns.models import Change
 from lib.admin_languages import fieldsets_per_language
 from lib.change_feed import tell_change_feed_of_rows
 from lib.spreadsheet_rows import CSV, XLSX
@@ -149,13 +148,6 @@ class LawAdmin(
             )
         )
 
-    def save_model(self, request: HttpRequest, obj: Law, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and {*LAW_COLUMNS, "country"} & set(form.changed_data):
-            # Statements with demands about the law are found by its identifiers and its
-            # country's name (Statement.search_text).
-            Statement.objects.filter(demands__law=obj).refresh_search_text()
-
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is LawEvent:
@@ -165,14 +157,9 @@ class LawAdmin(
                 for follow in settings.LAW_EVENT_ADDED:
                     import_string(follow)(event.pk)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        law = form.instance
-        # The change feed's entry was written by the law's save() (lib/change_feed.py).
-        if change:
-            # The API's answers of statements demanding of it give its title and status,
-            # which its timeline (saved just now) sets.
-            queue_rebuild(Statement.objects.filter(demands__law=law).values_list("pk", flat=True))
+    # The law's save() and its rows' tell the change feed, change the public pages, and
+    # once the transaction commits have the statements demanding of it found by it anew
+    # and their API answers rebuilt (lib/change_feed.py): the admin does nothing more.
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Law]) -> None:
         # QuerySet.delete() skips each law's delete(), which tells the change feed.

@@ -12,11 +12,22 @@ sources, implementations): saving or deleting one is a change of the law, told o
 transaction commits, and once per transaction however many of its rows it changed (an
 import of a timeline, the admin's inlines), not at all if the law's own save told the
 feed in that transaction already (the admin saves the law, then its inlines).
+
+The feed is not all that follows: the public pages show laws and organisations, and so do
+statements (their API answers, the text search finds them by). A change told here also
+changes the public pages (operations.changes.public_pages_changed()), and once the
+transaction commits, once per transaction and resource, settings.RECORD_CHANGE_COMMITTED
+names what follows for the statements: a change made from the shell, an import or a
+management command is followed as one made in the admin.
 """
+
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
+
+from operations.changes import follow, once_after_commit, public_pages_changed
 
 UPDATED = "updated"
 DELETED = "deleted"
@@ -30,6 +41,7 @@ def tell_change_feed(resource: str, object_id: int, kind: str) -> None:
     if transaction.get_connection().in_atomic_block:
         # Its rows saved after it in this transaction have nothing more to tell.
         transaction.on_commit(EntryAfterCommit(resource, object_id, told=True))
+    follow_after_commit(resource, object_id)
 
 
 def tell_change_feed_of_rows(resource: str, object_id: int) -> None:
@@ -37,6 +49,18 @@ def tell_change_feed_of_rows(resource: str, object_id: int) -> None:
     updated, told once the transaction commits (at once outside one)."""
     if not already_told(resource, object_id):
         transaction.on_commit(EntryAfterCommit(resource, object_id, told=False))
+    follow_after_commit(resource, object_id)
+
+
+def follow_after_commit(resource: str, object_id: int) -> None:
+    """The public pages change, and what settings.RECORD_CHANGE_COMMITTED names follows
+    once the transaction commits (at once outside one): once per transaction, however
+    many times the resource and its rows were saved in it."""
+    public_pages_changed()
+    once_after_commit(
+        ("change followed", resource, object_id),
+        partial(follow, settings.RECORD_CHANGE_COMMITTED, resource, object_id),
+    )
 
 
 class EntryAfterCommit:

@@ -12,7 +12,7 @@ a statement's change, a correction, a decision on a sign-on request): `follow()`
 modules that act on the change, which read those models.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import partial
 from typing import Any
 
@@ -23,8 +23,43 @@ from django.utils.module_loading import import_string
 
 def public_pages_changed() -> None:
     """After the current transaction commits (at once outside one): before, a request
-    could cache the old content again under the new version."""
-    transaction.on_commit(follow_change)
+    could cache the old content again under the new version. Once per transaction,
+    however many of its changes call it (an import of many laws, the admin's log after
+    the model's own save): one new version shows them all."""
+    once_after_commit(follow_change, follow_change)
+
+
+def once_after_commit(key: Hashable, function: Callable[[], None]) -> None:
+    """Call `function` once the current transaction commits (at once outside one), once
+    however many times the transaction asks for it under the same `key`."""
+    pending = (
+        entry[1]
+        for entry in transaction.get_connection().run_on_commit
+        if isinstance(entry[1], OnceAfterCommit) and entry[1].key == key and not entry[1].ran
+    )
+    transaction.on_commit(OnceAfterCommit(key, function, next(pending, None)))
+
+
+class OnceAfterCommit:
+    """One of the callbacks a transaction registered under the same key: the first of them
+    to run calls the function, the others nothing. Each asking is registered, not only
+    the first, so that one dropped with a savepoint rolled back leaves the others to run."""
+
+    def __init__(
+        self, key: Hashable, function: Callable[[], None], first: "OnceAfterCommit | None"
+    ) -> None:
+        self.key, self.function = key, function
+        # Shared by the callbacks of the same key: whether one of them has run.
+        self.runs: list[bool] = first.runs if first else [False]
+
+    @property
+    def ran(self) -> bool:
+        return self.runs[0]
+
+    def __call__(self) -> None:
+        if not self.ran:
+            self.runs[0] = True
+            self.function()
 
 
 def follow_change() -> None:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -17,10 +17,8 @@ from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
-from campaigns.documents import queue_rebuild
-from campaigns.models import Change, Statement
+from campaigns.models import Change
 from campaigns.public import public_organisations
-from campaigns.search import PUBLICATION_COLUMNS
 from lib.admin_languages import fieldsets_per_language
 from lib.spreadsheet_rows import CSV, XLSX
 
@@ -108,30 +106,9 @@ class OrganisationAdmin(
         # An organisation's page is public once it has something public (see its view).
         return public_organisations().filter(pk=obj.pk).exists()
 
-    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        names = {
-            column.removeprefix("publisher__")
-            for column in PUBLICATION_COLUMNS
-            if column.startswith("publisher__")
-        }
-        if change and names & set(form.changed_data):
-            # Statements published elsewhere by it are found by its names there
-            # (Statement.search_text).
-            Statement.objects.filter(publications__publisher=obj).refresh_search_text()
-        if change:
-            # The API's answers name it as the lead, a signatory (a joint programme it
-            # runs, too: "a joint programme of ...") or a publisher.
-            shown_in = Statement.objects.filter(
-                Q(lead_organisation=obj)
-                | Q(signatures__organisation=obj)
-                | Q(signatures__organisation__parents=obj)
-                | Q(publications__publisher=obj)
-            )
-            queue_rebuild(shown_in.values_list("pk", flat=True).distinct())
-
-    # The change feed's entries of a save and a deletion are written by the organisation's
-    # save() and delete() (lib/change_feed.py), not by the admin.
+    # The organisation's save() and delete() tell the change feed, change the public pages,
+    # and once the transaction commits have the statements showing it found by it anew and
+    # their API answers rebuilt (lib/change_feed.py), not the admin.
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         # QuerySet.delete() skips each organisation's delete(), which tells the change

@@ -3,6 +3,7 @@ changed them: each save path writes the statement's search text anew
 (Statement.search_text), explicitly, with no signal receiver."""
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -134,7 +135,9 @@ def test_a_demand_changed_or_deleted_on_its_own_page(
     assert found(admin_client, "1-123/2012") == []
 
 
-def test_a_laws_identifier_and_country_changed(admin_client: Client, statement: Statement) -> None:
+def test_a_laws_identifier_and_country_changed(
+    admin_client: Client, statement: Statement, django_capture_on_commit_callbacks: Any
+) -> None:
     law = LawFactory(country="RU", identifier="121-FZ")
     DemandFactory(statement=statement, law=law)
     assert found(admin_client, "Russia") == ["The statement"]
@@ -145,7 +148,9 @@ def test_a_laws_identifier_and_country_changed(admin_client: Client, statement: 
     asked = admin_client.post(url, data)
     data.update(form_data(asked, "law"), identifier="No. 194-Z", country="BY")
 
-    assert admin_client.post(url, data).status_code == 302
+    # The search text is written anew once the law's change is committed (lib/change_feed.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, data).status_code == 302
 
     law.refresh_from_db()
     assert law.identifier == "No. 194-Z"
@@ -154,14 +159,18 @@ def test_a_laws_identifier_and_country_changed(admin_client: Client, statement: 
     assert found(admin_client, "Russia") == []
 
 
-def test_a_publishers_name_changed(admin_client: Client, statement: Statement) -> None:
+def test_a_publishers_name_changed(
+    admin_client: Client, statement: Statement, django_capture_on_commit_callbacks: Any
+) -> None:
     publisher = OrganisationFactory(name="Novaya Gazeta", short_name="")
     PublicationFactory(statement=statement, publisher=publisher)
     url = admin_url(publisher, "change")
     data = form_data(admin_client.get(url), "organisation")
     data.update(name_en="Novaya Gazeta Europe", short_name="NGE")
 
-    assert admin_client.post(url, data).status_code == 302
+    # Once the organisation's change is committed (lib/change_feed.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, data).status_code == 302
 
     assert Organisation.objects.get(pk=publisher.pk).name == "Novaya Gazeta Europe"
     assert found(admin_client, "Europe") == ["The statement"]

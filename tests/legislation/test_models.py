@@ -1,9 +1,14 @@
 from datetime import date
+from typing import Any
 
 import pytest
+from django.db import transaction
+from django.test import Client
+from rest_framework.test import APIClient
 
+from campaigns.models import Change, PublicContentVersion
 from legislation.models import Law, LawEvent
-from tests.factories import LawEventFactory, LawFactory
+from tests.factories import DemandFactory, LawEventFactory, LawFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +73,58 @@ def test_events_that_are_no_step_in_legal_force_leave_the_status_alone(kind: str
     law.refresh_from_db()
     assert (law.status, law.status_since) == (Law.Status.IN_FORCE, date(2012, 11, 21))
     assert kind not in LawEvent.STATUS_AFTER
+
+
+def test_a_timeline_event_added_outside_the_admin_shows_on_the_public_page_and_in_the_api(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    law = LawFactory(common_title="Foreign agents law")
+    statement = StatementFactory(published=True)
+    DemandFactory(statement=statement, law=law)
+    api = APIClient()
+    # Both read once, and kept: the page in the page cache, the answer as built.
+    assert "Bill" in client.get(law.get_absolute_url()).text
+    answer = api.get(f"/api/v1/statements/{statement.pk}/").json()
+    assert answer["demands"][0]["law"]["status"] == Law.Status.BILL
+
+    # As a script or the shell adds it, through the model; committed, with the rebuild of
+    # the answers it queued run by the task worker.
+    with django_capture_on_commit_callbacks(execute=True):
+        LawEventFactory(law=law, kind=LawEvent.Kind.IN_FORCE, date=date(2012, 11, 21))
+
+    page = client.get(law.get_absolute_url()).text
+    assert "In force" in page
+    answer = api.get(f"/api/v1/statements/{statement.pk}/").json()
+    assert answer["demands"][0]["law"]["status"] == Law.Status.IN_FORCE
+
+
+def test_an_identifier_changed_outside_the_admin_finds_the_statements_demanding_of_it(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    law = LawFactory(identifier="121-FZ")
+    statement = StatementFactory(published=True, title="Repeal the law on agents")
+    DemandFactory(statement=statement, law=law)
+    assert "Repeal the law on agents" not in client.get("/search/", {"q": "255-FZ"}).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        law.identifier = "255-FZ"
+        law.save()
+
+    assert "Repeal the law on agents" in client.get("/search/", {"q": "255-FZ"}).text
+
+
+def test_a_law_changed_many_times_in_one_transaction_is_followed_once(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    law = LawFactory()
+    version = PublicContentVersion.objects.get_or_create(pk=1)[0].number
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        law.common_title = "Foreign agents law"
+        law.save()
+        LawEventFactory(law=law, kind=LawEvent.Kind.ADOPTED, date=date(2012, 7, 13))
+        LawEventFactory(law=law, kind=LawEvent.Kind.IN_FORCE, date=date(2012, 11, 21))
+
+    # One new version of the public pages, one entry of the change feed.
+    assert PublicContentVersion.objects.get(pk=1).number == version + 1
+    assert Change.objects.filter(resource=Change.Resource.LAW, object_id=law.pk).count() == 2

@@ -1,7 +1,17 @@
+from typing import Any
+
 import pytest
+from django.test import Client
+from rest_framework.test import APIClient
 
 from organisations.models import Organisation
-from tests.factories import OrganisationFactory, OrganisationParentFactory
+from tests.factories import (
+    OrganisationFactory,
+    OrganisationParentFactory,
+    PublicationFactory,
+    SignatureFactory,
+    StatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +59,30 @@ def test_other_names_are_read_one_per_line() -> None:
         other_names="World Alliance for Citizen Participation\n\n  CIVICUS Alliance \n"
     )
     assert civicus.alias_list == ["World Alliance for Citizen Participation", "CIVICUS Alliance"]
+
+
+def test_a_rename_outside_the_admin_shows_in_the_api_and_in_search(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    organisation = OrganisationFactory(name="Old Name Group")
+    signed = StatementFactory(published=True, title="Signed by it")
+    SignatureFactory(statement=signed, organisation=organisation)
+    published = StatementFactory(published=True, title="Published by it elsewhere")
+    PublicationFactory(statement=published, publisher=organisation)
+    api = APIClient()
+    # Read once, and kept: the answers as built, the search page in the page cache.
+    assert "Old Name Group" in api.get(f"/api/v1/statements/{signed.pk}/").text
+    assert "Published by it elsewhere" not in client.get("/search/", {"q": "Renamed Watch"}).text
+
+    # As a script or the shell renames it, through the model; committed, with the rebuild
+    # of the answers it queued run by the task worker.
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.name = "Renamed Watch"
+        organisation.save()
+
+    answer = api.get(f"/api/v1/statements/{signed.pk}/").text
+    assert "Renamed Watch" in answer
+    assert "Old Name Group" not in answer
+    assert "Renamed Watch" in api.get(f"/api/v1/statements/{published.pk}/").text
+    found = client.get("/search/", {"q": "Renamed Watch"}).text
+    assert "Published by it elsewhere" in found
