@@ -44,18 +44,19 @@ SEARCHES: tuple[tuple[str, str, str, float | None], ...] = (
 
 
 def addresses(start: str, word: str, count: int) -> list[str]:
-    """`count` addresses searching for the same word, none the page cache has seen: the
-    page is kept under the query as typed (operations/pages.py drops a parameter the view
-    does not read, so a `?n=` no longer makes an address new), and the search reads the
-    word whatever its case and the spaces after it."""
+    """`count` addresses searching for the same word, each a search the site has not
+    seen: the page is kept under the query as typed (operations/pages.py drops a
+    parameter the view does not read, so a `?n=` no longer makes an address new), and
+    what a search finds is kept under its text (campaigns/views.py), in which spaces are
+    folded; PostgreSQL reads the word whatever its case and the full stops after it."""
     found = []
     for number in range(count):
         cased = "".join(
             letter.upper() if number >> position & 1 else letter
             for position, letter in enumerate(word)
         )
-        spaces = number >> len(word)
-        found.append(f"{start}{cased}{'+' * spaces}")
+        stops = number >> len(word)
+        found.append(f"{start}{cased}{'.' * stops}")
     return found
 
 
@@ -178,6 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     searches = [search for search in SEARCHES if arguments.only in search[0]]
     setup(arguments.database, arguments.redis)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    # The pages name their static files by the manifest, as deployed.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     from bench.drills import Check, record
     from bench.wsgi import application

@@ -28,7 +28,6 @@ because they belong to the moment and to the request, not to the statement:
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from operator import itemgetter
 from typing import Any
@@ -46,7 +45,7 @@ from rest_framework.exceptions import ValidationError
 
 from operations.changes import public_pages_changed
 
-from .models import Statement, StatementDocument
+from .models import CLOCK_STAND_IN, Statement, StatementDocument
 from .serializers import StatementSerializer
 
 # What a partner names in `expand=`, and the field the detail gives it in.
@@ -329,9 +328,8 @@ def detail_of(db: str, columns: list[str], rows: list[tuple[Any, ...]]) -> tuple
     return statement, keep([statement.pk])[statement.pk].detail
 
 
-# Compiled into the public detail's query in place of the clock and of the id; each
-# request puts its own moment and id in their places.
-CLOCK_STAND_IN = datetime(1, 1, 1, tzinfo=UTC)
+# Compiled into the public detail's query in place of the id, as CLOCK_STAND_IN is in
+# place of the clock; each request puts its own id and moment in their places.
 ID_STAND_IN = -1
 
 

@@ -2,7 +2,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import batched
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -234,14 +234,20 @@ class Leverage(models.Model):
         return self.name
 
 
+# Compiled into a query in place of the clock, by a query built once and run with each
+# request's own moment in its place (see StatementQuerySet.published).
+CLOCK_STAND_IN = datetime(1, 1, 1, tzinfo=UTC)
+
+
 class StatementQuerySet(MultilingualQuerySet["Statement"]):
     def published(self, *, at: datetime | None = None) -> "StatementQuerySet":
         """What the public may see. Every public surface starts here, and only here.
 
         Visibility is computed from the clock at query time, so a scheduled statement
-        appears the moment its publish time is reached without any job running. `at`
-        stands in for the clock in a query compiled once and run with the time of each
-        request (campaigns/documents.py `kept_public_detail`); nothing else gives it.
+        appears the moment its publish time is reached without any job running. `at` is
+        CLOCK_STAND_IN in a query compiled once and run with the time of each request in
+        its place (campaigns/documents.py `kept_public_detail`, campaigns/search.py
+        `Search.count`); nothing else gives it.
         """
         return self.filter(
             status=Statement.Status.PUBLISHED,

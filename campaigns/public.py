@@ -27,10 +27,11 @@ from .models import (
 )
 
 
-def public_signatures() -> QuerySet[Signature]:
-    """Confirmed signatures of published statements: the only ones shown or counted."""
+def public_signatures(*, at: datetime | None = None) -> QuerySet[Signature]:
+    """Confirmed signatures of published statements: the only ones shown or counted.
+    (`at`: see StatementQuerySet.published.)"""
     return Signature.objects.filter(
-        status=Signature.Status.CONFIRMED, statement__in=Statement.objects.published()
+        status=Signature.Status.CONFIRMED, statement__in=Statement.objects.published(at=at)
     )
 
 
@@ -38,13 +39,16 @@ def public_demands() -> DemandQuerySet:
     return Demand.objects.filter(statement__in=Statement.objects.published())
 
 
-def public_organisations() -> QuerySet[Organisation]:
+def public_organisations(*, at: datetime | None = None) -> QuerySet[Organisation]:
     """Organisations with something public: a signature, a statement issued, a coalition,
-    or a joint programme they run that signed a published statement."""
-    signed = public_signatures().filter(organisation=OuterRef("pk"))
-    issued = Statement.objects.published().filter(lead_organisation=OuterRef("pk"))
+    or a joint programme they run that signed a published statement. (`at`: see
+    StatementQuerySet.published.)"""
+    signed = public_signatures(at=at).filter(organisation=OuterRef("pk"))
+    issued = Statement.objects.published(at=at).filter(lead_organisation=OuterRef("pk"))
     member = CoalitionMembership.objects.filter(organisation=OuterRef("pk"))
-    programme_signed = public_signatures().filter(organisation__parent_links__parent=OuterRef("pk"))
+    programme_signed = public_signatures(at=at).filter(
+        organisation__parent_links__parent=OuterRef("pk")
+    )
     return Organisation.objects.filter(
         Q(Exists(signed)) | Q(Exists(issued)) | Q(Exists(member)) | Q(Exists(programme_signed))
     )

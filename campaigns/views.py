@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -192,15 +191,10 @@ class SearchResultPaginator(StatementListPaginator):
 
     depth = 1_000
 
-    def __init__(
-        self,
-        search: Search,
-        published: QuerySet[Statement],
-        per_page: int,
-        ranked: bool = True,
-        keep: Keep = made,
-    ):
-        super().__init__(published, per_page, keep=keep)
+    def __init__(self, search: Search, per_page: int, ranked: bool = True, keep: Keep = made):
+        # Without the campaign and issuer a list joins: a result shows neither. Ranked,
+        # the same gate is compiled once into the search's ranking (Search.ranking).
+        super().__init__(Statement.objects.published(), per_page, keep=keep)
         self.search = search
         self.ranked = ranked and search.full_text
 
@@ -218,24 +212,9 @@ class SearchResultPaginator(StatementListPaginator):
     def ranking(self) -> list[tuple[int, str]]:
         """The newest depth + 1 matches, best first, the one past the depth last: each
         one's id and the language it was found in."""
-        return cast(list[tuple[int, str]], self.keep("ranked", self.rank))
-
-    def rank(self) -> list[tuple[int, str]]:
-        # The rank is the search's annotation; newest is the public order (issued, then
-        # published, then entered), and breaks ties of rank in the same order.
-        sql, params = self.newest(
-            "pk", "issued_on", "publish_at", "rank", "found_language"
-        ).query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pk, found_language FROM (SELECT pk, issued_on, publish_at, rank, "  # noqa: S608 - Django's own SQL, parameters apart
-                "found_language, row_number() OVER "
-                "(ORDER BY issued_on DESC, publish_at DESC, pk DESC) AS age "
-                f"FROM ({sql}) AS newest) AS numbered "
-                "ORDER BY age > %s, rank DESC, issued_on DESC, publish_at DESC, pk DESC",
-                [*params, self.depth],
-            )
-            return [(pk, language) for pk, language in cursor.fetchall()]
+        return cast(
+            list[tuple[int, str]], self.keep("ranked", lambda: self.search.ranking(self.depth))
+        )
 
     @cached_property
     def counted(self) -> int:
@@ -675,8 +654,6 @@ class SearchView(TemplateView):
 
         statement_paginator = SearchResultPaginator(
             search,
-            # Without the campaign and issuer a list joins: a result shows neither.
-            Statement.objects.published(),
             self.paginate_by,
             # Shown unless another section is asked for, or the statements' is empty.
             ranked=section not in {"laws", "organisations"},
@@ -689,12 +666,12 @@ class SearchView(TemplateView):
 
         # Counted without their ranks and headlines: building those is most of what a
         # section not shown would cost.
-        def count(found: Callable[..., QuerySet[Any]]) -> Callable[[], int]:
-            return lambda: found(ranked=False).count()
+        def count(name: str) -> Callable[[], int]:
+            return lambda: search.count(name)
 
         counts = {
             "statements": statement_paginator.count,
-            **{name: keep(f"{name}-count", count(found)) for name, found in others.items()},
+            **{name: keep(f"{name}-count", count(name)) for name in others},
         }
         if section not in self.sections:
             # The first section with something in it, so a search for an NGO shows NGOs.

@@ -340,6 +340,62 @@ def test_the_search_indexes_serve_the_search(
 
 
 @on_postgresql
+def test_the_searches_compiled_once_find_what_the_orm_finds_at_each_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ranking and the counts are compiled once per process with stand-ins for the
+    words and the clock: each search gets its own words' answer, as the gate gives it at
+    the moment it runs."""
+    shown = StatementFactory(published=True, title="Parliament gags the press")
+    SignatureFactory(statement=shown, organisation__name="Press Guild")
+    scheduled = StatementFactory(
+        scheduled=True,
+        publish_at=timezone.now() + timedelta(hours=1),
+        title="Parliament gags the unions",
+    )
+    SignatureFactory(statement=scheduled, organisation__name="Union Guild")
+    for hidden in ("approved", "withdrawn", "in_review"):
+        SignatureFactory(
+            statement=StatementFactory(**{hidden: True}, title=f"Parliament gags {hidden}"),
+            organisation__name=f"Guild {hidden}",
+        )
+    LawFactory(common_title="Law on the press guilds", summary="Parliament licenses the press.")
+
+    def through_the_orm(text: str) -> tuple[list[int], int, int]:
+        search = Search(text, language="en")
+        found = search.statements(Statement.objects.published()).order_by(
+            "-rank", *Statement.PUBLIC_ORDER
+        )
+        return (
+            list(found.values_list("pk", flat=True)),
+            search.laws(ranked=False).count(),
+            search.organisations(ranked=False).count(),
+        )
+
+    def compiled_once(text: str) -> tuple[list[int], int, int]:
+        search = Search(text, language="en")
+        return (
+            [pk for pk, _language in search.ranking(SearchResultPaginator.depth)],
+            search.count("laws"),
+            search.count("organisations"),
+        )
+
+    texts = ["parliament", "press", "guild", "unions", '"gags the" -unions', "nothing"]
+    for text in texts:
+        assert compiled_once(text) == through_the_orm(text)
+    assert compiled_once("guild") == ([], 1, 1)  # Press Guild; the union's not yet public
+    assert compiled_once("parliament")[0] == [shown.pk]
+
+    # Its publish time passes after the queries were compiled: found, and its signatory.
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    for text in texts:
+        assert compiled_once(text) == through_the_orm(text)
+    assert compiled_once("guild") == ([], 1, 2)
+    assert sorted(compiled_once("parliament")[0]) == sorted([shown.pk, scheduled.pk])
+
+
+@on_postgresql
 def test_every_language_has_its_search_indexes() -> None:
     # A language added to LANGUAGES needs a migration creating its indexes (see 0010).
     with connection.cursor() as cursor:
