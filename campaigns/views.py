@@ -1,4 +1,5 @@
-from collections.abc import Callable, Iterator, Sequence
+from abc import abstractmethod
+from collections.abc import Callable, Collection, Iterator, Sequence
 from copy import copy
 from functools import cache
 from typing import Any, NamedTuple, cast, overload
@@ -125,26 +126,22 @@ class StatementListPaginator(Paginator):
         return Page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
-class ListedStatements(Sequence[Statement]):
-    """A page's statements, known by id and version (`listed`), each read in full, with
-    what it joins, only when asked for: `{% statement_items %}` reads only those whose
-    rows it does not find kept (operations.fragments), so a list built afresh after its
-    rows were shown under the same content version reads none of them."""
+class StatementsReadWhenAsked[Known](Sequence[Statement]):
+    """A page's statements, known by id and one thing more each (`listed`) before any
+    is read, and read in full (`read`) only when a row is asked for: the page counts
+    them without reading them, and a statement `read` no longer finds is left out of
+    its rows."""
 
-    def __init__(self, statements: QuerySet[Statement], listed: list[tuple[int, int]]) -> None:
-        self.statements = statements
-        self.listed = listed
+    listed: list[tuple[int, Known]]
 
-    def read(self, ids: list[int]) -> dict[int, Statement]:
-        """These statements, by id (a statement gone from the list since is not there)."""
-        if not ids:
-            return {}
-        return {row.pk: row for row in self.statements.filter(pk__in=ids).order_by()}
+    @abstractmethod
+    def read(self, ids: Collection[int]) -> dict[int, Statement]:
+        """These statements, by id."""
 
     @cached_property
     def rows(self) -> list[Statement]:
-        read = self.read([pk for pk, _version in self.listed])
-        return [read[pk] for pk, _version in self.listed if pk in read]
+        read = self.read({pk for pk, _known in self.listed})
+        return [read[pk] for pk, _known in self.listed if pk in read]
 
     def __len__(self) -> int:
         return len(self.listed)
@@ -161,6 +158,23 @@ class ListedStatements(Sequence[Statement]):
 
     def __iter__(self) -> Iterator[Statement]:
         return iter(self.rows)
+
+
+class ListedStatements(StatementsReadWhenAsked[int]):
+    """A page's statements, known by id and version (`listed`), each read in full, with
+    what it joins, only when asked for: `{% statement_items %}` reads only those whose
+    rows it does not find kept (operations.fragments), so a list built afresh after its
+    rows were shown under the same content version reads none of them."""
+
+    def __init__(self, statements: QuerySet[Statement], listed: list[tuple[int, int]]) -> None:
+        self.statements = statements
+        self.listed = listed
+
+    def read(self, ids: Collection[int]) -> dict[int, Statement]:
+        """These statements, by id (a statement gone from the list since is not there)."""
+        if not ids:
+            return {}
+        return {row.pk: row for row in self.statements.filter(pk__in=ids).order_by()}
 
 
 # A statement as a page of results shows it, in the language it was found in, and the
@@ -233,7 +247,7 @@ class SearchResultPaginator(StatementListPaginator):
         return Page(FoundStatements(self.search, published, listed), number, self)
 
 
-class FoundStatements(Sequence[Statement]):
+class FoundStatements(StatementsReadWhenAsked[str]):
     """A page of the statements a search ranked, known by id and the language each was
     found in (`listed`), read only when asked for, always through the publication gate
     (`published`): a ranking kept since may hold a statement withdrawn by another
@@ -252,30 +266,12 @@ class FoundStatements(Sequence[Statement]):
         ids = [pk for pk, _language in self.listed]
         return dict(self.published.filter(pk__in=ids).values_list("pk", "version"))
 
-    def read(self, ids: set[int]) -> dict[int, Statement]:
+    def read(self, ids: Collection[int]) -> dict[int, Statement]:
         """These, each with the headline of its text in the language it was found in."""
         listed = [(pk, language) for pk, language in self.listed if pk in ids]
         if not listed:
             return {}  # an empty query's columns take as long to compile as a full one's
         return {row.pk: row for row in self.search.statement_rows(self.published, listed)}
-
-    @cached_property
-    def rows(self) -> list[Statement]:
-        read = self.read({pk for pk, _language in self.listed})
-        return [read[pk] for pk, _language in self.listed if pk in read]
-
-    def __len__(self) -> int:
-        return len(self.listed)
-
-    @overload
-    def __getitem__(self, index: int) -> Statement: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Statement]: ...
-    def __getitem__(self, index: int | slice) -> Statement | list[Statement]:
-        return self.rows[index]
-
-    def __iter__(self) -> Iterator[Statement]:
-        return iter(self.rows)
 
 
 class CountedPaginator(Paginator):

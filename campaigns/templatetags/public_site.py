@@ -42,6 +42,14 @@ def markdown(text: str) -> SafeString:
     return mark_safe(render_markdown(text))  # noqa: S308 - render_markdown sanitises
 
 
+@register.filter
+def language_name(code: str) -> str:
+    """A language by the name the language switcher gives it (settings.LANGUAGES), not
+    Django's own name for it in itself, which writes one of them in lower case
+    ("English", "Русский", "français")."""
+    return dict(settings.LANGUAGES)[code]
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context: dict[str, Any]) -> list[dict[str, str]]:
     """This page in each language it exists in: code, name, and its address (path and absolute).

@@ -46,6 +46,18 @@ def test_a_statement_links_only_to_the_languages_it_is_written_in(client: Client
     assert client.get(f"/fr{address}").status_code == 404
 
 
+def test_a_statement_names_its_languages_as_the_language_switcher_does(client: Client) -> None:
+    statement = StatementFactory(
+        published=True, title_en="Repeal", body_en="Text.", title_fr="Abroger", body_fr="Texte."
+    )
+    address = statement.get_absolute_url()
+    text = client.get(f"/fr{address}").text
+    # In the header, and in the line of the languages the statement is written in.
+    assert '<span aria-current="true" lang="fr">Français</span>' in text
+    assert '<span lang="fr" aria-current="page">Français</span>' in text
+    assert ">français<" not in text
+
+
 def test_content_is_shown_only_in_a_language_it_is_written_in(client: Client) -> None:
     statement = StatementFactory(published=True, language="en", title="Repeal the laws")
     address = statement.get_absolute_url()

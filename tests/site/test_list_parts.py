@@ -3,38 +3,18 @@ years, its count under each filter and each statement's row are made once per co
 version, and a list built afresh reads only the ids of its page through the publication
 gate; a withdrawal, a correction or a draft never shows through a kept row."""
 
-from collections.abc import Iterator
 from datetime import date, timedelta
-from itertools import count
 
 import pytest
 from django.contrib.auth.models import User
-from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from operations import fragments, pages
 from tests.factories import StatementFactory, withdraw_in_database_only
 from tests.site.reading import read
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_never_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every request its own page key, as for a page whose entry has expired: the page
-    is built by its view each time, and only the parts kept below the cache may answer."""
-    page_key = pages.page_key
-    requests = count()
-
-    def own_page_key(request: HttpRequest, version: str) -> str:
-        return f"{page_key(request, version)}:{next(requests)}"
-
-    monkeypatch.setattr(pages, "page_key", own_page_key)
-    fragments.forget()
-    yield
-    fragments.forget()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_never_answers")]
 
 
 def listed(client: Client, query: str = "") -> list[str]:

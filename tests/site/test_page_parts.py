@@ -2,20 +2,17 @@
 statement's article and a law's record are made once per content version, and a page
 built afresh reuses them; a correction, a withdrawal or a draft never shows through one."""
 
-from collections.abc import Iterator
 from datetime import timedelta
-from itertools import count
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from campaigns.models import PreviewLink, Statement
-from operations import fragments, pages
+from operations import fragments
 from tests.factories import (
     DemandFactory,
     LawFactory,
@@ -25,23 +22,7 @@ from tests.factories import (
     withdraw_in_database_only,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_never_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every request its own page key, as for a page whose entry has expired: the page
-    is built by its view each time, and only the parts kept below the cache may answer."""
-    page_key = pages.page_key
-    requests = count()
-
-    def own_page_key(request: HttpRequest, version: str) -> str:
-        return f"{page_key(request, version)}:{next(requests)}"
-
-    monkeypatch.setattr(pages, "page_key", own_page_key)
-    fragments.forget()
-    yield
-    fragments.forget()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_never_answers")]
 
 
 def test_a_statement_page_built_afresh_reuses_its_article(

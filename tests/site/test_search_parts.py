@@ -5,45 +5,27 @@ of its statements are still public, in which version, and reads only those whose
 is not kept; a withdrawal, a new version or a publish time never goes unseen through
 what is kept."""
 
-from collections.abc import Iterator
 from datetime import timedelta
-from itertools import count
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
-from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from campaigns.models import Statement
-from operations import fragments, pages
+from operations import fragments
 from tests.factories import StatementFactory, withdraw_in_database_only
 from tests.site.reading import read
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.usefixtures("page_cache_never_answers"),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="the ranking is PostgreSQL's full-text search"
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def page_cache_never_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every request its own page key, as for a page whose entry has expired: the page
-    is built by its view each time, and only the parts kept below the cache may answer."""
-    page_key = pages.page_key
-    requests = count()
-
-    def own_page_key(request: HttpRequest, version: str) -> str:
-        return f"{page_key(request, version)}:{next(requests)}"
-
-    monkeypatch.setattr(pages, "page_key", own_page_key)
-    fragments.forget()
-    yield
-    fragments.forget()
 
 
 def found(client: Client, query: str = "q=summit") -> list[str]:
