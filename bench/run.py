@@ -491,13 +491,17 @@ def main(argv: list[str] | None = None) -> int:
                 }
 
             surfaces: list[tuple[str, str, dict[str, Any]]] = [
-                # The target's page: the demo-shaped statement (8 signatories, 7 demands),
-                # built afresh for every request.
+                # The demo-shaped statement (8 signatories, 7 demands), built afresh for
+                # every request, with a Host of its own: nothing of it kept, not even the
+                # site's frame, the coldest page there is. Its processor time is held to
+                # its target (≤ 6 ms) in one process by bench/cold_page.py, which times
+                # the page built afresh as any page cache miss builds it, and the coldest
+                # beside it.
                 (
                     "statement page, cold cache",
                     demo_shaped,
                     {
-                        "target": "≥ 0.25 × full-stack Django floor, ≤ 8 queries",
+                        "target": "≤ 8 queries",
                         "script": uncached([demo_shaped]),
                         "flush": True,
                         "fresh": True,
