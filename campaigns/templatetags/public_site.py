@@ -87,7 +87,9 @@ class KeptNode(template.Node):
     # are looked for on each rendering without looking inside it.
     child_nodelists = ()
 
-    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+    def __init__(self, template_name: str, name: str, nodelist: template.NodeList) -> None:
+        # Kept under both: another template's part of the same name is another part.
+        self.template_name = template_name
         self.name = name
         self.nodelist = nodelist
 
@@ -98,7 +100,7 @@ class KeptNode(template.Node):
         request: HttpRequest | None = context.get("request")
         if request is None:
             return make()
-        return fragments.kept(request, "site", self.name, make=make)
+        return fragments.kept(request, "site", self.template_name, self.name, make=make)
 
 
 @register.tag
@@ -113,7 +115,8 @@ def kept(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
         raise template.TemplateSyntaxError(f"{bits[0]} takes a quoted name.")
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    return KeptNode(bits[1][1:-1], nodelist)
+    template_name = str(parser.origin.template_name) if parser.origin else ""
+    return KeptNode(template_name, bits[1][1:-1], nodelist)
 
 
 @register.simple_tag

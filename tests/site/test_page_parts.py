@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
+from django.template import Context, Engine
 from django.test import Client
 from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
@@ -108,6 +109,30 @@ def test_the_site_frame_is_kept_in_each_language(client: Client) -> None:
     assert ">Statements</a>" not in french
     assert 'hreflang="fr"' in english
     assert client.get(statement.get_absolute_url()).text == english
+
+
+def test_a_kept_part_is_kept_under_its_template_and_its_name(rf: Any) -> None:
+    """Two templates may name a part alike: each keeps its own."""
+    engine = Engine(
+        libraries={"public_site": "campaigns.templatetags.public_site"},
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {
+                    name: '{% load public_site %}{% kept "header" %}' + text + "{% endkept %}"
+                    for name, text in [("one.html", "One"), ("two.html", "Two")]
+                },
+            )
+        ],
+    )
+    request = rf.get("/")
+    request.user = AnonymousUser()
+
+    def rendered(name: str) -> str:
+        return engine.get_template(name).render(Context({"request": request}))
+
+    assert [rendered("one.html"), rendered("two.html")] == ["One", "Two"]
+    assert [rendered("one.html"), rendered("two.html")] == ["One", "Two"]
 
 
 def test_a_drafts_article_is_never_kept(client: Client) -> None:
