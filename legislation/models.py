@@ -10,7 +10,13 @@ from django_countries.fields import CountryField
 from modeltranslation.manager import MultilingualManager
 
 from addresses.models import KeepsFormerAddresses
-from lib.change_feed import DELETED, UPDATED, tell_change_feed, tell_change_feed_of_rows
+from lib.change_feed import (
+    DELETED,
+    UPDATED,
+    follow_relation,
+    tell_change_feed,
+    tell_change_feed_of_rows,
+)
 from lib.web_addresses import WebAddressField
 
 from .validators import validate_ecli
@@ -681,3 +687,19 @@ class Penalty(models.Model):
                 self.prison_max_months,
             )
         )
+
+
+# The links a law's answer shows, changed without any save() of the law (lib/change_feed.py).
+follow_relation(Law.rights, "law", lambda laws, _rights: laws)
+follow_relation(Law.conflicts_with, "law", lambda laws, _standards: laws)
+# Each law shows the other: the laws it is modelled on, those modelled on it; the laws it
+# implements, those implementing it.
+follow_relation(Law.modelled_on, "law", lambda laws, models: laws | models)
+follow_relation(Law.implements, "law", lambda instruments, laws: instruments | laws)
+follow_relation(
+    Provision.rights,
+    "law",
+    lambda provisions, _rights: Provision.objects.filter(pk__in=provisions).values_list(
+        "law_id", flat=True
+    ),
+)

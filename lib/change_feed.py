@@ -11,7 +11,9 @@ A law's answer also shows rows of its own (its timeline, provisions and their pe
 sources, implementations): saving or deleting one is a change of the law, told once its
 transaction commits, and once per transaction however many of its rows it changed (an
 import of a timeline, the admin's inlines), not at all if the law's own save told the
-feed in that transaction already (the admin saves the law, then its inlines).
+feed in that transaction already (the admin saves the law, then its inlines). So are the
+many-to-many links an answer shows (a law's rights, an organisation's parents), which
+`add()`, `remove()`, `set()` and `clear()` change without any save(): see follow_relation.
 
 The feed is not all that follows: the public pages show laws and organisations, and so do
 statements (their API answers, the text search finds them by). A change told here also
@@ -21,10 +23,13 @@ names what follows for the statements: a change made from the shell, an import o
 management command is followed as one made in the admin.
 """
 
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import m2m_changed
 from django.utils.module_loading import import_string
 
 from operations.changes import follow, once_after_commit, public_pages_changed
@@ -88,3 +93,37 @@ def already_told(resource: str, object_id: int) -> bool:
         and (entry[1].resource, entry[1].object_id) == (resource, object_id)
         for entry in transaction.get_connection().run_on_commit
     )
+
+
+def follow_relation(
+    relation: Any, resource: str, shown_by: Callable[[set[int], set[int]], Iterable[int]]
+) -> None:
+    """A many-to-many relation (`relation`: the descriptor, `Law.rights`) that the answers
+    of `resource` show: each link added or removed, from either side, is a change of the
+    resources `shown_by(owners, related)` names, given the ids of the rows on the side
+    that declares the field and of those on the other side."""
+    field = relation.field
+    through = relation.through
+
+    def changed(
+        instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+    ) -> None:
+        if action in {"pre_clear", "pre_remove"}:
+            # The links there are, read before they go: remove() names ids whether they
+            # are linked or not (add() names only those it adds).
+            mine, theirs = field.m2m_field_name(), field.m2m_reverse_field_name()
+            if reverse:
+                mine, theirs = theirs, mine
+            links = through.objects.filter(**{mine: instance.pk})
+            if action == "pre_remove":
+                links = links.filter(**{f"{theirs}__in": pk_set or ()})
+            pk_set = set(links.values_list(theirs, flat=True))
+        elif action != "post_add":
+            return
+        if not pk_set:
+            return
+        owners, related = (set(pk_set), {instance.pk}) if reverse else ({instance.pk}, pk_set)
+        for object_id in set(shown_by(owners, related)):
+            tell_change_feed_of_rows(resource, object_id)
+
+    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"{through._meta.label}")

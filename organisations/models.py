@@ -17,7 +17,13 @@ from modeltranslation.manager import MultilingualManager, MultilingualQuerySet
 from rest_framework_api_key.models import AbstractAPIKey
 
 from addresses.models import KeepsFormerAddresses
-from lib.change_feed import DELETED, UPDATED, tell_change_feed
+from lib.change_feed import (
+    DELETED,
+    UPDATED,
+    follow_relation,
+    tell_change_feed,
+    tell_change_feed_of_rows,
+)
 from lib.web_addresses import WebAddressField
 
 from .logos import LogoField, logo_path
@@ -251,6 +257,16 @@ class OrganisationParent(models.Model):
     def __str__(self) -> str:
         return f"{self.parent} → {self.programme}"
 
+    # A programme's answer is named after who runs it: mirrors learn of a change
+    # (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        tell_change_feed_of_rows("organisation", self.programme_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        tell_change_feed_of_rows("organisation", self.programme_id)
+        return super().delete(*args, **kwargs)
+
 
 def ogrn_checks_out(value: str) -> bool:
     """An OGRN's thirteenth digit is the remainder of the first twelve divided by 11, mod 10."""
@@ -344,6 +360,15 @@ class OrganisationIdentifier(models.Model):
     def __str__(self) -> str:
         return f"{self.scheme_name}: {self.value}"
 
+    # The organisation's answer shows it: mirrors learn of a change (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        tell_change_feed_of_rows("organisation", self.organisation_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        tell_change_feed_of_rows("organisation", self.organisation_id)
+        return super().delete(*args, **kwargs)
+
     def clean(self) -> None:
         self.value = self.value.strip()
         if self.scheme != self.Scheme.OTHER and self.label:
@@ -422,6 +447,19 @@ class PressContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.short_name or self.organisation.name})"
+
+    # The organisation's answer shows it: mirrors learn of a change (lib/change_feed.py).
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        tell_change_feed_of_rows("organisation", self.organisation_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        tell_change_feed_of_rows("organisation", self.organisation_id)
+        return super().delete(*args, **kwargs)
+
+
+# A programme's links to who runs it, changed without any save() (lib/change_feed.py).
+follow_relation(Organisation.parents, "organisation", lambda programmes, _parents: programmes)
 
 
 # --- partner access: API keys and webhooks ---------------------------------------------

@@ -22,10 +22,14 @@ from tests.factories import (
     LawFactory,
     LawSourceFactory,
     OrganisationFactory,
+    OrganisationIdentifierFactory,
     OrganisationParentFactory,
     PenaltyFactory,
+    PressContactFactory,
     ProvisionFactory,
+    RightFactory,
     SignatureFactory,
+    StandardFactory,
     StatementFactory,
 )
 
@@ -214,6 +218,81 @@ def test_a_laws_rows_changed_from_the_shell_are_in_the_feed(
     with committed():
         provision.delete()
     assert told() == [("law", law.pk, "updated")]
+
+
+def test_a_laws_links_changed_from_either_side_are_in_the_feed(
+    api: APIClient, committed: Committed, law: Law
+) -> None:
+    """Rights, standards and related laws are linked by add(), remove(), set() and
+    clear(), which save neither side: each is a change of every law whose answer shows
+    the link, made from the law's side or the other's."""
+    provision = law.provisions.get()
+    with committed():
+        right, standard = RightFactory(), StandardFactory()
+        other = LawFactory(country="BY")
+    Change.objects.all().delete()
+    changes: list[tuple[Callable[[], object], set[int]]] = [
+        (lambda: law.rights.add(right), {law.pk}),
+        (lambda: right.laws.remove(law), {law.pk}),
+        (lambda: law.conflicts_with.set([standard]), {law.pk}),
+        (lambda: standard.laws.clear(), {law.pk}),
+        (lambda: law.modelled_on.add(other), {law.pk, other.pk}),
+        (lambda: other.models_for.clear(), {law.pk, other.pk}),
+        (lambda: law.implements.add(other), {law.pk, other.pk}),
+        (lambda: provision.rights.add(right), {law.pk}),
+        (lambda: right.provisions.clear(), {law.pk}),
+    ]
+    for change, told in changes:
+        with committed():
+            change()
+        assert sorted(brief(entry) for entry in entries(api)) == sorted(
+            ("law", pk, "updated") for pk in told
+        )
+        Change.objects.all().delete()
+
+    # Nothing linked, nothing changed: nothing told.
+    with committed():
+        standard.laws.clear()
+        law.rights.remove(right)
+    assert entries(api) == []
+    # A law saved with its links (the admin saves the law, then sets them): one entry.
+    with committed(), transaction.atomic():
+        law.save()
+        law.rights.set([right])
+    assert [brief(entry) for entry in entries(api)] == [("law", law.pk, "updated")]
+    assert [item["name"] for item in api.get(f"/api/v1/laws/{law.pk}/").json()["rights"]] == [
+        right.name
+    ]
+
+
+def test_an_organisations_rows_and_links_changed_from_the_shell_are_in_the_feed(
+    api: APIClient, committed: Committed
+) -> None:
+    with committed():
+        organisation = OrganisationFactory(name="Memorial")
+        SignatureFactory(statement=StatementFactory(published=True), organisation=organisation)
+        partner = OrganisationFactory(name="Partner")
+        identifier = OrganisationIdentifierFactory(organisation=organisation)
+    Change.objects.all().delete()
+    changes: list[Callable[[], object]] = [
+        lambda: OrganisationIdentifierFactory(
+            organisation=organisation, scheme="other", label="Register", value="42"
+        ),
+        partial(save, identifier, value=identifier.value + "0"),
+        identifier.delete,
+        lambda: PressContactFactory(organisation=organisation),
+        lambda: organisation.press_contacts.get().delete(),
+        lambda: OrganisationParentFactory(programme=organisation, parent=partner),
+        lambda: organisation.parents.clear(),
+        lambda: organisation.parents.add(partner),
+    ]
+    for change in changes:
+        with committed():
+            change()
+        assert [brief(entry) for entry in entries(api)] == [
+            ("organisation", organisation.pk, "updated")
+        ]
+        Change.objects.all().delete()
 
 
 def test_a_laws_rows_changed_together_are_one_entry(
