@@ -247,7 +247,8 @@ class StatementQuerySet(MultilingualQuerySet["Statement"]):
         appears the moment its publish time is reached without any job running. `at` is
         CLOCK_STAND_IN in a query compiled once and run with the time of each request in
         its place (campaigns/documents.py `kept_public_detail`, campaigns/search.py
-        `Search.count`); nothing else gives it.
+        `Search.count` and `Search.ranking`, through campaigns/public.py); nothing else
+        may give it: a time to come would show scheduled statements.
         """
         return self.filter(
             status=Statement.Status.PUBLISHED,

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
@@ -17,9 +17,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from addresses.admin import KeptAddressesAdmin
 
 # The change feed's entries of a bulk deletion are campaigns' rows: presentation may read across.
-from campaigns.models import Change
 from lib.admin_languages import fieldsets_per_language
-from lib.change_feed import tell_change_feed_of_rows
+from lib.change_feed import DELETED, tell_change_feed, tell_change_feed_of_rows
 from lib.spreadsheet_rows import CSV, XLSX
 from operations.changes import ChangesPublicPages
 
@@ -162,11 +161,11 @@ class LawAdmin(
     # and their API answers rebuilt (lib/change_feed.py): the admin does nothing more.
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Law]) -> None:
-        # QuerySet.delete() skips each law's delete(), which tells the change feed.
-        deleted = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        for pk in deleted:
-            Change.record(Change.Resource.LAW, pk, Change.Kind.DELETED)
+        # QuerySet.delete() skips each law's delete(), which tells the change feed first.
+        with transaction.atomic():
+            for pk in queryset.values_list("pk", flat=True):
+                tell_change_feed("law", pk, DELETED)
+            super().delete_queryset(request, queryset)
 
     @admin.display(
         description=_("title"),

@@ -29,7 +29,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import m2m_changed
+from django.db.models.fields.related import lazy_related_operation
+from django.db.models.signals import m2m_changed, pre_delete
 from django.utils.module_loading import import_string
 
 from operations.changes import follow, once_after_commit, public_pages_changed
@@ -126,4 +127,35 @@ def follow_relation(
         for object_id in set(shown_by(owners, related)):
             tell_change_feed_of_rows(resource, object_id)
 
-    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"{through._meta.label}")
+    def deleting(instance: Any, **kwargs: Any) -> None:
+        """A row at either end is deleted: its links go with it, with no m2m_changed.
+        (A resource deleted is told so first, by its delete() or the admin's, in the
+        same transaction: an update of it told here is then not told.)"""
+        owners: set[int] = set()
+        related: set[int] = set()
+        if isinstance(instance, field.model):
+            related |= linked(field.m2m_field_name(), field.m2m_reverse_field_name(), instance)
+        if isinstance(instance, field.related_model):
+            owners |= linked(field.m2m_reverse_field_name(), field.m2m_field_name(), instance)
+        if not (owners or related):
+            return
+        if isinstance(instance, field.model):
+            owners.add(instance.pk)
+        if isinstance(instance, field.related_model):
+            related.add(instance.pk)
+        for object_id in set(shown_by(owners, related)):
+            tell_change_feed_of_rows(resource, object_id)
+
+    def linked(mine: str, theirs: str, instance: Any) -> set[int]:
+        return set(through.objects.filter(**{mine: instance.pk}).values_list(theirs, flat=True))
+
+    label = through._meta.label
+    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=label)
+
+    def connect_deletions(*models: Any) -> None:
+        for model in set(models):
+            uid = f"{label}:{model._meta.label}"
+            pre_delete.connect(deleting, sender=model, weak=False, dispatch_uid=uid)
+
+    # Once the model at the other end is loaded (it may be named by a string).
+    lazy_related_operation(connect_deletions, field.model, field.remote_field.model)

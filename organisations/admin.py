@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,9 +18,9 @@ from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses.admin import KeptAddressesAdmin
-from campaigns.models import Change
 from campaigns.public import public_organisations
 from lib.admin_languages import fieldsets_per_language
+from lib.change_feed import DELETED, tell_change_feed
 from lib.spreadsheet_rows import CSV, XLSX
 
 from .logos import LogoField
@@ -112,11 +113,12 @@ class OrganisationAdmin(
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         # QuerySet.delete() skips each organisation's delete(), which tells the change
-        # feed. Only a public organisation's deletion is told: the others were never shown.
-        public = list(public_organisations().filter(pk__in=queryset).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        for pk in public:
-            Change.record(Change.Resource.ORGANISATION, pk, Change.Kind.DELETED)
+        # feed first (only a public organisation's deletion is recorded: the others were
+        # never shown).
+        with transaction.atomic():
+            for pk in queryset.values_list("pk", flat=True):
+                tell_change_feed("organisation", pk, DELETED)
+            super().delete_queryset(request, queryset)
 
     @admin.display(description=_("programmes it runs"))
     def programmes_run(self, organisation: Organisation) -> SafeString | str:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -263,6 +264,58 @@ def test_a_laws_links_changed_from_either_side_are_in_the_feed(
     assert [item["name"] for item in api.get(f"/api/v1/laws/{law.pk}/").json()["rights"]] == [
         right.name
     ]
+
+
+def test_a_row_deleted_at_one_end_of_a_link_changes_the_other(
+    api: APIClient, admin_client: Client, committed: Committed, law: Law
+) -> None:
+    """Deleting a row deletes its links without m2m_changed: the laws and programmes
+    that showed them are told, and a deleted law only as deleted."""
+    with committed():
+        right, standard = RightFactory(), StandardFactory()
+        copy, decree, gone = (LawFactory(country="BY") for _ in range(3))
+        copy.modelled_on.add(law)
+        ImplementationFactory(instrument=decree, law=law)
+        law.rights.add(right)
+        law.conflicts_with.add(standard)
+        gone.modelled_on.add(law)
+        runner = OrganisationFactory(name="Runs a programme")
+        programme = OrganisationParentFactory(parent=runner).programme
+        SignatureFactory(statement=StatementFactory(published=True), organisation=programme)
+    Change.objects.all().delete()
+
+    with committed():
+        right.delete()
+        standard.delete()
+    assert [brief(entry) for entry in entries(api)] == [("law", law.pk, "updated")]
+    Change.objects.all().delete()
+
+    # Deleted in the admin, two laws at once: the one they were both modelled on, and a
+    # decree implementing it, is told updated; they only as deleted.
+    changelist = reverse("admin:legislation_law_changelist")
+    with committed():
+        response = admin_client.post(
+            changelist,
+            {"action": "delete_selected", "_selected_action": [gone.pk, copy.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert sorted(brief(entry) for entry in entries(api)) == sorted(
+        [("law", law.pk, "updated"), ("law", gone.pk, "deleted"), ("law", copy.pk, "deleted")]
+    )
+    Change.objects.all().delete()
+
+    law_pk = law.pk
+    with committed():
+        law.delete()
+    assert sorted(brief(entry) for entry in entries(api)) == sorted(
+        [("law", law_pk, "deleted"), ("law", decree.pk, "updated")]
+    )
+    assert api.get(f"/api/v1/laws/{decree.pk}/").json()["related_laws"]["implements"] == []
+    Change.objects.all().delete()
+
+    with committed():
+        runner.delete()
+    assert ("organisation", programme.pk, "updated") in [brief(entry) for entry in entries(api)]
 
 
 def test_an_organisations_rows_and_links_changed_from_the_shell_are_in_the_feed(
