@@ -1,6 +1,6 @@
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cache, reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any, cast
@@ -454,6 +454,7 @@ class StatementFilterForm(forms.Form):
         *args: Any,
         organisations: Callable[[], QuerySet[Organisation]],
         years: list[int],
+        countries: Collection[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -467,7 +468,17 @@ class StatementFilterForm(forms.Form):
                     OrganisationParent.objects.all(), "parent", id="programme"
                 )
             )
-        cast(forms.ChoiceField, self.fields["country"]).choices = country_choices(get_language())
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = country_choices(get_language())
+        if countries is not None:
+            # Any country may be asked for (it then lists nothing); the list offers those
+            # with public statements, and the one asked for.
+            asked = country.prepare_value(self.data.get("country")) if self.is_bound else ""
+            country.widget.choices = [
+                (code, name)
+                for code, name in country.choices
+                if not code or code in countries or code == asked
+            ]
         cast(forms.ChoiceField, self.fields["language"]).choices = [
             ("", _("Any language")),
             *settings.LANGUAGES,

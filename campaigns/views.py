@@ -7,7 +7,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -33,6 +43,7 @@ from .models import (
     Campaign,
     Coalition,
     CoalitionMembership,
+    Demand,
     Signature,
     Statement,
     StatementQuerySet,
@@ -308,6 +319,9 @@ class StatementListView(ListView[Statement]):
             organisations=lambda: public_organisations().order_by("name"),
             # The same until the content changes: read once per content version.
             years=fragments.kept(self.request, "statement-list-years", make=public_years),
+            countries=fragments.kept(
+                self.request, "statement-list-countries", make=public_countries
+            ),
         )
         return self.form.filter(statement_list_queryset())
 
@@ -348,6 +362,29 @@ def public_years() -> list[int]:
     if not span["first"]:
         return []
     return list(range(span["latest"].year, span["first"].year - 1, -1))
+
+
+def public_countries() -> list[str]:
+    """The countries public statements are about, as the list's country filter finds
+    them: their campaign's, and those of the laws they make demands of. One query, over
+    the campaigns and the laws (each asked whether a public statement is theirs), not
+    over every public statement."""
+    published = Statement.objects.published()
+    campaigns = (
+        Campaign.objects.filter(Exists(published.filter(campaign=OuterRef("pk"))))
+        .exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+    )
+    laws = (
+        Law.objects.filter(
+            Exists(Demand.objects.filter(law=OuterRef("pk"), statement__in=published))
+        )
+        .exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+    )
+    return sorted(set(campaigns.union(laws).order_by()))
 
 
 class AtAnotherYear(Exception):

@@ -57,15 +57,16 @@ def test_the_statement_list(
     world = build_world(size)
     # Each list made with nothing kept from another (fragments.forget()), as right after
     # a change (a list built afresh later reads fewer: tests/site/test_list_parts.py):
-    # first and latest public year for the filter (campaigns, organisations and laws are
-    # typed, not listed); count (up to the list's depth); the ids and versions of the
-    # page's statements; those statements with campaign and issuer; next publish time.
-    with django_assert_num_queries(5):
+    # first and latest public year for the filter, and the countries public statements
+    # are about (campaigns, organisations and laws are typed, not listed); count (up to
+    # the list's depth); the ids and versions of the page's statements; those statements
+    # with campaign and issuer; next publish time.
+    with django_assert_num_queries(6):
         assert client.get("/statements/?kind=joint_statement").status_code == 200
     # The year issued: the same, without the next publish time (read once per version).
     year = world.statement.issued_on.year  # type: ignore[union-attr]
     fragments.forget()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(f"/statements/?year={year}")
     assert response.status_code == 200
     assert response.text.count('class="statement-item"') == min(size + 1, 20)
@@ -75,15 +76,15 @@ def test_the_statement_list(
     # organisation's names, read once and compared here. A value that names none lists
     # nothing: no count, no page (down from 8 when the whole list was read after it).
     fragments.forget()
-    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 3):
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
         assert client.get("/statements/?organisation=nobody-by-this-name").status_code == 200
     slug = Organisation.objects.filter(signatures__isnull=False).values_list("slug", flat=True)[0]
     fragments.forget()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(f"/statements/?organisation={slug}").status_code == 200
     # A country named in any language is found without a query.
     fragments.forget()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get("/statements/?country=Russie").status_code == 200
 
 

@@ -282,6 +282,30 @@ def test_a_country_name_that_several_hold_offers_them(
     assert select.find("option", selected="").attrs["value"] == "RU"
 
 
+def test_the_country_filter_offers_the_countries_public_statements_are_about(
+    client: Client, statements: dict[str, Statement]
+) -> None:
+    StatementFactory(scheduled=True, campaign=CampaignFactory(country="UA"))
+    select = read(client.get("/statements/")).find("select", name="country")
+    # Their campaigns' (Russia, Kazakhstan) and their demands' laws' (Belarus), by name.
+    assert [option.attrs["value"] for option in select.find_all("option")] == [
+        "",
+        "BY",
+        "KZ",
+        "RU",
+    ]
+    # Any other may still be asked for, by its code or its name: it is shown chosen,
+    # and lists nothing.
+    for query, code in [
+        ("?country=AF", "AF"),
+        ("?country=Afghanistan", "AF"),
+        ("?country=UA", "UA"),
+    ]:
+        select = read(client.get(f"/statements/{query}")).find("select", name="country")
+        assert select.find("option", selected="").attrs["value"] == code
+        assert listed(client, query) == []
+
+
 @pytest.mark.parametrize(
     "query",
     [
