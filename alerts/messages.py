@@ -18,12 +18,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from campaigns.models import Correction, Statement
 from legislation.models import LawEvent
+from lib.dates import date_format
 
 from .models import AlertEvent, Subscriber, Subscription, site_url
 

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from addresses.admin import KeptAddressesAdmin
 from lib.admin_languages import fieldsets_per_language
 from lib.admin_pagination import EstimatedCountPaginator
+from lib.dates import date_format
 from lib.spreadsheet_rows import CSV, XLSX
 from operations.changes import ChangesPublicPages
 from organisations.models import Organisation
@@ -407,7 +408,7 @@ class SignatureInline(LoadedAutocompleteInline[Signature, Statement]):
 def outcome_history_text(demand: Demand) -> str:
     """A demand's outcomes in one line: “Met (3 May 2019) → Superseded (1 January 2022)”."""
     return " → ".join(
-        f"{step.get_outcome_display()} ({formats.date_format(step.outcome_on)})"
+        f"{step.get_outcome_display()} ({date_format(step.outcome_on)})"
         for step in demand.outcome_history
     )
 
@@ -1203,7 +1204,7 @@ class StatementAdmin(
                 "count",
             ),
             refused=_("“%(title)s” was not scheduled: %(reason)s"),
-            time=formats.date_format(timezone.localtime(publish_at), "DATETIME_FORMAT"),
+            time=date_format(timezone.localtime(publish_at), "DATETIME_FORMAT"),
         )
         return None
 
@@ -1237,7 +1238,7 @@ class StatementAdmin(
                 "count",
             ),
             refused=_("“%(title)s” was not published: %(reason)s"),
-            date=formats.date_format(issued_on, "DATE_FORMAT"),
+            date=date_format(issued_on, "DATE_FORMAT"),
         )
         return None
 
@@ -1711,9 +1712,7 @@ class PreviewLinkAdmin(admin.ModelAdmin[PreviewLink]):
                 request,
                 gettext("The preview link, shown only this once, valid until %(time)s: %(url)s")
                 % {
-                    "time": formats.date_format(
-                        timezone.localtime(obj.expires_at), "DATETIME_FORMAT"
-                    ),
+                    "time": date_format(timezone.localtime(obj.expires_at), "DATETIME_FORMAT"),
                     "url": request.build_absolute_uri(PreviewLink.url_for(token)),
                 },
                 messages.SUCCESS,

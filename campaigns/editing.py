@@ -6,11 +6,12 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from addresses.admin import KeptAddressForm
+from lib.dates import date_format
 
 from .history import changes_as_html, changes_between
 from .models import Statement
@@ -132,7 +133,7 @@ class StatementForm(KeptAddressForm[Statement]):
             )
             % {
                 "who": who,
-                "time": formats.date_format(timezone.localtime(saved_at), "DATETIME_FORMAT"),
+                "time": date_format(timezone.localtime(saved_at), "DATETIME_FORMAT"),
             },
         )
         if latest is None or loaded is None:

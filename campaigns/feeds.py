@@ -30,7 +30,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
@@ -38,6 +37,7 @@ from django_countries import countries
 
 from addresses.views import FeedAnswersAtFormerAddresses
 from legislation.models import Law
+from lib.dates import date_format
 from operations.pages import public_page
 from organisations.models import Organisation
 

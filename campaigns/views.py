@@ -23,7 +23,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, ngettext
@@ -33,6 +32,7 @@ from addresses.models import FormerAddress
 from addresses.views import AnswersAtFormerAddresses, moved_permanently
 from legislation.models import Law
 from legislation.views import TrackedLaws
+from lib.dates import date_format
 from operations import fragments
 from operations.pages import lenient_page_number, never_cached, page_number, public_page
 from organisations.models import Organisation, PressContact

@@ -188,6 +188,8 @@ TEMPLATES = [
             ],
             # Inline rows' inputs named by their column (templates/admin/edit_inline).
             "libraries": {"labelled_widgets": "lib.labelled_widgets"},
+            # Django's `date` filter, the first of a month written as French writes it.
+            "builtins": ["lib.dates"],
         },
     },
 ]

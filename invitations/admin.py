@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.admin import EVERYWHERE, ask_before_action, run_on_each
+from lib.dates import date_format
 
 from .models import DEFAULT_OPEN_FOR, Invitation
 
@@ -161,12 +162,12 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
         if invitation.answer and invitation.answered_at:
             return gettext("%(answer)s on %(date)s") % {
                 "answer": invitation.get_answer_display(),
-                "date": formats.date_format(invitation.answered_at),
+                "date": date_format(invitation.answered_at),
             }
         if invitation.revoked_at is not None:
             revoked = {
                 "user": invitation.revoked_by or gettext("a former member of staff"),
-                "date": formats.date_format(invitation.revoked_at),
+                "date": date_format(invitation.revoked_at),
             }
             if invitation.replaced_by_id is not None:
                 return gettext("Sent again by %(user)s on %(date)s") % revoked
@@ -186,7 +187,7 @@ class InvitationAdmin(admin.ModelAdmin[Invitation]):
                 "Outside the organisation's domain; confirmed by %(user)s on %(date)s"
             ) % {
                 "user": invitation.domain_exception_by or gettext("a former member of staff"),
-                "date": formats.date_format(invitation.domain_exception_at),
+                "date": date_format(invitation.domain_exception_at),
             }
         if invitation.domain_matches:
             return gettext("At the domain of the organisation's website")
