@@ -18,7 +18,7 @@ from tests.factories import StatementFactory
         ("fr", date(2012, 11, 2), None, "2 novembre 2012"),
         ("fr", date(2012, 11, 11), None, "11 novembre 2012"),
         ("fr", date(2012, 11, 21), "DATE_FORMAT", "21 novembre 2012"),
-        ("fr", date(2012, 11, 1), "j M Y", "1er nov. 2012"),
+        ("fr", date(2012, 11, 1), "j M Y", "1er Nov 2012"),
         ("fr", date(2012, 11, 1), "YEAR_MONTH_FORMAT", "novembre 2012"),
         ("en", date(2012, 11, 1), None, "1 November 2012"),
         ("ru", date(2012, 11, 1), None, "1 ноября 2012"),
