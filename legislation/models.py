@@ -690,15 +690,15 @@ class Penalty(models.Model):
 
 
 # The links a law's answer shows, changed without any save() of the law (lib/change_feed.py).
-follow_relation(Law.rights, "law", lambda laws, _rights: laws)
-follow_relation(Law.conflicts_with, "law", lambda laws, _standards: laws)
+follow_relation(Law.rights, Law, lambda laws, _rights: laws)
+follow_relation(Law.conflicts_with, Law, lambda laws, _standards: laws)
 # Each law shows the other: the laws it is modelled on, those modelled on it; the laws it
 # implements, those implementing it.
-follow_relation(Law.modelled_on, "law", lambda laws, models: laws | models)
-follow_relation(Law.implements, "law", lambda instruments, laws: instruments | laws)
+follow_relation(Law.modelled_on, Law, lambda laws, models: laws | models)
+follow_relation(Law.implements, Law, lambda instruments, laws: instruments | laws)
 follow_relation(
     Provision.rights,
-    "law",
+    Law,
     lambda provisions, _rights: Provision.objects.filter(pk__in=provisions).values_list(
         "law_id", flat=True
     ),

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.db.models.fields.related import lazy_related_operation
 from django.db.models.signals import m2m_changed, pre_delete
 from django.utils.module_loading import import_string
@@ -97,12 +98,14 @@ def already_told(resource: str, object_id: int) -> bool:
 
 
 def follow_relation(
-    relation: Any, resource: str, shown_by: Callable[[set[int], set[int]], Iterable[int]]
+    relation: Any, model: type[Model], shown_by: Callable[[set[int], set[int]], Iterable[int]]
 ) -> None:
     """A many-to-many relation (`relation`: the descriptor, `Law.rights`) that the answers
-    of `resource` show: each link added or removed, from either side, is a change of the
-    resources `shown_by(owners, related)` names, given the ids of the rows on the side
-    that declares the field and of those on the other side."""
+    of `model`'s rows (the resource named after it: "law") show: each link added or
+    removed, from either side, is a change of the rows `shown_by(owners, related)` names,
+    given the ids of the rows on the side that declares the field and of those on the
+    other side."""
+    resource = model._meta.model_name or ""
     field = relation.field
     through = relation.through
 
@@ -127,10 +130,10 @@ def follow_relation(
         for object_id in set(shown_by(owners, related)):
             tell_change_feed_of_rows(resource, object_id)
 
-    def deleting(instance: Any, **kwargs: Any) -> None:
+    def deleting(instance: Any, origin: Any = None, **kwargs: Any) -> None:
         """A row at either end is deleted: its links go with it, with no m2m_changed.
-        (A resource deleted is told so first, by its delete() or the admin's, in the
-        same transaction: an update of it told here is then not told.)"""
+        Not told of the rows of `model` deleted with it: their deletion is their entry
+        (told by their delete() or the admin's, or by whoever deletes a queryset)."""
         owners: set[int] = set()
         related: set[int] = set()
         if isinstance(instance, field.model):
@@ -143,7 +146,10 @@ def follow_relation(
             owners.add(instance.pk)
         if isinstance(instance, field.related_model):
             related.add(instance.pk)
-        for object_id in set(shown_by(owners, related)):
+        gone = deleted_with(origin, model)
+        if isinstance(instance, model):
+            gone.add(instance.pk)
+        for object_id in set(shown_by(owners, related)) - gone:
             tell_change_feed_of_rows(resource, object_id)
 
     def linked(mine: str, theirs: str, instance: Any) -> set[int]:
@@ -159,3 +165,15 @@ def follow_relation(
 
     # Once the model at the other end is loaded (it may be named by a string).
     lazy_related_operation(connect_deletions, field.model, field.remote_field.model)
+
+
+def deleted_with(origin: Any, model: type[Model]) -> set[int]:
+    """The rows of `model` a deletion started from (Django's `origin`: the instance or the
+    queryset whose delete() it is), read once per deletion, before anything is deleted."""
+    if isinstance(origin, model):
+        return {origin.pk}
+    if not (isinstance(origin, QuerySet) and issubclass(origin.model, model)):
+        return set()
+    if "deleted_ids" not in origin.__dict__:
+        origin.__dict__["deleted_ids"] = set(origin.values_list("pk", flat=True))
+    return set(origin.__dict__["deleted_ids"])

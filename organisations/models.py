@@ -459,7 +459,7 @@ class PressContact(models.Model):
 
 
 # A programme's links to who runs it, changed without any save() (lib/change_feed.py).
-follow_relation(Organisation.parents, "organisation", lambda programmes, _parents: programmes)
+follow_relation(Organisation.parents, Organisation, lambda programmes, _parents: programmes)
 
 
 # --- partner access: API keys and webhooks ---------------------------------------------

@@ -317,6 +317,18 @@ def test_a_row_deleted_at_one_end_of_a_link_changes_the_other(
         runner.delete()
     assert ("organisation", programme.pk, "updated") in [brief(entry) for entry in entries(api)]
 
+    # Deleted as a queryset, from the shell: its caller records the deletions; the links
+    # that go with them tell the laws that stay, never those deleted.
+    with committed():
+        first, second, third = (LawFactory(country="KZ") for _ in range(3))
+        first.modelled_on.add(second)
+        second.modelled_on.add(third)
+        ProvisionFactory(law=first).rights.add(RightFactory())
+    Change.objects.all().delete()
+    with committed():
+        Law.objects.filter(pk__in=[first.pk, second.pk]).delete()
+    assert [brief(entry) for entry in entries(api)] == [("law", third.pk, "updated")]
+
 
 def test_an_organisations_rows_and_links_changed_from_the_shell_are_in_the_feed(
     api: APIClient, committed: Committed
