@@ -13,6 +13,7 @@ from addresses.models import KeepsFormerAddresses
 from lib.change_feed import (
     DELETED,
     UPDATED,
+    ShownInAnswer,
     follow_relation,
     tell_change_feed,
     tell_change_feed_of_rows,
@@ -249,7 +250,9 @@ class Law(KeepsFormerAddresses):
             Law.objects.filter(pk=self.pk).update(status=status, status_since=since)
 
 
-class LawSource(models.Model):
+class LawSource(ShownInAnswer):
+    # The law's answer shows its sources: mirrors learn of a change (lib/change_feed.py).
+    shown_in = ("law", "law_id")
     law = models.ForeignKey(
         Law, on_delete=models.CASCADE, related_name="sources", verbose_name=_("law")
     )
@@ -264,15 +267,6 @@ class LawSource(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    # The law's answer shows its sources: mirrors learn of a change (lib/change_feed.py).
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        tell_change_feed_of_rows("law", self.law_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        tell_change_feed_of_rows("law", self.law_id)
-        return super().delete(*args, **kwargs)
 
 
 class LawEventKind(models.TextChoices):
@@ -517,8 +511,11 @@ class Implementation(models.Model):
         tell_change_feed_of_rows("law", self.law_id)
 
 
-class Provision(models.Model):
+class Provision(ShownInAnswer):
     """An article or section of a law."""
+
+    # The law's answer shows its provisions: mirrors learn of a change (lib/change_feed.py).
+    shown_in = ("law", "law_id")
 
     law = models.ForeignKey(
         Law, on_delete=models.CASCADE, related_name="provisions", verbose_name=_("law")
@@ -549,23 +546,18 @@ class Provision(models.Model):
     def __str__(self) -> str:
         return f"{self.law}: {self.reference}"
 
-    # The law's answer shows its provisions: mirrors learn of a change (lib/change_feed.py).
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        tell_change_feed_of_rows("law", self.law_id)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        tell_change_feed_of_rows("law", self.law_id)
-        return super().delete(*args, **kwargs)
-
-
-class Penalty(models.Model):
+class Penalty(ShownInAnswer):
     """A sanction a provision carries.
 
     The figure is kept exactly as the source prints it. The normalised amounts and prison
     terms are filled in only where the figure is unambiguous; otherwise they stay empty
     and the note says why.
     """
+
+    # The law's answer shows its provisions' penalties: mirrors learn of a change
+    # (lib/change_feed.py).
+    shown_in = ("law", "provision.law_id")
 
     class Kind(models.TextChoices):
         FINE = "fine", _("Fine")
@@ -664,16 +656,6 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.as_reported}"
-
-    # The law's answer shows its provisions' penalties: mirrors learn of a change
-    # (lib/change_feed.py).
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        tell_change_feed_of_rows("law", self.provision.law_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        tell_change_feed_of_rows("law", self.provision.law_id)
-        return super().delete(*args, **kwargs)
 
     @property
     def is_normalised(self) -> bool:

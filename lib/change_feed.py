@@ -25,7 +25,8 @@ management command is followed as one made in the admin.
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
+from operator import attrgetter
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
@@ -95,6 +96,30 @@ def already_told(resource: str, object_id: int) -> bool:
         and (entry[1].resource, entry[1].object_id) == (resource, object_id)
         for entry in transaction.get_connection().run_on_commit
     )
+
+
+class ShownInAnswer(Model):
+    """A row that a resource's answer shows (a law's source, an organisation's
+    identifier): saving or deleting it, wherever that is done, is a change of the
+    resource, told as tell_change_feed_of_rows() tells it. `shown_in` names the resource
+    and the attribute that holds its id ("law", "provision.law_id")."""
+
+    shown_in: ClassVar[tuple[str, str]]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.tell_change_feed()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self.tell_change_feed()
+        return super().delete(*args, **kwargs)
+
+    def tell_change_feed(self) -> None:
+        resource, attribute = self.shown_in
+        tell_change_feed_of_rows(resource, attrgetter(attribute)(self))
 
 
 def follow_relation(

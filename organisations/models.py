@@ -20,9 +20,9 @@ from addresses.models import KeepsFormerAddresses
 from lib.change_feed import (
     DELETED,
     UPDATED,
+    ShownInAnswer,
     follow_relation,
     tell_change_feed,
-    tell_change_feed_of_rows,
 )
 from lib.web_addresses import WebAddressField
 
@@ -218,8 +218,12 @@ class Organisation(KeepsFormerAddresses):
         return self.name
 
 
-class OrganisationParent(models.Model):
+class OrganisationParent(ShownInAnswer):
     """One organisation that runs a joint programme."""
+
+    # A programme's answer is named after who runs it: mirrors learn of a change
+    # (lib/change_feed.py).
+    shown_in = ("organisation", "programme_id")
 
     programme = models.ForeignKey(
         Organisation,
@@ -257,28 +261,21 @@ class OrganisationParent(models.Model):
     def __str__(self) -> str:
         return f"{self.parent} → {self.programme}"
 
-    # A programme's answer is named after who runs it: mirrors learn of a change
-    # (lib/change_feed.py).
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        tell_change_feed_of_rows("organisation", self.programme_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        tell_change_feed_of_rows("organisation", self.programme_id)
-        return super().delete(*args, **kwargs)
-
 
 def ogrn_checks_out(value: str) -> bool:
     """An OGRN's thirteenth digit is the remainder of the first twelve divided by 11, mod 10."""
     return int(value[:12]) % 11 % 10 == int(value[12])
 
 
-class OrganisationIdentifier(models.Model):
+class OrganisationIdentifier(ShownInAnswer):
     """A number or code that names the organisation in a register or a dataset.
 
     It lets a reader, or another database, tell which organisation this is for certain:
     two organisations may share a name, never a charity number.
     """
+
+    # The organisation's answer shows it: mirrors learn of a change (lib/change_feed.py).
+    shown_in = ("organisation", "organisation_id")
 
     class Scheme(models.TextChoices):
         WIKIDATA = "wikidata", _("Wikidata")
@@ -360,15 +357,6 @@ class OrganisationIdentifier(models.Model):
     def __str__(self) -> str:
         return f"{self.scheme_name}: {self.value}"
 
-    # The organisation's answer shows it: mirrors learn of a change (lib/change_feed.py).
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        tell_change_feed_of_rows("organisation", self.organisation_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        tell_change_feed_of_rows("organisation", self.organisation_id)
-        return super().delete(*args, **kwargs)
-
     def clean(self) -> None:
         self.value = self.value.strip()
         if self.scheme != self.Scheme.OTHER and self.label:
@@ -402,8 +390,11 @@ class OrganisationIdentifier(models.Model):
         return ""
 
 
-class PressContact(models.Model):
+class PressContact(ShownInAnswer):
     """A public media contact. Nothing here is private: it is shown on statement pages."""
+
+    # The organisation's answer shows it: mirrors learn of a change (lib/change_feed.py).
+    shown_in = ("organisation", "organisation_id")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -447,15 +438,6 @@ class PressContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.short_name or self.organisation.name})"
-
-    # The organisation's answer shows it: mirrors learn of a change (lib/change_feed.py).
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        tell_change_feed_of_rows("organisation", self.organisation_id)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        tell_change_feed_of_rows("organisation", self.organisation_id)
-        return super().delete(*args, **kwargs)
 
 
 # A programme's links to who runs it, changed without any save() (lib/change_feed.py).
